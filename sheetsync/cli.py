@@ -1,0 +1,228 @@
+"""The ``sheetsync`` command line: parse arguments, call the library, report.
+
+Only this module imports Typer. Library errors (:class:`SheetsyncError`) become one line on
+stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import SheetsyncError
+
+app = typer.Typer(
+    help="生成、收集、汇总项目支出绩效目标表。Generate, collect and consolidate 项目支出绩效目标表 workbooks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Force = Annotated[bool, typer.Option("--force", help="Overwrite outputs that already exist.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the issues as JSON records instead of a table.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _print_issues(records: list[dict], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if not records:
+        return
+    for r in records:
+        where = " ".join(x for x in (r["file"], r["sheet"], r["cell"]) if x)
+        typer.echo(f"{r['severity']:<7} {where}  [{r['code']}] {r['message']}")
+
+
+def _show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Workbook to write (without --roster) or folder for one workbook per unit (with --roster).")],
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV or XLSX with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Budget year printed on the form; defaults to next year.")] = None,
+    unit: Annotated[str, typer.Option("--unit", help="Budget unit (预算单位) to prefill, without --roster.")] = "",
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Number of blank project sheets, without --roster.")] = 1,
+    framework: Annotated[Optional[str], typer.Option("--framework", help="Indicator tree: dongguan, 2020 or 2021 (default: the form's own).")] = None,
+    password: Annotated[Optional[str], typer.Option("--password", help="Protect the sheets with this password (default: no password).")] = None,
+    form: Annotated[str, typer.Option("--form", help="Form spec in templates/.")] = "dongguan_approval",
+    force: Force = False,
+) -> None:
+    """Write blank, protected and validated template workbooks.
+
+    Examples:
+
+        sheetsync template -o 绩效目标表.xlsx --year 2026 --unit 东莞市某局 --count 5
+
+        sheetsync template --roster examples/roster.csv --year 2021 -o templates_out/
+    """
+    from . import template as templates
+
+    try:
+        if roster is None:
+            paths = [templates.write_template(output, year=year, unit=unit, count=count, framework=framework,
+                                              password=password, form=form, force=force)]
+        else:
+            paths = templates.write_templates_from_roster(roster, output, year=year, framework=framework,
+                                                          password=password, form=form, force=force)
+    except SheetsyncError as exc:
+        raise _fail(str(exc)) from exc
+    for path in paths:
+        typer.echo(str(path))
+    typer.echo(f"{len(paths)} workbooks written", err=True)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.", exists=False)],
+    as_json: AsJson = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Check filled workbooks and list every problem by file, sheet and cell; exit 1 on errors.
+
+    Examples:
+
+        sheetsync check 收回/财务科.xlsx
+
+        sheetsync check 收回/ --json > issues.json
+    """
+    from .collect import collect
+
+    try:
+        collection = collect([str(f) for f in files], jobs=jobs)
+    except SheetsyncError as exc:
+        raise _fail(str(exc)) from exc
+    records = collection.issues.to_dict(orient="records")
+    _print_issues(records, as_json)
+    if not as_json:
+        typer.echo(collection.summary_line(collection.file_count), err=True)
+    if collection.error_count:
+        raise typer.Exit(1)
+
+
+@app.command()
+def collect(
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders (searched recursively).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Summary workbook to write (.xlsx).")],
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="Roster to mark submissions against (adds the 提交情况 sheet).")] = None,
+    csv_dir: Annotated[Optional[Path], typer.Option("--csv", help="Also write projects.csv, indicators.csv and issues.csv here.")] = None,
+    parquet_dir: Annotated[Optional[Path], typer.Option("--parquet", help="Also write the tables as Parquet files here (needs pyarrow).")] = None,
+    sqlite_file: Annotated[Optional[Path], typer.Option("--sqlite", help="Also write the tables into this SQLite database.")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: number of cores).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: Force = False,
+) -> None:
+    """Read filled workbooks into one summary workbook (and CSV/Parquet/SQLite tables).
+
+    Examples:
+
+        sheetsync collect 收回/ -o 汇总.xlsx --roster roster.csv
+
+        sheetsync collect a.xlsx b.xls c.ods -o summary.xlsx --csv tables/ --sqlite rounds.db
+    """
+    from . import exports, summary
+    from .collect import collect as collect_files
+    from .output import check_writable
+
+    try:
+        for target in (output, sqlite_file):
+            if target is not None:
+                check_writable(target, force)
+        collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet)
+        summary.write_summary(collection, output, roster=roster, force=force)
+        if csv_dir is not None:
+            exports.export_csv(collection, csv_dir, force=force)
+        if parquet_dir is not None:
+            exports.export_parquet(collection, parquet_dir, force=force)
+        if sqlite_file is not None:
+            exports.export_sqlite(collection, sqlite_file, force=force)
+    except SheetsyncError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(collection.summary_line(collection.file_count))
+    if collection.error_count:
+        raise typer.Exit(1)
+
+
+def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
+    from .collect import collect as collect_files, expand_paths
+
+    files = expand_paths(paths)
+    if not _show_progress(quiet):
+        return collect_files(files, jobs=jobs)
+    counts = {"forms": 0, "errors": 0}
+
+    def label(_item: object) -> str:
+        return f"{counts['forms']} forms, {counts['errors']} errors"
+
+    with typer.progressbar(length=len(files), label="Reading", item_show_func=label, file=sys.stderr) as bar:
+        def on_file(forms: int, errors: int) -> None:
+            counts["forms"] += forms
+            counts["errors"] += errors
+            bar.update(1, current_item=None)
+
+        return collect_files(files, jobs=jobs, on_file=on_file)
+
+
+@app.command()
+def feedback(
+    paths: Annotated[list[Path], typer.Argument(help="Filled workbooks or folders.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the annotated copies.")],
+    force: Force = False,
+) -> None:
+    """Write, for every input, an annotated copy to mail back: problem cells highlighted and commented.
+
+    Examples:
+
+        sheetsync feedback 收回/ -o 反馈/
+    """
+    from .feedback import write_feedback
+
+    try:
+        written = write_feedback([str(p) for p in paths], output, force=force)
+    except SheetsyncError as exc:
+        raise _fail(str(exc)) from exc
+    for item in written:
+        typer.echo(str(item))
+    typer.echo(f"{len(written)} feedback files written", err=True)
+
+
+@app.command("import-text")
+def import_text(
+    files: Annotated[list[Path], typer.Argument(help="Tab-separated text of published 批复表 forms.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the filled workbooks (one per budget unit).")],
+    as_json: AsJson = False,
+    force: Force = False,
+) -> None:
+    """Import the published text of approved forms into filled workbooks of our template.
+
+    Examples:
+
+        sheetsync import-text examples/seed_2021_dongguan_ccpit.txt -o examples/forms/
+    """
+    from .importer import import_text_files
+
+    try:
+        collection, written = import_text_files([str(f) for f in files], output, force=force)
+    except SheetsyncError as exc:
+        raise _fail(str(exc)) from exc
+    _print_issues(collection.issues.to_dict(orient="records"), as_json)
+    for path in written:
+        typer.echo(str(path), err=as_json)
+    typer.echo(collection.summary_line(len(files)), err=True)
+    if collection.error_count:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

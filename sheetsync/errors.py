@@ -1,0 +1,25 @@
+"""The few exceptions sheetsync raises: only for "cannot go on".
+
+Problems inside a filled workbook are never raised; they are :class:`sheetsync.issues.Issue`
+records.
+"""
+
+
+class SheetsyncError(Exception):
+    """Base class: the CLI turns it into one line of error and exit code 1."""
+
+
+class SpecError(SheetsyncError):
+    """A form spec in templates/ is missing or malformed."""
+
+
+class RosterError(SheetsyncError):
+    """The roster cannot be used; the message names the row and column."""
+
+
+class OutputExistsError(SheetsyncError):
+    """The output exists and --force was not given."""
+
+
+class TemplateError(SheetsyncError):
+    """XlsxWriter rejected part of a template (a write, merge or validation)."""

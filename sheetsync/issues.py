@@ -1,0 +1,89 @@
+"""Problems found in the data, as records.
+
+Every problem is an :class:`Issue` with its location as fields; the Chinese message is
+built here, in one place, from the code's template and the issue's parameters::
+
+    >>> issue("missing_field", file="a.xlsx", sheet="项目1", cell="B4", field="project_name", label="项目名称")
+    Issue(file='a.xlsx', sheet='项目1', cell='B4', field='project_name', severity='error', code='missing_field', message='未填写“项目名称”，请补充。')
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+ISSUE_COLUMNS = ["file", "sheet", "cell", "field", "severity", "code", "message"]
+
+# code → (severity, message template). Templates use the keyword parameters given to
+# issue(); the location (file, sheet, cell) is never repeated inside the message.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- files --------------------------------------------------------------
+    "not_a_workbook": (ERROR, "文件不是Excel/WPS/LibreOffice表格（{detail}），无法读取，请另存为.xlsx后重新提交。"),
+    "corrupt_file": (ERROR, "文件已损坏或不完整，无法打开（{detail}），请重新保存后提交。"),
+    "empty_file": (ERROR, "文件是空的（0字节），请重新提交。"),
+    "encrypted_file": (ERROR, "文件设置了打开密码，无法读取，请取消密码后重新提交。"),
+    "zip_bomb": (ERROR, "文件解压后过大（{detail}），为安全起见未读取，请检查文件后重新提交。"),
+    "lock_file": (INFO, "这是Excel打开文件时生成的临时锁定文件（~$开头），已跳过。"),
+    "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
+    "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),
+    # --- fields -------------------------------------------------------------
+    "missing_field": (ERROR, "未填写“{label}”，请补充。"),
+    "bad_amount": (ERROR, "“{label}”应填数字（单位：万元），现为“{text}”，请改为数字。"),
+    "negative_amount": (ERROR, "“{label}”不能为负数，现为{value}。"),
+    "amount_in_yuan": (WARNING, "“{label}”为{value}，看起来是按“元”填写的，本表单位是“万元”，请核对。"),
+    "amount_as_text": (WARNING, "“{label}”以文本形式填写（“{text}”），已按{value}万元读取，请改为数字格式。"),
+    "annual_above_midterm": (ERROR, "本年度申请资金（{annual}万元）超过中期预算（{midterm}万元），请核对。"),
+    "missing_year": (WARNING, "未找到年度（如“（2021 年度）”），请补充。"),
+    "missing_unit": (ERROR, "未填写预算单位，请补充。"),
+    "text_too_long": (WARNING, "“{label}”超过{max_length}字（现{length}字），请精简。"),
+    # --- indicators ---------------------------------------------------------
+    "empty_level1": (ERROR, "一级指标“{level1}”下没有填写任何{period}三级指标，请至少填写一项。"),
+    "level3_without_value": (ERROR, "{period}三级指标“{level3}”未填写指标值，请补充。"),
+    "value_without_level3": (ERROR, "{period}指标值“{value}”没有对应的三级指标名称，请补充。"),
+    "unknown_level2": (WARNING, "二级指标“{level2}”不属于一级指标“{level1}”（对照各指标体系），请核对后从下拉列表选择。"),
+    "unknown_level1": (WARNING, "一级指标“{level1}”不在任何指标体系中，请核对。"),
+    "missing_level1": (ERROR, "{period}指标“{level3}”没有一级指标，请补充。"),
+    "missing_level2": (WARNING, "{period}指标“{level3}”没有二级指标，请补充。"),
+    # --- leftovers and identity ----------------------------------------------
+    "unclaimed_cell": (WARNING, "此单元格的内容不属于表格中的任何栏目，未被汇总：“{text}”。请移到正确位置或删除。"),
+    "identity_mismatch": (ERROR, "工作表与模板记录不符：{detail}。请勿修改预填的项目信息。"),
+    "old_template": (WARNING, "该文件使用的是旧版模板（第{found}版，现行第{current}版），请改用新模板。"),
+    "unknown_template": (WARNING, "模板标识与当前表格规范不一致（{detail}），已按表格标签读取。"),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: where it is, how bad, what it is and what to do about it."""
+
+    file: str
+    sheet: str
+    cell: str
+    field: str
+    severity: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", field: str = "", severity: str | None = None, **params: object) -> Issue:
+    """Build the :class:`Issue` for ``code``, its message filled from ``params``."""
+    default_severity, template = CATALOGUE[code]
+    return Issue(
+        file=str(file),
+        sheet=sheet,
+        cell=cell,
+        field=field,
+        severity=severity or default_severity,
+        code=code,
+        message=template.format(**params),
+    )
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(i.severity == ERROR for i in issues)

@@ -1,0 +1,165 @@
+"""Reading what people type: amounts in 万元 and indicator target values.
+
+    >>> parse_value("每年不少于3次")
+    ParsedValue(op='≥', num=3.0, unit='次', kind='定量')
+    >>> parse_amount("２２万元")
+    Amount(value=22.0, as_text=True, unit='万元')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+QUANTITATIVE = "定量"
+QUALITATIVE = "定性"
+
+
+def clean_text(value: object) -> str:
+    """A cell's content as trimmed text; numbers without a spurious ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+# --- amounts ---------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
+_AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(万元|万|元)?$")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount cell read as a number. ``value`` is None when it is not a number."""
+
+    value: float | None
+    as_text: bool = False
+    unit: str = ""
+
+
+def parse_amount(cell: object) -> Amount:
+    """Read an amount typed as a number or as text (full-width digits, ``1,234.5``, ``22万元``)."""
+    if cell is None or cell == "":
+        return Amount(None)
+    if isinstance(cell, bool):
+        return Amount(None, as_text=True)
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+        return Amount(None if math.isnan(value) else value)
+    text = unicodedata.normalize("NFKC", str(cell)).strip().replace(" ", "")
+    text = _THOUSANDS.sub("", text)
+    m = _AMOUNT.match(text)
+    if not m:
+        return Amount(None, as_text=True)
+    return Amount(float(m.group(1)), as_text=True, unit=m.group(2) or "")
+
+
+# --- target values ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    op: str
+    num: float | None
+    unit: str
+    kind: str
+
+
+_QUALITATIVE = ParsedValue("", None, "", QUALITATIVE)
+
+# Operator words, longest first so that 不低于 wins over 低于.
+_OPS_BEFORE = [
+    ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"),
+    ("达到", "≥"), ("高于", ">"), ("超过", ">"), ("大于", ">"), ("多于", ">"),
+    ("小于或等于", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("不大于", "≤"),
+    ("控制在", "≤"), ("低于", "<"), ("少于", "<"), ("小于", "<"),
+    (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≤", "≤"), ("＞", ">"), ("＜", "<"), (">", ">"), ("<", "<"),
+    ("=", "="), ("＝", "="), ("±", "±"), ("+-", "±"),
+]
+_OPS_AFTER = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤")]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DATE_OR_RANGE = re.compile(r"\d\s*(?:年|月|日|号|时)(?!度)|\d\s*[-~～至到]\s*\d|\d+/\d+")
+_PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
+_UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及")
+# Text around a number beyond this many characters is a sentence, not a target value.
+_MAX_CONTEXT = 14
+
+
+def _chinese_number(text: str) -> int | None:
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (digit if digit is not None else 1) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def parse_value(text: object) -> ParsedValue:
+    """Split a 指标值 into operator, number, unit and kind (定量/定性); the text itself is kept elsewhere.
+
+    >>> parse_value("≥95%")
+    ParsedValue(op='≥', num=95.0, unit='%', kind='定量')
+    >>> parse_value("每年两场")
+    ParsedValue(op='=', num=2.0, unit='场', kind='定量')
+    >>> parse_value("及时").kind
+    '定性'
+    """
+    raw = clean_text(text)
+    if not raw:
+        return _QUALITATIVE
+    s = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("\u3000", "")
+    if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):
+        return _QUALITATIVE
+
+    m = _NUMBER.search(s)
+    if m:
+        num = float(m.group())
+        before, after = s[: m.start()], s[m.end():]
+    else:
+        cn = None
+        for cm in _CN_NUMBER.finditer(s):
+            rest = s[cm.end():]
+            if rest and not _NUMBER.match(rest) and (value := _chinese_number(cm.group())) is not None:
+                cn = cm
+                num = float(value)
+                break
+        if cn is None:
+            return _QUALITATIVE
+        before, after = s[: cn.start()], s[cn.end():]
+    if _NUMBER.search(after):
+        return _QUALITATIVE  # two numbers: a rule or a sentence, not one target
+
+    op = ""
+    for word, symbol in _OPS_BEFORE:
+        if word in before:
+            op = symbol
+            before = before[: before.index(word)] + before[before.index(word) + len(word):]
+            break
+    stop = _UNIT_STOP.search(after)
+    unit, tail = (after[: stop.start()], after[stop.start():]) if stop else (after, "")
+    for word, symbol in _OPS_AFTER:
+        if tail.startswith(word) or tail.startswith("及" + word):
+            op = op or symbol
+            tail = tail.split(word, 1)[1]
+            break
+    if len(before) + len(tail) > _MAX_CONTEXT or len(unit) > 8:
+        return _QUALITATIVE
+    return ParsedValue(op or "=", num, unit, QUANTITATIVE)
