@@ -1,0 +1,79 @@
+"""The identity record our templates carry on a very hidden sheet.
+
+It lets the reader recognise a workbook as ours, know its spec version and match each
+project sheet to its project. The sheet is a plain two-column table::
+
+    form_id       | dongguan_approval
+    spec_version  | 1
+    spec_hash     | c19ce1bb45be1906
+    year          | 2021
+    budget_unit   | 中国国际贸易促进委员会东莞市委员会
+    framework     | dongguan
+    generated_at  | 2026-11-25T19:30:00+08:00
+    (empty row)
+    sheet | project_key | project_code | budget_unit | project_name      <- PROJECT_HEADER
+    项目1 | ...         | ...          | ...         | ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .values import clean_text
+
+IDENTITY_SHEET = "_sheetsync"
+RECORD_KEYS = ("form_id", "spec_version", "spec_hash", "year", "budget_unit", "framework", "generated_at")
+PROJECT_HEADER = ("sheet", "project_key", "project_code", "budget_unit", "project_name")
+
+
+@dataclass(frozen=True)
+class SheetIdentity:
+    sheet: str
+    project_key: str
+    project_code: str = ""
+    budget_unit: str = ""
+    project_name: str = ""
+
+
+@dataclass
+class Identity:
+    """What the identity sheet says about the workbook and each project sheet."""
+
+    form_id: str = ""
+    spec_version: str = ""
+    spec_hash: str = ""
+    year: str = ""
+    budget_unit: str = ""
+    framework: str = ""
+    generated_at: str = ""
+    sheets: dict[str, SheetIdentity] = field(default_factory=dict)
+
+    def rows(self) -> list[list[str]]:
+        """The identity sheet's cells, row by row (what :func:`parse_identity` reads back)."""
+        rows = [[key, str(getattr(self, key))] for key in RECORD_KEYS]
+        rows.append([])
+        rows.append(list(PROJECT_HEADER))
+        for sheet in self.sheets.values():
+            rows.append([sheet.sheet, sheet.project_key, sheet.project_code, sheet.budget_unit, sheet.project_name])
+        return rows
+
+
+def parse_identity(rows: Iterable[Sequence[object]]) -> Identity:
+    """Read an identity sheet from its cell values (as calamine or openpyxl give them)."""
+    identity = Identity()
+    in_projects = False
+    for raw in rows:
+        cells = [clean_text(c) for c in raw]
+        if not any(cells):
+            continue
+        if tuple(cells[: len(PROJECT_HEADER)]) == PROJECT_HEADER:
+            in_projects = True
+            continue
+        if in_projects:
+            cells += [""] * (len(PROJECT_HEADER) - len(cells))
+            entry = SheetIdentity(*cells[: len(PROJECT_HEADER)])
+            identity.sheets[entry.sheet] = entry
+        elif cells[0] in RECORD_KEYS and len(cells) > 1:
+            setattr(identity, cells[0], cells[1])
+    return identity
