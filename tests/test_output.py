@@ -1,0 +1,34 @@
+import pytest
+
+from sheetsync.errors import OutputExistsError
+from sheetsync.output import atomic_path
+
+
+def test_atomic_path_renames_on_success(tmp_path):
+    target = tmp_path / "out" / "a.xlsx"
+    with atomic_path(target) as tmp:
+        assert tmp.parent == target.parent and tmp != target
+        tmp.write_text("done")
+    assert target.read_text() == "done"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_atomic_path_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "a.xlsx"
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_needs_force(tmp_path):
+    target = tmp_path / "a.xlsx"
+    target.write_text("old")
+    with pytest.raises(OutputExistsError, match="--force"):
+        with atomic_path(target):
+            pass
+    assert target.read_text() == "old"
+    with atomic_path(target, force=True) as tmp:
+        tmp.write_text("new")
+    assert target.read_text() == "new"

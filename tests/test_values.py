@@ -1,0 +1,63 @@
+import pytest
+
+from sheetsync.values import QUALITATIVE, QUANTITATIVE, clean_text, parse_amount, parse_value
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "num", "unit"),
+    [
+        ("≥95%", "≥", 95, "%"),
+        ("95%以上", "≥", 95, "%"),
+        ("不低于年初工作计划的90%", "≥", 90, "%"),
+        ("每年不少于3次", "≥", 3, "次"),
+        ("每年4次", "=", 4, "次"),
+        ("每年两场", "=", 2, "场"),
+        ("≤90万元", "≤", 90, "万元"),
+        ("企业满意度≥95%", "≥", 95, "%"),
+        ("每年≥95%", "≥", 95, "%"),
+        ("9个Ukey", "=", 9, "个Ukey"),
+        ("3万份", "=", 3, "万份"),
+        ("≥60", "≥", 60, ""),
+        ("满意度 ≥ 90", "≥", 90, ""),
+        ("±3%以内", "±", 3, "%"),
+        ("≥100百分比", "≥", 100, "百分比"),
+        ("０．７５", "=", 0.75, ""),
+    ],
+)
+def test_quantitative_values(text, op, num, unit):
+    parsed = parse_value(text)
+    assert (parsed.op, parsed.num, parsed.unit, parsed.kind) == (op, num, unit, QUANTITATIVE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["有效", "及时", "满意", "合格以上", "每年5-9月", "2020年9月", "达成/部分达成/未达成", "≥**%", "预算执行率≥", "",
+     "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。"],
+)
+def test_qualitative_values(text):
+    parsed = parse_value(text)
+    assert (parsed.op, parsed.num, parsed.unit, parsed.kind) == ("", None, "", QUALITATIVE)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "as_text", "unit"),
+    [
+        (0.75, 0.75, False, ""),
+        (22, 22.0, False, ""),
+        ("２２万元", 22.0, True, "万元"),
+        ("1,234.50", 1234.5, True, ""),
+        ("220000元", 220000.0, True, "元"),
+        ("abc", None, True, ""),
+        (None, None, False, ""),
+    ],
+)
+def test_amounts(cell, value, as_text, unit):
+    amount = parse_amount(cell)
+    assert (amount.value, amount.as_text, amount.unit) == (value, as_text, unit)
+
+
+def test_clean_text_drops_float_noise():
+    assert clean_text(3.0) == "3"
+    assert clean_text(0.25) == "0.25"
+    assert clean_text("  有效 \n") == "有效"
+    assert clean_text(None) == ""
