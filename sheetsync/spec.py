@@ -276,6 +276,15 @@ def _canonical(text: str, labels: tuple[str, ...], variants: dict[str, tuple[str
 
 
 @dataclass(frozen=True)
+class RosterColumn:
+    """A column of a roster: the field it fills and the headers that name it."""
+
+    name: str
+    label: Label
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class FormSpec:
     """A form kind: its layout, fields and the indicator trees its forms may use."""
 
@@ -294,6 +303,8 @@ class FormSpec:
     indicators: IndicatorSpec
     footer: tuple[FieldSpec, ...]
     trees: dict[str, Tree] = field(compare=False, hash=False)
+    row_heights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    roster: tuple[RosterColumn, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
         for f in (*self.fields, *self.footer):
@@ -448,6 +459,8 @@ def load_spec(form_id: str = DEFAULT_FORM) -> FormSpec:
         indicators=_indicators(data["indicators"]),
         footer=tuple(_field(f) for f in data.get("footer", ())),
         trees=trees,
+        row_heights={k: float(v) for k, v in data.get("row_heights", {}).items()},
+        roster=tuple(RosterColumn(c["name"], _label(c), c.get("required", False)) for c in data.get("roster", ())),
     )
 
 
