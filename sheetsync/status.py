@@ -1,0 +1,167 @@
+"""Which copy of a project is used when it arrived twice, and who has sent what.
+
+A project is known by its key: 项目编码 when set, else 预算单位 + 项目名称 (as
+:attr:`sheetsync.model.ProjectForm.key`). Of two copies, the one whose template was
+generated later wins, else the one whose file was modified later; the others are kept
+as duplicates, never dropped silently::
+
+    >>> copies = choose_copies(collection)                 # doctest: +SKIP
+    >>> status = submission_status(read_roster("名单.csv"), copies, load_headers())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+import pandas as pd
+
+from .headers import Headers
+from .model import Collection
+
+STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
+DUPLICATE_COLUMNS = ["key", "file", "sheet", "winner_file", "winner_sheet", "reason"]
+
+
+def project_keys(projects: pd.DataFrame) -> pd.Series:
+    """The project key of every row: 项目编码, else ``预算单位/项目名称``."""
+    code = projects["project_code"].astype(str)
+    return code.where(code != "", projects["budget_unit"].astype(str) + "/" + projects["project_name"].astype(str))
+
+
+@dataclass
+class Copies:
+    """The winning copy of every project, and the copies it won over."""
+
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: generated_at | mtime | order
+
+
+def _generated_at(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    # Times without a zone are taken as UTC so that they compare with zoned ones.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _mtime(path: str) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def _winner(rows: pd.DataFrame) -> tuple[int, str]:
+    """Index label of the winning copy among ``rows`` and the reason it won."""
+    moments = [_generated_at(t) for t in rows["generated_at"]]
+    if all(m is not None for m in moments) and len(set(moments)) > 1:
+        latest = max(moments)
+        candidates = [i for i, m in zip(rows.index, moments) if m == latest]
+        if len(candidates) == 1:
+            return candidates[0], "generated_at"
+        rows = rows.loc[candidates]
+    mtimes = [_mtime(f) for f in rows["file"]]
+    known = [m for m in mtimes if m is not None]
+    if known and len(set(mtimes)) > 1:
+        latest = max(known)
+        return next(i for i, m in zip(rows.index, mtimes) if m == latest), "mtime"
+    return rows.index[0], "order"
+
+
+def choose_copies(collection: Collection) -> Copies:
+    """Keep one copy of every project: the latest template, else the latest file."""
+    projects = collection.projects
+    keys = project_keys(projects)
+    repeated = keys[keys.duplicated(keep=False)]
+    losers: list[dict] = []
+    for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
+        winner, reason = _winner(group)
+        for label in group.index:
+            if label != winner:
+                losers.append({
+                    "key": key, "file": group.at[label, "file"], "sheet": group.at[label, "sheet"],
+                    "winner_file": group.at[winner, "file"], "winner_sheet": group.at[winner, "sheet"],
+                    "reason": reason,
+                })
+    duplicates = pd.DataFrame(losers, columns=DUPLICATE_COLUMNS).astype(str)
+    if duplicates.empty:
+        return Copies(projects, collection.indicators, duplicates)
+    lost = pd.MultiIndex.from_frame(duplicates[["file", "sheet"]])
+    keep_projects = ~pd.MultiIndex.from_frame(projects[["file", "sheet"]]).isin(lost)
+    indicators = collection.indicators
+    keep_indicators = ~pd.MultiIndex.from_frame(indicators[["file", "sheet"]]).isin(lost)
+    return Copies(
+        projects[keep_projects].reset_index(drop=True),
+        indicators[keep_indicators].reset_index(drop=True),
+        duplicates,
+    )
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _norm(text: object) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def submission_status(roster: Sequence | None, copies: Copies, headers: Headers) -> pd.DataFrame:
+    """One row per roster project (已提交/未提交), per project outside it (名单外) and per
+    duplicate copy (重复提交, right after the project it duplicates); columns :data:`STATUS_COLUMNS`.
+
+    ``roster`` is a list of :class:`sheetsync.roster.RosterEntry`; without one, every project
+    found is 已提交 and only the duplicates are listed besides.
+    """
+    projects = copies.projects
+    keys = project_keys(projects).tolist()
+    records = projects[["budget_unit", "project_name", "project_code", "file", "sheet"]].to_dict(orient="records")
+    by_code: dict[str, int] = {}
+    by_name: dict[tuple[str, str], int] = {}
+    for i, (code, unit, name) in enumerate(zip(projects["project_code"], projects["budget_unit"], projects["project_name"])):
+        if code:
+            by_code.setdefault(_norm(code), i)
+        by_name.setdefault((_norm(unit), _norm(name)), i)
+    dups_by_key: dict[str, list[dict]] = {}
+    for dup in copies.duplicates.to_dict(orient="records"):
+        dups_by_key.setdefault(dup["key"], []).append(dup)
+
+    rows: list[dict] = []
+
+    def found(i: int, status: str, roster_row: object, note: str) -> None:
+        p = records[i]
+        rows.append({"status": headers.status(status), "roster_row": roster_row, **p, "note": note})
+        for dup in dups_by_key.get(keys[i], []):
+            reason = headers.status_note(f"by_{dup['reason']}")
+            rows.append({"status": headers.status("duplicate"), "roster_row": roster_row,
+                         "budget_unit": p["budget_unit"], "project_name": p["project_name"],
+                         "project_code": p["project_code"], "file": dup["file"], "sheet": dup["sheet"],
+                         "note": headers.status_note("duplicate", winner=dup["winner_file"], reason=reason)})
+
+    claimed: set[int] = set()
+    for entry in roster or ():
+        match = by_code.get(_norm(entry.project_code)) if entry.project_code else None
+        if match is None or match in claimed:
+            match = by_name.get((_norm(entry.budget_unit), _norm(entry.project_name)))
+        if match is not None and match not in claimed:
+            claimed.add(match)
+            found(match, "submitted", entry.row, "")
+        else:
+            rows.append({"status": headers.status("missing"), "roster_row": entry.row,
+                         "budget_unit": entry.budget_unit, "project_name": entry.project_name,
+                         "project_code": entry.project_code, "file": "", "sheet": "",
+                         "note": headers.status_note("missing")})
+    for i in range(len(records)):
+        if i not in claimed:
+            if roster is None:
+                found(i, "submitted", None, "")
+            else:
+                found(i, "outside", None, headers.status_note("outside"))
+    frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    frame["roster_row"] = pd.array(frame["roster_row"].tolist(), dtype="Int64")
+    return frame

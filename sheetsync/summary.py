@@ -1,0 +1,128 @@
+"""The summary workbook of a collection round, written with XlsxWriter.
+
+Sheets (names from ``templates/columns.toml``, column headers from the form spec):
+项目汇总, 绩效指标 (continued on 绩效指标 (2), ... past Excel's row limit), 单位汇总, 指标结构,
+问题清单, 提交情况 (with a roster, or when a project arrived twice) and 图表::
+
+    >>> write_summary(collect(["收回/"]), "汇总.xlsx", roster="名单.csv")   # doctest: +SKIP
+    PosixPath('汇总.xlsx')
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+
+from . import summary_sheets as sheets
+from .headers import Headers, load_headers
+from .model import Collection
+from .output import atomic_path
+from .status import Copies, choose_copies, submission_status
+from .summary_chart import write_chart
+from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
+from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER, STRUCTURE_MEASURES,
+                             UNIT_TABLE, level1_order, project_table, structure_table, unit_table)
+
+KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
+         "warnings": COUNT, "projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER,
+         "roster_row": COUNT}
+
+
+def _kinds(columns: list[str]) -> list[str]:
+    return [KINDS.get(c, TEXT) for c in columns]
+
+
+def _styles(errors: pd.Series, warnings: pd.Series) -> list[str | None]:
+    return [("error" if e else "warning" if w else None) for e, w in zip(errors.tolist(), warnings.tolist())]
+
+
+def _totals(frame: pd.DataFrame, kinds: list[str]) -> dict[int, float]:
+    return {i: float(frame.iloc[:, i].sum()) for i, k in enumerate(kinds) if k in (AMOUNT, COUNT)}
+
+
+def _share(quantitative: float, total: float) -> float:
+    return quantitative / total if total else math.nan
+
+
+def write_summary(collection: Collection, path: Path | str, *, roster: Path | str | None = None,
+                  force: bool = False) -> Path:
+    """Write the summary workbook of ``collection`` to ``path`` (atomically; ``force`` to overwrite).
+
+    ``roster`` is a roster file (see :func:`sheetsync.roster.read_roster`); with it, the
+    提交情况 sheet marks every roster project 已提交, 未提交 or 重复提交 and every other
+    project found 名单外.
+    """
+    from .roster import read_roster
+
+    headers = load_headers()
+    entries = read_roster(roster) if roster is not None else None
+    copies = choose_copies(collection)
+    with atomic_path(path, force=force) as tmp:
+        workbook = Workbook(str(tmp), sheets.workbook_options())
+        _write_sheets(workbook, headers, collection, copies, entries)
+        workbook.close()
+    return Path(path)
+
+
+def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, copies: Copies, entries) -> None:
+    formats = Formats(workbook)
+    spec = headers.spec
+    level1 = level1_order(copies.indicators, spec)
+    projects = project_table(copies.projects, copies.indicators, collection.issues, level1)
+    per_sheet = sheets.rows_per_sheet()
+    chunks = max(1, math.ceil(len(copies.indicators) / per_sheet))
+    names = [headers.sheet("indicators")] + [headers.continued_sheet("indicators", n) for n in range(2, chunks + 1)]
+    note = headers.text("continued_note", rows=len(copies.indicators), sheets="、".join(names[1:])) if chunks > 1 else ""
+
+    columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
+    kinds = _kinds(columns)
+    totals = _totals(projects, kinds)
+    quantitative = (projects["quantitative_share"] * projects["indicators"]).sum()
+    totals[columns.index("quantitative_share")] = _share(quantitative, projects["indicators"].sum())
+    write_table(workbook, formats, headers.sheet("projects"), Table(
+        projects, [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,
+        _styles(projects["errors"], projects["warnings"]), totals, headers.text("total")), note=note)
+
+    indicators = copies.indicators[INDICATOR_TABLE]
+    table = Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE))
+    for n, name in enumerate(names):
+        write_table(workbook, formats, name, table, start=n * per_sheet, stop=(n + 1) * per_sheet,
+                    note=note if n == 0 else "")
+
+    units = unit_table(projects, copies.indicators)
+    kinds = _kinds(UNIT_TABLE)
+    totals = _totals(units, kinds)
+    totals[UNIT_TABLE.index("quantitative_share")] = _share(quantitative, projects["indicators"].sum())
+    write_table(workbook, formats, headers.sheet("units"), Table(
+        units, headers.columns(UNIT_TABLE), kinds, _styles(units["errors"], units["warnings"]),
+        totals, headers.text("total")))
+
+    structure = structure_table(copies.indicators, level1, spec.period_names)
+    structure_headers = [headers.column("level1"), headers.column("level2")] + [
+        headers.period_count(period, measure) for period, measure in structure.columns[2:]]
+    kinds = [TEXT, TEXT] + [COUNT] * (len(structure.columns) - 2)
+    write_table(workbook, formats, headers.sheet("structure"), Table(
+        structure, structure_headers, kinds, None, _totals(structure, kinds), headers.text("total")))
+
+    issues = collection.issues[ISSUE_TABLE].assign(
+        field=collection.issues["field"].map(headers.field_label),
+        severity=collection.issues["severity"].map(headers.severity),
+    )
+    styles = [("error" if s == "error" else "warning" if s == "warning" else None)
+              for s in collection.issues["severity"].tolist()]
+    write_table(workbook, formats, headers.sheet("issues"), Table(
+        issues, headers.columns(ISSUE_TABLE), _kinds(ISSUE_TABLE), styles))
+
+    if entries is not None or not copies.duplicates.empty:
+        status = submission_status(entries, copies, headers)
+        flagged = {headers.status("missing"): "error", headers.status("duplicate"): "warning",
+                   headers.status("outside"): "warning"}
+        write_table(workbook, formats, headers.sheet("status"), Table(
+            status, headers.columns(list(status.columns)), _kinds(list(status.columns)),
+            [flagged.get(s) for s in status["status"].tolist()]))
+
+    if len(projects):
+        write_chart(workbook, formats, headers, projects, units)

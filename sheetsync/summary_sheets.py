@@ -1,0 +1,173 @@
+"""Writing tables into XlsxWriter worksheets: safely, row by row, formatted for reading.
+
+Department text is always written with ``write_string``: XlsxWriter's ``write()`` would make
+``=...`` a formula and ``http://...`` a hyperlink. Every write's return code is checked, since
+XlsxWriter only warns when it rejects a cell.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from .errors import SheetsyncError
+
+# Excel's row limit per sheet; the tests lower it to check the continuation sheets.
+EXCEL_MAX_ROWS = 1_048_576
+# Excel's limit on the characters of one cell; longer text is cut (the exports keep it whole).
+EXCEL_MAX_CHARS = 32_767
+# Column widths, in characters, that stay readable.
+MIN_WIDTH, MAX_WIDTH = 6, 50
+WIDTH_SAMPLE = 2_000
+
+TEXT, AMOUNT, COUNT, SHARE, NUMBER = "text", "amount", "count", "share", "number"
+NUMBER_FORMATS = {TEXT: "@", AMOUNT: "0.00", COUNT: "0", SHARE: "0.0%", NUMBER: "General"}
+# Row styles: problem rows are filled so they stand out when scrolling.
+FILLS = {None: None, "error": "#FFC7CE", "warning": "#FFEB9C"}
+
+
+def workbook_options() -> dict:
+    """XlsxWriter options for the summary: flat memory, and no content turned into formulas or links."""
+    return {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False}
+
+
+@dataclass
+class Formats:
+    """The cell formats of one workbook, made once."""
+
+    workbook: Workbook
+    _cells: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.header = self.workbook.add_format({"bold": True, "text_wrap": True, "valign": "vcenter",
+                                                "bg_color": "#DDEBF7", "border": 1})
+        self.note = self.workbook.add_format({"bold": True, "font_color": "#C00000"})
+        self.total_label = self.workbook.add_format({"bold": True, "top": 1})
+
+    def cell(self, kind: str, style: str | None = None, total: bool = False):
+        key = (kind, style, total)
+        if key not in self._cells:
+            props = {"num_format": NUMBER_FORMATS[kind], "valign": "top"}
+            if FILLS[style]:
+                props["bg_color"] = FILLS[style]
+            if total:
+                props.update(bold=True, top=1)
+            self._cells[key] = self.workbook.add_format(props)
+        return self._cells[key]
+
+
+def _checked(result: int, sheet: Worksheet, row: int, col: int) -> None:
+    if result not in (0, None):
+        raise SheetsyncError(f"XlsxWriter rejected cell ({row}, {col}) of sheet {sheet.name!r} (code {result})")
+
+
+def display_width(text: str) -> int:
+    """Characters as Excel measures column width: CJK characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _width(header: str, values: list, kind: str) -> float:
+    if kind in (AMOUNT, COUNT, SHARE, NUMBER):
+        widest = max([display_width(header) // 2, 10])
+        return float(min(max(widest, MIN_WIDTH), MAX_WIDTH))
+    sample = [display_width(str(v).split("\n", 1)[0]) for v in values[:WIDTH_SAMPLE] if v]
+    # Headers wrap onto two lines, so they need only half their width.
+    widest = max([display_width(header) // 2 + 1, *sample])
+    return float(min(max(widest + 1, MIN_WIDTH), MAX_WIDTH))
+
+
+def text_cell(sheet: Worksheet, row: int, col: int, text: str, fmt=None) -> None:
+    """Write department text as text, whatever it starts with."""
+    if len(text) > EXCEL_MAX_CHARS:
+        text = text[:EXCEL_MAX_CHARS]
+    _checked(sheet.write_string(row, col, text, fmt), sheet, row, col)
+
+
+def number_cell(sheet: Worksheet, row: int, col: int, value: float, fmt=None) -> None:
+    _checked(sheet.write_number(row, col, value, fmt), sheet, row, col)
+
+
+@dataclass
+class Table:
+    """A table to write: its rows, a header and a kind per column, and a style per row."""
+
+    frame: pd.DataFrame
+    headers: Sequence[str]
+    kinds: Sequence[str]
+    styles: Sequence[str | None] | None = None
+    totals: dict[int, float] | None = None  # column → total; a total row is written when set
+    total_label: str = ""
+
+
+def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *,
+                start: int = 0, stop: int | None = None, note: str = "") -> Worksheet:
+    """Write rows ``start:stop`` of ``table`` on a new sheet ``name`` with a frozen header and filter."""
+    sheet = workbook.add_worksheet(name)
+    frame = table.frame.iloc[start:stop]
+    columns = [frame[c].tolist() for c in frame.columns]
+    ncols = len(columns)
+    for col, (header, values, kind) in enumerate(zip(table.headers, columns, table.kinds)):
+        sheet.set_column(col, col, _width(header, values, kind))
+    sheet.set_row(0, 32)
+    for col, header in enumerate(table.headers):
+        text_cell(sheet, 0, col, header, formats.header)
+    if note:
+        sheet.set_column(ncols + 1, ncols + 1, MAX_WIDTH)
+        text_cell(sheet, 0, ncols + 1, note, formats.note)
+    sheet.freeze_panes(1, 0)
+    nrows = len(frame)
+    styles = table.styles[start:stop] if table.styles is not None else None
+    cells = [[formats.cell(kind, style) for style in FILLS] for kind in table.kinds]
+    style_index = {style: i for i, style in enumerate(FILLS)}
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for r in range(nrows):
+        row = r + 1
+        s = style_index[styles[r]] if styles is not None else 0
+        for c in range(ncols):
+            value = columns[c][r]
+            fmt = cells[c][s]
+            if isinstance(value, str):
+                if value:
+                    if len(value) > EXCEL_MAX_CHARS:
+                        value = value[:EXCEL_MAX_CHARS]
+                    if write_string(row, c, value, fmt):
+                        _checked(-1, sheet, row, c)
+                elif s:
+                    sheet.write_blank(row, c, None, fmt)
+            elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                if s:
+                    sheet.write_blank(row, c, None, fmt)
+            elif write_number(row, c, float(value), fmt):
+                _checked(-1, sheet, row, c)
+    if nrows:
+        sheet.autofilter(0, 0, nrows, ncols - 1)
+    if table.totals is not None:
+        _total_row(sheet, formats, table, nrows + 1)
+    return sheet
+
+
+def _total_row(sheet: Worksheet, formats: Formats, table: Table, row: int) -> None:
+    text_cell(sheet, row, 0, table.total_label, formats.total_label)
+    for col, value in table.totals.items():
+        fmt = formats.cell(table.kinds[col], total=True)
+        if table.kinds[col] in (AMOUNT, COUNT) and row > 1:
+            # SUBTOTAL(109, ...) sums the visible rows only, so the total follows the filter;
+            # the value written with it is what readers that do not recalculate show.
+            ref = f"{xl_col_to_name(col)}2:{xl_col_to_name(col)}{row}"
+            cached = 0.0 if math.isnan(value) else value
+            _checked(sheet.write_formula(row, col, f"=SUBTOTAL(109,{ref})", fmt, cached), sheet, row, col)
+        elif not (isinstance(value, float) and math.isnan(value)):
+            number_cell(sheet, row, col, value, fmt)
+
+
+def rows_per_sheet() -> int:
+    """Data rows that fit on one sheet under its header row."""
+    return EXCEL_MAX_ROWS - 1

@@ -1,0 +1,99 @@
+"""The tables of the summary workbook, computed from the collected DataFrames.
+
+Each function returns a DataFrame whose columns are names known to
+:class:`sheetsync.headers.Headers`, except the 一级 count columns, which are named by the
+一级 label itself (see :func:`level1_order`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .spec import FormSpec
+from .values import QUALITATIVE, QUANTITATIVE
+
+PROJECT_TABLE = ["budget_unit", "project_name", "project_code", "midterm_budget_wan", "annual_budget_wan",
+                 "midterm_goal", "annual_goal"]
+PROJECT_TRAILER = ["indicators", "quantitative_share", "errors", "warnings", "file", "sheet"]
+INDICATOR_TABLE = ["budget_unit", "project_name", "period", "level1", "level2", "level3", "value",
+                   "value_op", "value_num", "value_unit", "value_kind", "file", "sheet", "cell"]
+UNIT_TABLE = ["budget_unit", "projects", "midterm_budget_wan", "annual_budget_wan", "indicators",
+              "quantitative_share", "errors", "warnings"]
+ISSUE_TABLE = ["file", "sheet", "cell", "field", "severity", "code", "message"]
+STRUCTURE_MEASURES = ["indicators", "quantitative", "qualitative"]
+
+
+def level1_order(indicators: pd.DataFrame, spec: FormSpec) -> list[str]:
+    """The 一级 labels present, in the order of the indicator trees, unknown ones last."""
+    known: list[str] = []
+    for tree in spec.trees.values():
+        known += [label for label in tree.level1_labels if label not in known]
+    present = [v for v in indicators["level1"].unique().tolist() if v]
+    rank = {label: i for i, label in enumerate(known)}
+    return sorted(present, key=lambda v: (rank.get(v, len(rank)), v))
+
+
+def _issue_counts(issues: pd.DataFrame) -> pd.DataFrame:
+    """Errors and warnings per (file, sheet)."""
+    counts = pd.crosstab([issues["file"], issues["sheet"]], issues["severity"])
+    out = pd.DataFrame(index=counts.index)
+    out["errors"] = counts["error"] if "error" in counts else 0
+    out["warnings"] = counts["warning"] if "warning" in counts else 0
+    return out
+
+
+def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame,
+                  level1: list[str]) -> pd.DataFrame:
+    """One row per project: identity, amounts, goals, indicators per 一级, 定量 share, issue counts."""
+    where = ["file", "sheet"]
+    table = projects[PROJECT_TABLE + where].copy()
+    by_level1 = pd.crosstab([indicators["file"], indicators["sheet"]], indicators["level1"])
+    quantitative = (indicators["value_kind"] == QUANTITATIVE).groupby([indicators["file"], indicators["sheet"]]).agg(["size", "sum"])
+    counts = by_level1.reindex(columns=level1, fill_value=0)
+    counts["indicators"] = quantitative["size"]
+    counts["quantitative_share"] = quantitative["sum"] / quantitative["size"]
+    counts = counts.join(_issue_counts(issues), how="outer")
+    table = table.join(counts, on=where)
+    for col in [*level1, "indicators", "errors", "warnings"]:
+        table[col] = table[col].fillna(0).astype("int64")
+    return table[PROJECT_TABLE + level1 + PROJECT_TRAILER].reset_index(drop=True)
+
+
+def unit_table(table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per budget unit, from :func:`project_table`'s rows and the indicators."""
+    grouped = table.groupby("budget_unit", sort=False)
+    units = pd.DataFrame({
+        "projects": grouped.size(),
+        "midterm_budget_wan": grouped["midterm_budget_wan"].sum(min_count=1),
+        "annual_budget_wan": grouped["annual_budget_wan"].sum(min_count=1),
+        "indicators": grouped["indicators"].sum(),
+        "errors": grouped["errors"].sum(),
+        "warnings": grouped["warnings"].sum(),
+    })
+    kinds = (indicators["value_kind"] == QUANTITATIVE).groupby(indicators["budget_unit"]).mean()
+    units["quantitative_share"] = kinds.reindex(units.index)
+    units = units.reset_index()
+    return units[UNIT_TABLE]
+
+
+def structure_table(indicators: pd.DataFrame, level1: list[str], periods: tuple[str, ...]) -> pd.DataFrame:
+    """Counts per 一级 and 二级 (rows) and per period × {indicators, 定量, 定性} (columns).
+
+    Columns are ``level1``, ``level2`` then ``(period, measure)`` tuples.
+    """
+    frame = indicators.assign(
+        quantitative=(indicators["value_kind"] == QUANTITATIVE).astype("int64"),
+        qualitative=(indicators["value_kind"] == QUALITATIVE).astype("int64"),
+        indicators=1,
+    )
+    table = frame.pivot_table(index=["level1", "level2"], columns="period", values=STRUCTURE_MEASURES,
+                              aggfunc="sum", fill_value=0, observed=True)
+    columns = [(p, m) for p in periods for m in STRUCTURE_MEASURES]
+    table.columns = [(p, m) for m, p in table.columns]
+    table = table.reindex(columns=columns, fill_value=0).reset_index()
+    rank = {label: i for i, label in enumerate(level1)}
+    table["_rank"] = table["level1"].map(rank).fillna(len(rank))
+    table = table.sort_values(["_rank", "level1", "level2"], kind="stable").drop(columns="_rank")
+    for col in columns:
+        table[col] = table[col].astype("int64")
+    return table.reset_index(drop=True)
