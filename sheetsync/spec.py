@@ -305,6 +305,7 @@ class FormSpec:
     trees: dict[str, Tree] = field(compare=False, hash=False)
     row_heights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     roster: tuple[RosterColumn, ...] = ()
+    blank_sheet_name: str = "{number}"
 
     def field(self, name: str) -> FieldSpec:
         for f in (*self.fields, *self.footer):
@@ -460,6 +461,7 @@ def load_spec(form_id: str = DEFAULT_FORM) -> FormSpec:
         footer=tuple(_field(f) for f in data.get("footer", ())),
         trees=trees,
         row_heights={k: float(v) for k, v in data.get("row_heights", {}).items()},
+        blank_sheet_name=form.get("blank_sheet_name", "{number}"),
         roster=tuple(RosterColumn(c["name"], _label(c), c.get("required", False)) for c in data.get("roster", ())),
     )
 

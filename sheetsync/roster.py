@@ -1,0 +1,217 @@
+"""The roster: which budget units get which project sheets, read from CSV or Excel.
+
+One row per project; columns 预算单位 and 项目名称 are required, 项目编码 and both
+amounts optional (headers as the form spec lists them, spelling variants accepted)::
+
+    >>> entries = read_roster("examples/roster.csv")   # doctest: +SKIP
+    >>> entries[0].project_name, entries[0].annual_budget_wan   # doctest: +SKIP
+    ('CO出证认证EDI管理系统CA证书费用', 0.25)
+
+Anything wrong in the file raises one :class:`RosterError` listing every problem by
+row and column: a roster is the coordinator's own input and is fixed before going on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RosterError
+from .spec import FormSpec, RosterColumn, load_spec, normalize_label, without_bracketed
+from .values import clean_text, parse_amount
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+AMOUNT_FIELDS = ("midterm_budget_wan", "annual_budget_wan")
+# Encodings a roster saved by Excel or WPS on a Chinese Windows comes in; GB18030 is a
+# superset of GBK.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One project of the roster; ``row`` is the row number a user sees in the file (header = 1)."""
+
+    row: int
+    budget_unit: str
+    project_name: str
+    project_code: str = ""
+    midterm_budget_wan: float | None = None
+    annual_budget_wan: float | None = None
+
+
+def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval") -> list[RosterEntry]:
+    """Read and check a roster (CSV in UTF-8 or GBK, or XLSX/XLS/ODS: the first sheet)."""
+    spec = form if isinstance(form, FormSpec) else load_spec(form)
+    path = Path(path)
+    rows = _read_rows(path)
+    header_index = next((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), None)
+    if header_index is None:
+        raise RosterError(f"{path.name}: 花名册是空的，没有表头和项目。")
+    columns, problems = _match_header(spec, rows[header_index], header_index + 1)
+    if problems:
+        raise RosterError(_report(path, problems))
+    entries: list[RosterEntry] = []
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        if not any(clean_text(c) for c in row):
+            continue
+        entry = _entry(spec, columns, row, index + 1, problems)
+        if entry is not None:
+            entries.append(entry)
+    _check_duplicates(spec, entries, problems)
+    if not entries and not problems:
+        problems.append(f"第{header_index + 1}行以下没有任何项目")
+    if problems:
+        raise RosterError(_report(path, problems))
+    return entries
+
+
+def _report(path: Path, problems: list[str]) -> str:
+    return f"{path.name}: 花名册有{len(problems)}处问题，请修改后重试：\n  " + "\n  ".join(problems)
+
+
+# --- reading the cells ---------------------------------------------------------------
+
+
+def _read_rows(path: Path) -> list[list[object]]:
+    """Every row of the file from row 1, as the user numbers them."""
+    if not path.is_file():
+        raise RosterError(f"{path}: 找不到花名册文件。")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_excel(path)
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> list[list[object]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RosterError(f"{path}: 无法读取花名册（{exc}）。") from exc
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    raise RosterError(f"{path.name}: 花名册既不是UTF-8也不是GBK编码的CSV，无法读取；请在Excel中另存为“CSV UTF-8”或.xlsx。")
+
+
+def _read_excel(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    except Exception as exc:  # calamine raises its own error types for every unreadable file
+        raise RosterError(f"{path.name}: 无法读取花名册（{type(exc).__name__}: {exc}）。") from exc
+
+
+# --- checking ------------------------------------------------------------------------
+
+
+def _header_forms(column: RosterColumn) -> set[str]:
+    forms = set()
+    for text in (column.label.text, *column.label.variants):
+        forms.add(normalize_label(text))
+        forms.add(without_bracketed(text))
+    return forms
+
+
+def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[str, int], list[str]]:
+    """Column index of each roster field, and the problems of the header row."""
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for index, cell in enumerate(header):
+        text = normalize_label(cell)
+        if not text:
+            continue
+        for column in spec.roster:
+            if text in _header_forms(column) or without_bracketed(text) in _header_forms(column):
+                if column.name in columns:
+                    problems.append(f"第{row}行：列“{column.label.text}”出现了两次（第{columns[column.name] + 1}列和第{index + 1}列）")
+                else:
+                    columns[column.name] = index
+                break
+    for column in spec.roster:
+        if column.required and column.name not in columns:
+            accepted = "、".join((column.label.text, *column.label.variants))
+            problems.append(f"第{row}行（表头）：缺少必填列“{column.label.text}”（可用列名：{accepted}）")
+    return columns, problems
+
+
+def _label(spec: FormSpec, name: str) -> str:
+    return next(c.label.text for c in spec.roster if c.name == name)
+
+
+def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: int, problems: list[str]) -> RosterEntry | None:
+    def cell(name: str) -> object:
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    values: dict[str, object] = {}
+    before = len(problems)
+    for column in spec.roster:
+        if column.name not in columns:
+            continue
+        raw = cell(column.name)
+        where = f"第{number}行“{column.label.text}”列"
+        if column.name in AMOUNT_FIELDS:
+            values[column.name] = _amount(raw, where, problems)
+        else:
+            text = clean_text(raw)
+            if column.required and not text:
+                problems.append(f"{where}：为空，请填写")
+            values[column.name] = text
+    midterm, annual = values.get("midterm_budget_wan"), values.get("annual_budget_wan")
+    if isinstance(midterm, float) and isinstance(annual, float) and annual > midterm:
+        problems.append(
+            f"第{number}行“{_label(spec, 'annual_budget_wan')}”列：{annual:g}万元超过"
+            f"“{_label(spec, 'midterm_budget_wan')}”{midterm:g}万元"
+        )
+    if len(problems) > before:
+        return None
+    return RosterEntry(row=number, **values)
+
+
+def _amount(raw: object, where: str, problems: list[str]) -> float | None:
+    if clean_text(raw) == "":
+        return None
+    amount = parse_amount(raw)
+    if amount.value is None:
+        problems.append(f"{where}：“{clean_text(raw)}”不是数字，请填写以万元为单位的金额")
+        return None
+    if amount.unit == "元":
+        problems.append(f"{where}：“{clean_text(raw)}”按“元”填写，请换算为万元并只填数字")
+        return None
+    if amount.value < 0:
+        problems.append(f"{where}：金额不能为负数（{clean_text(raw)}）")
+        return None
+    return amount.value
+
+
+def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list[str]) -> None:
+    by_name: dict[tuple[str, str], RosterEntry] = {}
+    by_code: dict[str, RosterEntry] = {}
+    for entry in entries:
+        key = (normalize_label(entry.budget_unit), normalize_label(entry.project_name))
+        if key in by_name:
+            problems.append(
+                f"第{entry.row}行“{_label(spec, 'project_name')}”列：项目“{entry.project_name}”与第{by_name[key].row}行重复"
+                f"（同一{_label(spec, 'budget_unit')}下项目名称不能重复）"
+            )
+        else:
+            by_name[key] = entry
+        if entry.project_code:
+            if entry.project_code in by_code:
+                problems.append(
+                    f"第{entry.row}行“{_label(spec, 'project_code')}”列：编码“{entry.project_code}”与第{by_code[entry.project_code].row}行重复"
+                )
+            else:
+                by_code[entry.project_code] = entry
