@@ -52,6 +52,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "identity_mismatch": (ERROR, "工作表与模板记录不符：{detail}。请勿修改预填的项目信息。"),
     "old_template": (WARNING, "该文件使用的是旧版模板（第{found}版，现行第{current}版），请改用新模板。"),
     "unknown_template": (WARNING, "模板标识与当前表格规范不一致（{detail}），已按表格标签读取。"),
+    # --- importing published text (sheetsync/importer.py, text_*.py); the cell is "第N行" --------
+    "text_unreadable": (ERROR, "文件无法按文本读取（{detail}），请另存为UTF-8编码的文本后重新导入。"),
+    "text_no_form": (ERROR, "文本中没有找到“{title}”，无法导入。请确认这是批复表导出的文本。"),
+    "text_no_indicators": (ERROR, "没有找到“{label}”表头，该项目的指标未导入，请对照原表核对。"),
+    "text_unclaimed_line": (WARNING, "这一行不属于表格中的任何栏目，未导入：“{text}”。请对照原表核对。"),
+    "text_separator": (INFO, "分隔线“{text}”不是表格内容，已跳过。"),
+    "text_html_removed": (WARNING, "“{label}”中的网页标记{tags}已删除。"),
+    "text_label_spaced": (INFO, "标签“{text}”中有空格，已按“{label}”识别。"),
+    "text_label_wrapped": (WARNING, "标签被拆成两行（“{first}”和下一行的“{rest}”），已合并为“{label}”。"),
+    "text_row_shifted": (WARNING, "这一行行首缺少{count}个空单元格，已按“{anchor}”所在的栏目对齐读取。"),
+    "text_label_moved": (WARNING, "“{text}”出现在“{found}”栏，已按“{label}”读取。"),
+    "text_empty_level2": (INFO, "二级指标“{level2}”（{period}）下没有三级指标和指标值，不作为指标导入。"),
+    "text_header_mismatch": (WARNING, "表头“{text}”与“{label}”不一致，已按栏目位置读取。"),
+    "text_fragment_placed": (WARNING, "表格后的零散文字“{fragment}”是第{line}行“{label}”溢出的部分，已补回“{gap}”：“{context}”。"),
+    "text_fragment_unplaced": (WARNING, "表格后的零散文字“{fragment}”无法确定属于哪个单元格，未导入，请对照原表核对。"),
+    "text_truncated": (WARNING, "“{label}”似乎被截断（结尾为“{tail}”，另一栏的同一内容更长），请对照原表补全。"),
+    "text_duplicate_field": (WARNING, "“{label}”出现了不止一次，已采用第{line}行的内容，这一行的“{text}”未导入。"),
 }
 
 
