@@ -59,7 +59,8 @@ class Headers:
         except KeyError:
             if name == self.spec.unit_line.field:
                 return self.spec.label_of(name)
-            return self._table("columns", name)
+            roster = {c.name: c.label.text for c in self.spec.roster}
+            return roster[name] if name in roster else self._table("columns", name)
         # A prefix label carries data after the prefix (中期滚动目标（2021年--2023年）).
         return field.label.prefix or field.label.text
 

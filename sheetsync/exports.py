@@ -1,0 +1,92 @@
+"""The collected tables as CSV, Parquet or SQLite, for work in pandas, BI tools or SQL.
+
+Exports hold every row collected (every copy of a project, however many rows), under the
+column names of :data:`sheetsync.model.PROJECT_COLUMNS`, ``INDICATOR_COLUMNS`` and
+:data:`sheetsync.issues.ISSUE_COLUMNS`::
+
+    >>> export_sqlite(collection, "rounds.db")             # doctest: +SKIP
+    >>> export_parquet(collection, "tables/")               # doctest: +SKIP
+    [PosixPath('tables/projects.parquet'), PosixPath('tables/indicators.parquet'), PosixPath('tables/issues.parquet')]
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .errors import SheetsyncError
+from .model import Collection
+from .output import atomic_path, check_writable
+
+TABLES = ("projects", "indicators", "issues")
+
+
+def _tables(collection: Collection) -> dict[str, pd.DataFrame]:
+    return {name: getattr(collection, name) for name in TABLES}
+
+
+def _write_folder(folder: Path | str, suffix: str, force: bool,
+                  write: Callable[[pd.DataFrame, Path], None], collection: Collection) -> list[Path]:
+    """Write every table to a temporary name in ``folder``, then rename them all."""
+    folder = Path(folder)
+    targets = [check_writable(folder / f"{name}{suffix}", force) for name in TABLES]
+    folder.mkdir(parents=True, exist_ok=True)
+    temps: list[Path] = []
+    try:
+        for (name, frame), target in zip(_tables(collection).items(), targets):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix + ".tmp", dir=folder)
+            os.close(fd)
+            temps.append(Path(tmp))
+            write(frame, Path(tmp))
+        for tmp, target in zip(temps, targets):
+            check_writable(target, force)
+        for tmp, target in zip(temps, targets):
+            os.replace(tmp, target)
+    finally:
+        for tmp in temps:
+            if tmp.exists():
+                tmp.unlink()
+    return targets
+
+
+def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
+    """Write ``projects.csv``, ``indicators.csv`` and ``issues.csv`` into ``dir``.
+
+    UTF-8 with a byte-order mark, which Excel and WPS need to show Chinese text in a CSV.
+    """
+    def write(frame: pd.DataFrame, path: Path) -> None:
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+    return _write_folder(dir, ".csv", force, write, collection)
+
+
+def export_parquet(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
+    """Write ``projects.parquet``, ``indicators.parquet`` and ``issues.parquet`` into ``dir`` (needs pyarrow)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise SheetsyncError("Parquet export needs pyarrow: pip install 'sheetsync[parquet]'") from None
+
+    def write(frame: pd.DataFrame, path: Path) -> None:
+        frame.to_parquet(path, engine="pyarrow", index=False)
+
+    return _write_folder(dir, ".parquet", force, write, collection)
+
+
+def export_sqlite(collection: Collection, path: Path | str, *, force: bool = False) -> Path:
+    """Write the tables ``projects``, ``indicators`` and ``issues`` into a new SQLite database."""
+    with atomic_path(path, force=force) as tmp:
+        tmp.unlink()  # sqlite3 would otherwise open the empty temporary file as a database
+        connection = sqlite3.connect(tmp)
+        try:
+            with connection:
+                for name, frame in _tables(collection).items():
+                    frame.to_sql(name, connection, index=False, chunksize=50_000)
+        finally:
+            connection.close()
+    return Path(path)

@@ -1,0 +1,228 @@
+"""Annotated copies of the filled workbooks, to mail back to the departments.
+
+For every input, a copy (the input is never written) in which each cell with a problem is
+filled and carries the message as a comment, and a first sheet 问题清单 lists all of the
+file's problems. .xls and .ods files, which openpyxl cannot open, come back as an .xlsx
+rebuilt from their cells, and the 问题清单 sheet says so::
+
+    >>> write_feedback(["收回/"], "反馈/")                   # doctest: +SKIP
+    [PosixPath('反馈/财务科_反馈.xlsx'), PosixPath('反馈/办公室_反馈.xlsx')]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import openpyxl
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from .headers import Headers, load_headers
+from .output import atomic_path, check_writable
+
+ANNOTATABLE = {".xlsx", ".xlsm"}
+AUTHOR = "sheetsync"
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+LIST_COLUMNS = ["sheet", "cell", "field", "severity", "message"]
+LIST_WIDTHS = [16, 10, 20, 10, 80]
+# Comment box size in pixels, large enough for a message of two or three lines.
+COMMENT_WIDTH, COMMENT_HEIGHT = 320, 120
+_FIRST_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)")
+
+
+@dataclass(frozen=True)
+class FeedbackCopy:
+    """One annotated copy: where it was written, from what, and how."""
+
+    path: Path
+    source: Path
+    issues: int
+    rebuilt: bool = False  # rebuilt as .xlsx from an .xls/.ods
+    unreadable: bool = False  # the input could not be opened: the copy holds only 问题清单
+
+    @property
+    def note(self) -> str:
+        if self.unreadable:
+            return f"{self.source}: cannot be opened; {self.path.name} lists its problems only"
+        if self.rebuilt:
+            return f"{self.source}: {self.source.suffix} cannot be annotated in place; rebuilt as {self.path.name}"
+        return ""
+
+
+def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: bool = False,
+                   on_copy: Callable[[FeedbackCopy], None] | None = None) -> list[Path]:
+    """Write an annotated copy of every input workbook into ``out_dir``; return their paths.
+
+    ``on_copy`` is called with each :class:`FeedbackCopy` (the CLI prints its note).
+    """
+    from .collect import collect, expand_paths
+
+    files = [Path(f) for f in expand_paths([str(p) for p in paths])]
+    collection = collect([str(f) for f in files])
+    headers = load_headers()
+    by_file = _issues_by_file(collection.issues, files)
+    sources = [f for f in files if not f.name.startswith("~$")]  # Excel's lock files are no submission
+    targets = _targets(sources, Path(out_dir), headers)
+    for target in targets:
+        check_writable(target, force)
+    written = []
+    for source, target in zip(sources, targets):
+        copy = annotate_copy(source, target, by_file.get(source, pd.DataFrame(columns=collection.issues.columns)),
+                             headers, force=force)
+        written.append(copy.path)
+        if on_copy is not None:
+            on_copy(copy)
+    return written
+
+
+def _issues_by_file(issues: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
+    """The issues of each input file, matched by absolute path (or by name when that is unique)."""
+    absolute = {os.path.abspath(f): f for f in files}
+    names: dict[str, list[Path]] = {}
+    for f in files:
+        names.setdefault(f.name, []).append(f)
+    result: dict[Path, pd.DataFrame] = {}
+    for file, group in issues.groupby("file", sort=False):
+        source = absolute.get(os.path.abspath(file))
+        if source is None and len(names.get(Path(file).name, [])) == 1:
+            source = names[Path(file).name][0]
+        if source is not None:
+            result[source] = pd.concat([result[source], group]) if source in result else group
+    return result
+
+
+def _targets(sources: list[Path], out_dir: Path, headers: Headers) -> list[Path]:
+    suffix = headers.text("feedback_suffix")
+    taken: set[str] = set()
+    targets = []
+    for source in sources:
+        ext = source.suffix.lower() if source.suffix.lower() in ANNOTATABLE else ".xlsx"
+        name, n = f"{source.stem}{suffix}{ext}", 1
+        while name in taken:
+            n += 1
+            name = f"{source.stem}{suffix} ({n}){ext}"
+        taken.add(name)
+        targets.append(out_dir / name)
+    return targets
+
+
+def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, *,
+                  force: bool = False) -> FeedbackCopy:
+    """Write to ``target`` a copy of ``source`` annotated with ``issues`` (rows of the issues table)."""
+    rebuilt = source.suffix.lower() not in ANNOTATABLE
+    workbook = _open(source, rebuilt)
+    unreadable = workbook is None
+    note = ""
+    if unreadable:
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+    elif rebuilt:
+        note = headers.text("rebuilt_note", suffix=source.suffix.lower())
+    records = issues.to_dict(orient="records")
+    # Errors are marked last so that their fill wins on a cell that also has a warning.
+    for record in sorted(records, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
+        _mark(workbook, record)
+    _issue_sheet(workbook, records, headers, note)
+    with atomic_path(target, force=force) as tmp:
+        workbook.save(tmp)
+    return FeedbackCopy(target, source, len(records), rebuilt=rebuilt and not unreadable, unreadable=unreadable)
+
+
+def _open(source: Path, rebuild: bool) -> Workbook | None:
+    """The workbook to annotate, or None when the file cannot be opened at all."""
+    try:
+        if rebuild:
+            return _rebuilt(source)
+        return openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+    except Exception:  # openpyxl and calamine raise many error types for corrupt or encrypted files
+        return None
+
+
+def _rebuilt(source: Path) -> Workbook:
+    """An openpyxl workbook holding the cells (values only) of an .xls or .ods file."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(source))
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name in book.sheet_names:
+        calamine_sheet = book.get_sheet_by_name(name)
+        sheet = workbook.create_sheet(name)
+        for r, row in enumerate(calamine_sheet.to_python(skip_empty_area=False), start=1):
+            for c, value in enumerate(row, start=1):
+                if value == "" or value is None:
+                    continue
+                if isinstance(value, str):
+                    _text(sheet.cell(r, c), value)
+                else:
+                    sheet.cell(r, c).value = value
+        for (r1, c1), (r2, c2) in calamine_sheet.merged_cell_ranges or ():
+            sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+    return workbook
+
+
+def _text(cell, text: str) -> None:
+    """Put ``text`` in ``cell`` as text: openpyxl would make a formula of a string starting with ``=``."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.data_type = "s"
+
+
+def _mark(workbook: Workbook, record: dict) -> None:
+    """Fill the issue's cell and attach its message as a comment."""
+    match = _FIRST_CELL.match(str(record["cell"]).upper())
+    if not match or record["sheet"] not in workbook.sheetnames:
+        return
+    sheet = workbook[record["sheet"]]
+    ref = f"{match.group(1)}{match.group(2)}"
+    for merged in sheet.merged_cells.ranges:
+        if ref in merged:
+            ref = merged.start_cell.coordinate
+            break
+    cell = sheet[ref]
+    fill = FILLS.get(record["severity"])
+    if fill:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    message = ILLEGAL_CHARACTERS_RE.sub("", str(record["message"]))
+    text = f"{cell.comment.text}\n{message}" if cell.comment is not None else message
+    cell.comment = Comment(text, AUTHOR, width=COMMENT_WIDTH, height=COMMENT_HEIGHT)
+
+
+def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, note: str) -> None:
+    """The 问题清单 sheet, first in the workbook and shown on opening."""
+    sheet = workbook.create_sheet(headers.sheet("issues"), 0)
+    bold = Font(bold=True)
+    row = 1
+    for line in [note] if note else []:
+        _text(sheet.cell(row, 1), line)
+        sheet.cell(row, 1).font = Font(bold=True, color="C00000")
+        row += 2
+    for col, (name, width) in enumerate(zip(LIST_COLUMNS, LIST_WIDTHS), start=1):
+        _text(sheet.cell(row, col), headers.column(name))
+        sheet.cell(row, col).font = bold
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = sheet.cell(row + 1, 1)
+    if not records:
+        _text(sheet.cell(row + 1, 1), headers.text("no_issues"))
+    for record in records:
+        row += 1
+        values = {**record, "field": headers.field_label(record["field"]), "severity": headers.severity(record["severity"])}
+        for col, name in enumerate(LIST_COLUMNS, start=1):
+            cell = sheet.cell(row, col)
+            _text(cell, str(values[name]))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            fill = FILLS.get(record["severity"])
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+    for other in workbook.worksheets:
+        other.sheet_view.tabSelected = False
+    workbook.active = 0
+    sheet.sheet_view.tabSelected = True
