@@ -1,0 +1,99 @@
+"""CSV, Parquet and SQLite exports: every row, the same tables back, written atomically."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import pandas as pd
+import pytest
+
+from sheetsync import exports, summary_sheets
+from sheetsync.errors import OutputExistsError, SheetsyncError
+from sheetsync.issues import issue
+from sheetsync.model import Collection, Indicator, ProjectForm
+from sheetsync.summary import write_summary
+
+
+@pytest.fixture
+def collection() -> Collection:
+    forms = [
+        ProjectForm(budget_unit="东莞市甲局", project_name=f"项目{i}", year=2021, midterm_budget_wan=10.0 + i,
+                    annual_budget_wan=None if i == 2 else 1.5 * i, midterm_goal="=1+1", file=f"f{i}.xlsx",
+                    sheet="项目1", generated_at="2026-01-01T00:00:00",
+                    indicators=[Indicator("年度", "满意度指标", "服务对象满意度指标", "满意度", v, "H9")
+                                for v in ("≥95%", "满意", "@SUM(1)")])
+        for i in range(4)
+    ]
+    forms.append(ProjectForm(budget_unit="东莞市甲局", project_name="项目0", file="copy.xlsx", sheet="项目1"))
+    problems = [issue("missing_field", file="f1.xlsx", sheet="项目1", cell="B4", field="project_name", label="项目名称")]
+    return Collection.from_forms(forms, problems, 6)
+
+
+def test_csv_round_trip(tmp_path, collection):
+    paths = exports.export_csv(collection, tmp_path / "tables")
+    assert [p.name for p in paths] == ["projects.csv", "indicators.csv", "issues.csv"]
+    assert paths[0].read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    for path, frame in zip(paths, (collection.projects, collection.indicators, collection.issues)):
+        numbers = [c for c in frame.columns if c in ("year", "midterm_budget_wan", "annual_budget_wan", "value_num")]
+        back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False,
+                           dtype={c: str for c in frame.columns if c not in numbers},
+                           na_values={c: [""] for c in numbers})
+        if "year" in back:
+            back["year"] = back["year"].astype("Int64")
+        pd.testing.assert_frame_equal(back, frame)
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["indicators.csv", "issues.csv", "projects.csv"]
+
+
+def test_parquet_round_trip(tmp_path, collection):
+    paths = exports.export_parquet(collection, tmp_path)
+    for path, frame in zip(paths, (collection.projects, collection.indicators, collection.issues)):
+        pd.testing.assert_frame_equal(pd.read_parquet(path), frame)
+
+
+def test_sqlite_round_trip(tmp_path, collection):
+    db = exports.export_sqlite(collection, tmp_path / "round.db")
+    with sqlite3.connect(db) as connection:
+        tables = [r[0] for r in connection.execute("select name from sqlite_master where type='table' order by name")]
+        assert tables == ["indicators", "issues", "projects"]
+        for name in exports.TABLES:
+            frame = getattr(collection, name)
+            back = pd.read_sql(f"select * from {name}", connection)
+            assert list(back.columns) == list(frame.columns)
+            assert len(back) == len(frame)
+        amounts = pd.read_sql("select annual_budget_wan from projects", connection)["annual_budget_wan"]
+        pd.testing.assert_series_equal(amounts, collection.projects["annual_budget_wan"])
+        assert connection.execute("select count(*) from projects where project_name='项目0'").fetchone() == (2,)
+
+
+def test_exports_refuse_to_overwrite_and_leave_nothing_half_written(tmp_path, collection):
+    (tmp_path / "issues.csv").write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputExistsError):
+        exports.export_csv(collection, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["issues.csv"]
+    assert (tmp_path / "issues.csv").read_text(encoding="utf-8") == "keep"
+    exports.export_csv(collection, tmp_path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["indicators.csv", "issues.csv", "projects.csv"]
+
+    db = tmp_path / "round.db"
+    db.write_bytes(b"keep")
+    with pytest.raises(OutputExistsError):
+        exports.export_sqlite(collection, db)
+    assert db.read_bytes() == b"keep"
+    exports.export_sqlite(collection, db, force=True)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from indicators").fetchone() == (12,)
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(tmp_path, collection, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(SheetsyncError, match="pyarrow"):
+        exports.export_parquet(collection, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_exports_hold_every_row_when_the_summary_splits(tmp_path, collection, monkeypatch):
+    monkeypatch.setattr(summary_sheets, "EXCEL_MAX_ROWS", 5)
+    write_summary(collection, tmp_path / "s.xlsx")
+    exports.export_parquet(collection, tmp_path)
+    assert len(pd.read_parquet(tmp_path / "indicators.parquet")) == len(collection.indicators) == 12

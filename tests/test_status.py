@@ -1,0 +1,82 @@
+"""Choosing the copy of a project that arrived twice, and the submission status."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from sheetsync.headers import load_headers
+from sheetsync.model import Collection, Indicator, ProjectForm
+from sheetsync.roster import RosterEntry
+from sheetsync.status import STATUS_COLUMNS, choose_copies, project_keys, submission_status
+
+
+def _form(name: str, file: str, *, unit: str = "某局", code: str = "", generated_at: str = "", value: str = "≥1次"):
+    return ProjectForm(budget_unit=unit, project_name=name, project_code=code, file=file, sheet="项目1",
+                       generated_at=generated_at, annual_budget_wan=1.0,
+                       indicators=[Indicator("年度", "预期产出指标", "数量指标", "次数", value, "H8")])
+
+
+def test_project_key_is_the_code_else_unit_and_name():
+    c = Collection.from_forms([_form("甲", "a.xlsx", code="X1"), _form("乙", "b.xlsx")], [])
+    assert project_keys(c.projects).tolist() == ["X1", "某局/乙"]
+
+
+def test_later_generation_time_wins_whatever_the_zone():
+    forms = [_form("甲", "new.xlsx", generated_at="2026-03-01T02:00:00+00:00", value="新"),
+             _form("甲", "old.xlsx", generated_at="2026-03-01T09:00:00+08:00", value="旧"),
+             _form("乙", "other.xlsx")]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    assert copies.projects["file"].tolist() == ["new.xlsx", "other.xlsx"]
+    assert copies.indicators["value"].tolist() == ["新", "≥1次"]
+    expected = pd.DataFrame({"key": ["某局/甲"], "file": ["old.xlsx"], "sheet": ["项目1"],
+                             "winner_file": ["new.xlsx"], "winner_sheet": ["项目1"], "reason": ["generated_at"]})
+    pd.testing.assert_frame_equal(copies.duplicates, expected, check_dtype=False)
+
+
+def test_later_file_wins_when_generation_times_do_not_tell(tmp_path):
+    older, newer = tmp_path / "older.xlsx", tmp_path / "newer.xlsx"
+    for path in (older, newer):
+        path.write_bytes(b"x")
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_800_000_000, 1_800_000_000))
+    forms = [_form("甲", str(newer), code="C", generated_at="2026-01-01T00:00:00"),
+             _form("甲（另一写法）", str(older), code="C", generated_at="2026-01-01T00:00:00")]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    assert copies.projects["file"].tolist() == [str(newer)]
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [[str(older), "mtime"]]
+    # Without generation times at all, the file time decides too.
+    forms = [_form("甲", str(older)), _form("甲", str(newer))]
+    assert choose_copies(Collection.from_forms(forms, [])).projects["file"].tolist() == [str(newer)]
+
+
+def test_first_copy_wins_a_tie():
+    forms = [_form("甲", "missing1.xlsx"), _form("甲", "missing2.xlsx")]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    assert copies.projects["file"].tolist() == ["missing1.xlsx"]
+    assert copies.duplicates["reason"].tolist() == ["order"]
+
+
+def test_statuses_against_a_roster():
+    h = load_headers()
+    forms = [_form("甲", "a2.xlsx", generated_at="2026-02-01T00:00:00"),
+             _form("甲", "a1.xlsx", generated_at="2026-01-01T00:00:00"),
+             _form("乙 ", "b.xlsx", code="B-1"),
+             _form("丙", "c.xlsx", unit="外单位")]
+    roster = [RosterEntry(2, "某局", "甲"), RosterEntry(3, "某局", "乙（新名）", "B-1"), RosterEntry(4, "某局", "丁")]
+    status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), h)
+    assert list(status.columns) == STATUS_COLUMNS
+    assert status[["status", "file"]].values.tolist() == [
+        [h.status("submitted"), "a2.xlsx"], [h.status("duplicate"), "a1.xlsx"], [h.status("submitted"), "b.xlsx"],
+        [h.status("missing"), ""], [h.status("outside"), "c.xlsx"],
+    ]
+    assert status["roster_row"].tolist()[:4] == [2, 2, 3, 4] and pd.isna(status["roster_row"].iloc[4])
+    assert "a2.xlsx" in status["note"].iloc[1]
+
+
+def test_statuses_match_names_despite_spaces_and_full_width_forms():
+    h = load_headers()
+    forms = [_form("培训 项目（２０２１）", "a.xlsx")]
+    status = submission_status([RosterEntry(2, "某局", "培训项目(2021)")], choose_copies(Collection.from_forms(forms, [])), h)
+    assert status["status"].tolist() == [h.status("submitted")]
