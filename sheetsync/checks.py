@@ -1,0 +1,190 @@
+"""The checks of a read form, each problem an :class:`~sheetsync.issues.Issue` with its cell.
+
+The reader (:mod:`sheetsync.reader`) hands over a :class:`SheetRead`: the form as read and
+where each datum came from. These functions only look at it and return issues::
+
+    >>> issues = field_issues(read) + indicator_issues(read)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .identity import Identity, SheetIdentity
+from .issues import Issue, issue
+from .model import ProjectForm
+from .spec import FormSpec, normalize_label
+from .values import clean_text, parse_amount
+
+# An amount in 万元 this large (10亿元 and up) on one city project is almost surely 元.
+YUAN_LIKELY_FROM = 100_000
+
+
+@dataclass
+class IndicatorRow:
+    """One period's side of one table row, as read, with the cells it came from."""
+
+    period: str
+    level1: str  # the text in force (typed on this row or inherited), untrimmed of nothing
+    level2: str
+    level3: str
+    value: str
+    level3_cell: str
+    value_cell: str
+
+
+@dataclass
+class SheetRead:
+    """A form as read from one sheet, and where every datum sits."""
+
+    spec: FormSpec
+    form: ProjectForm
+    file: str
+    sheet: str
+    raw: dict[str, object] = field(default_factory=dict)  # field → cell value as stored
+    cells: dict[str, str] = field(default_factory=dict)  # field → A1 of its value
+    unlocated: list[str] = field(default_factory=list)  # fields whose label is not on the sheet
+    rows: list[IndicatorRow] = field(default_factory=list)
+    level1_cells: list[tuple[str, str]] = field(default_factory=list)  # (一级 text, cell) typed in the table
+    level2_cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # (period, 一级, 二级, cell)
+    year_found: bool = False
+    unit_cell: str = ""
+
+    def issue(self, code: str, *, cell: str = "", field: str = "", **params: object) -> Issue:
+        return issue(code, file=self.file, sheet=self.sheet, cell=cell, field=field, **params)
+
+
+def _is_blank(value: object) -> bool:
+    return clean_text(value) == ""
+
+
+def field_issues(read: SheetRead) -> list[Issue]:
+    """Missing labels and fields, amounts, text lengths, the year and the budget unit."""
+    spec, form = read.spec, read.form
+    found: list[Issue] = []
+    if not read.year_found and form.year is None:
+        found.append(read.issue("missing_year", field="year"))
+    if not form.budget_unit:
+        found.append(read.issue("missing_unit", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit"))
+    for f in (*spec.fields, *spec.footer):
+        label = f.label.prefix or spec.label_of(f.name)
+        cell = read.cells.get(f.name, "")
+        if f.name in read.unlocated:
+            found.append(read.issue("missing_label", field=f.name, label=label))
+            if f.required:
+                found.append(read.issue("missing_field", field=f.name, label=label))
+            continue
+        raw = read.raw.get(f.name, "")
+        if _is_blank(raw):
+            if f.required:
+                found.append(read.issue("missing_field", cell=cell, field=f.name, label=label))
+            continue
+        if f.kind == "amount":
+            found += _amount_issues(read, f.name, label, raw, cell)
+        elif f.max_length and len(clean_text(raw)) > f.max_length:
+            found.append(read.issue("text_too_long", cell=cell, field=f.name, label=label,
+                                    max_length=f.max_length, length=len(clean_text(raw))))
+        if f.not_above:
+            found += _not_above(read, f.name, f.not_above, cell)
+    return found
+
+
+def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: str) -> list[Issue]:
+    amount = parse_amount(raw)
+    text = clean_text(raw)
+    if amount.value is None:
+        return [read.issue("bad_amount", cell=cell, field=name, label=label, text=text)]
+    found = []
+    if amount.value < 0:
+        found.append(read.issue("negative_amount", cell=cell, field=name, label=label, value=_number(amount.value)))
+    if amount.as_text:
+        found.append(read.issue("amount_as_text", cell=cell, field=name, label=label, text=text,
+                                value=_number(amount.value)))
+    if amount.unit == "元" or amount.value >= YUAN_LIKELY_FROM:
+        found.append(read.issue("amount_in_yuan", cell=cell, field=name, label=label, value=text))
+    return found
+
+
+def _not_above(read: SheetRead, name: str, other: str, cell: str) -> list[Issue]:
+    value, limit = getattr(read.form, name), getattr(read.form, other, None)
+    if value is None or limit is None or value <= limit:
+        return []
+    return [read.issue("annual_above_midterm", cell=cell, field=name, annual=_number(value), midterm=_number(limit))]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def indicator_issues(read: SheetRead) -> list[Issue]:
+    """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
+    spec = read.spec
+    found: list[Issue] = []
+    for row in read.rows:
+        if row.level3 and not row.value:
+            found.append(read.issue("level3_without_value", cell=row.value_cell, field="value",
+                                    period=row.period, level3=row.level3))
+        elif row.value and not row.level3:
+            found.append(read.issue("value_without_level3", cell=row.level3_cell, field="level3",
+                                    period=row.period, value=row.value))
+        if not row.level1:
+            found.append(read.issue("missing_level1", cell=row.level3_cell, field="level1",
+                                    period=row.period, level3=row.level3 or row.value))
+        elif not row.level2:
+            found.append(read.issue("missing_level2", cell=row.level3_cell, field="level2",
+                                    period=row.period, level3=row.level3 or row.value))
+
+    seen: set[tuple[str, ...]] = set()
+    for text, cell in read.level1_cells:
+        if spec.canonical_level1(text) is None and (text,) not in seen:
+            seen.add((text,))
+            found.append(read.issue("unknown_level1", cell=cell, field="level1", level1=text))
+    for _period, level1, level2, cell in read.level2_cells:
+        canon1 = spec.canonical_level1(level1)
+        if canon1 is None or spec.canonical_level2(canon1, level2) is not None or (canon1, level2) in seen:
+            continue
+        seen.add((canon1, level2))
+        found.append(read.issue("unknown_level2", cell=cell, field="level2", level1=canon1, level2=level2))
+
+    filled = {(row.period, normalize_label(row.level1)) for row in read.rows}
+    reported: set[str] = set()
+    for text, cell in read.level1_cells:
+        key = normalize_label(text)
+        if key in reported:
+            continue
+        reported.add(key)
+        for period in spec.period_names:
+            if (period, key) not in filled:
+                found.append(read.issue("empty_level1", cell=cell, field="level1",
+                                        level1=spec.canonical_level1(text) or text, period=period))
+    return found
+
+
+def identity_issues(read: SheetRead, entry: SheetIdentity | None) -> list[Issue]:
+    """The sheet against its record on the identity sheet: prefilled name and unit unchanged."""
+    if entry is None:
+        return []
+    form = read.form
+    differences = []
+    for name in ("project_name", "budget_unit"):
+        expected, found = getattr(entry, name), getattr(form, name)
+        if expected and normalize_label(expected) != normalize_label(found):
+            differences.append(f"“{read.spec.label_of(name)}”应为“{expected}”，现为“{found}”")
+    if not differences:
+        return []
+    return [read.issue("identity_mismatch", cell=read.cells.get("project_name", ""), detail="；".join(differences))]
+
+
+def template_issues(spec: FormSpec, identity: Identity, file: str) -> list[Issue]:
+    """The workbook's identity record against the spec it is read with."""
+    if identity.form_id and identity.form_id != spec.id:
+        return [issue("unknown_template", file=file, detail=f"表格规范“{identity.form_id}”")]
+    try:
+        version = int(identity.spec_version)
+    except ValueError:
+        return [issue("unknown_template", file=file, detail=f"版本号“{identity.spec_version}”")]
+    if version < spec.version:
+        return [issue("old_template", file=file, found=version, current=spec.version)]
+    if version > spec.version or (identity.spec_hash and identity.spec_hash != spec.hash):
+        return [issue("unknown_template", file=file, detail=f"第{version}版，标识{identity.spec_hash}")]
+    return []

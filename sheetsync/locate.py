@@ -1,0 +1,225 @@
+"""Finding a form in a sheet by its labels, wherever they are.
+
+Departments insert rows, shift the form down or right, retype labels with other brackets
+or line breaks. :func:`locate` scans every cell once, matches the spec's labels in their
+normalised spelling and returns where each label sits; nothing relies on fixed cells::
+
+    >>> layout = locate(grid, load_spec())          # doctest: +SKIP
+    >>> layout.fields["project_name"], layout.header_row
+    ((3, 0), 6)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from .spec import FormSpec, Span, normalize_label
+from .workbook import Grid
+
+# Labels are short; longer text is data and is never normalised for matching.
+_MAX_LABEL_CHARS = 60
+_norm_cache: dict[str, str] = {}
+
+
+def label_key(text: str) -> str:
+    """:func:`normalize_label`, remembered: the same labels recur on every sheet."""
+    key = _norm_cache.get(text)
+    if key is None:
+        key = normalize_label(text)
+        if len(_norm_cache) < 100_000:
+            _norm_cache[text] = key
+    return key
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The spec's labels by normalised spelling, built once per spec."""
+
+    exact: dict[str, tuple[str, str]]  # key → (kind, name): kind field | footer | block | title | table
+    prefixes: tuple[tuple[str, str, str], ...]  # (prefix key, kind, name): kind field | unit
+    header: dict[str, frozenset[int]]  # key → indices into header_slots
+    header_slots: tuple[tuple[str, str], ...]  # (period, role) left to right; period "" for level1
+    year_pattern: re.Pattern[str] | None
+    level1_slots: frozenset[int]
+
+
+@cache
+def spec_labels(spec: FormSpec) -> Labels:
+    exact: dict[str, tuple[str, str]] = {}
+    prefixes: list[tuple[str, str, str]] = []
+    for kind, fields in (("field", spec.fields), ("footer", spec.footer)):
+        for f in fields:
+            if f.label.prefix:
+                prefixes.append((normalize_label(f.label.prefix), kind, f.name))
+            else:
+                for key in f.label.accepted:
+                    exact[key] = (kind, f.name)
+    for text, _span in spec.labels:
+        exact[normalize_label(text)] = ("block", text)
+    exact[normalize_label(spec.title)] = ("title", spec.title)
+    for key in spec.indicators.label.accepted:
+        exact[key] = ("table", "label")
+    if spec.unit_line.label:
+        prefixes.append((normalize_label(spec.unit_line.label), "unit", spec.unit_line.field or ""))
+
+    slots: list[tuple[str, str]] = []
+    labels = []
+    ind = spec.indicators
+    columns = [(ind.level1.column, "", ind.level1)]
+    for period in ind.periods:
+        columns += [(c.column, period.name, c) for c in (period.level2, period.level3, period.value)]
+    for _col, period, column in sorted(columns, key=lambda c: c[0]):
+        slots.append((period, column.role))
+        labels.append(column.label)
+    header: dict[str, set[int]] = {}
+    for index, label in enumerate(labels):
+        for key in label.accepted:
+            header.setdefault(key, set()).add(index)
+    pattern = spec.year_line.pattern
+    return Labels(
+        exact=exact,
+        prefixes=tuple(prefixes),
+        header={k: frozenset(v) for k, v in header.items()},
+        header_slots=tuple(slots),
+        year_pattern=re.compile(pattern) if pattern else None,
+        level1_slots=frozenset(i for i, (period, _role) in enumerate(slots) if period == ""),
+    )
+
+
+@dataclass
+class Layout:
+    """Where a form's labels are in one sheet (zero-based cells)."""
+
+    spec: FormSpec
+    fields: dict[str, tuple[int, int]] = field(default_factory=dict)  # label cell of each field and footer
+    blocks: list[tuple[int, int, str]] = field(default_factory=list)  # 总体目标 and the like
+    title: tuple[int, int] | None = None
+    year: tuple[int, int, int] | None = None  # row, col, year
+    unit: tuple[int, int] | None = None
+    header_row: int | None = None
+    columns: dict[tuple[str, str], int] = field(default_factory=dict)  # (period, role) → column
+    table_labels: list[tuple[int, int]] = field(default_factory=list)  # 绩效指标 cells
+    table_end: int = 0  # first row after the indicator rows
+    nonempty: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def is_form(self) -> bool:
+        """A sheet is a form when it has the indicator table or at least two field labels."""
+        return self.header_row is not None or len(self.fields) >= 2
+
+    @property
+    def score(self) -> int:
+        return len(self.fields) + len(self.columns) + (self.header_row is not None)
+
+
+def locate(grid: Grid, spec: FormSpec) -> Layout:
+    """Find the labels of ``spec`` in ``grid``."""
+    labels = spec_labels(spec)
+    layout = Layout(spec)
+    exact_hits: list[tuple[int, int, str, str]] = []
+    header_hits: list[tuple[int, int]] = []
+    nonempty = layout.nonempty
+    exact, prefixes, header = labels.exact, labels.prefixes, labels.header
+    for r, row in enumerate(grid.rows):
+        for c, value in enumerate(row):
+            if value == "" or value is None:
+                continue
+            nonempty.append((r, c))
+            if not isinstance(value, str) or len(value) > _MAX_LABEL_CHARS:
+                continue
+            key = label_key(value)
+            hit = exact.get(key)
+            if hit is not None:
+                exact_hits.append((r, c, *hit))
+            elif key in header:
+                if header[key] & labels.level1_slots:
+                    header_hits.append((r, c))
+            else:
+                for prefix, kind, name in prefixes:
+                    if key.startswith(prefix):
+                        exact_hits.append((r, c, kind, name))
+                        break
+
+    _find_header(grid, layout, labels, header_hits)
+    header_row = layout.header_row
+    for r, c, kind, name in exact_hits:
+        if kind == "footer":
+            if header_row is not None and r <= header_row:
+                continue
+            layout.fields.setdefault(name, (r, c))
+        elif kind == "field":
+            if header_row is not None and r >= header_row:
+                continue
+            layout.fields.setdefault(name, (r, c))
+        elif kind == "block":
+            layout.blocks.append((r, c, name))
+        elif kind == "title":
+            layout.title = layout.title or (r, c)
+        elif kind == "table":
+            layout.table_labels.append((r, c))
+        elif kind == "unit" and layout.unit is None:
+            layout.unit = (r, c)
+    layout.table_end = _table_end(grid, layout)
+    _find_year(grid, layout, labels)
+    return layout
+
+
+def _find_header(grid: Grid, layout: Layout, labels: Labels, level1_hits: list[tuple[int, int]]) -> None:
+    """The header row: the first row with 一级指标 followed by the other column labels."""
+    for r, c in level1_hits:
+        row = grid.rows[r]
+        columns: dict[tuple[str, str], int] = {}
+        slots = labels.header_slots
+        pointer = 0
+        for col in range(c, len(row)):
+            value = row[col]
+            if not isinstance(value, str) or not value or len(value) > _MAX_LABEL_CHARS:
+                continue
+            accepted = labels.header.get(label_key(value), frozenset())
+            for index in range(pointer, len(slots)):
+                if index in accepted:
+                    columns[slots[index]] = col
+                    pointer = index + 1
+                    break
+        if len(columns) >= len(slots) // 2 + 1:
+            layout.header_row = r
+            layout.columns = columns
+            return
+
+
+def _table_end(grid: Grid, layout: Layout) -> int:
+    if layout.header_row is None:
+        return 0
+    footer_rows = [r for name, (r, _c) in layout.fields.items()
+                   if r > layout.header_row and name in {f.name for f in layout.spec.footer}]
+    return min(footer_rows, default=len(grid.rows))
+
+
+def _find_year(grid: Grid, layout: Layout, labels: Labels) -> None:
+    """The year line: the first cell above the form's fields holding ``2021 年度`` or the like."""
+    if labels.year_pattern is None:
+        return
+    first_field_row = min((r for r, _c in layout.fields.values()), default=len(grid.rows))
+    if layout.header_row is not None:
+        first_field_row = min(first_field_row, layout.header_row)
+    for r, c in layout.nonempty:
+        if r >= first_field_row:
+            break
+        value = grid.rows[r][c]
+        if not isinstance(value, str):
+            continue
+        m = labels.year_pattern.search(unicodedata.normalize("NFKC", value))
+        if m:
+            layout.year = (r, c, int(m.group(1)))
+            return
+
+
+def span_at(grid: Grid, row: int, col: int, spec_span: Span) -> Span:
+    """The cells a label or value at (row, col) covers: its merge in the sheet, else the spec's size."""
+    merge = grid.merge_at(row, col)
+    if merge is not None:
+        return merge
+    return Span(row, col, row + spec_span.height - 1, col + spec_span.width - 1)

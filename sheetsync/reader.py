@@ -1,0 +1,369 @@
+"""Reading one filled workbook into project forms and issues.
+
+    >>> result = read_workbook("收回/财务科.xlsx")     # doctest: +SKIP
+    >>> result.projects[["sheet", "project_name", "annual_budget_wan"]]   # doctest: +SKIP
+
+:func:`read_file` is the same as plain records (forms and issues), small enough to send
+back from a worker process; :func:`read_workbook` wraps them in a :class:`Collection`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from dataclasses import dataclass, field
+
+from . import checks
+from .checks import IndicatorRow, SheetRead
+from .identity import IDENTITY_SHEET, Identity, parse_identity
+from .issues import Issue, issue
+from .locate import Layout, label_key, locate, span_at
+from .model import Collection, Indicator, ProjectForm
+from .safety import inspect_file
+from .errors import SpecError
+from .spec import FormSpec, Span, available_forms, cell_ref, load_spec
+from .values import clean_text, parse_amount
+from .workbook import Book, Grid, open_workbook
+
+_SPACE = re.compile(r"\s+")
+# An unclaimed cell's text is quoted in its issue up to this many characters.
+_QUOTE_CHARS = 60
+
+
+@dataclass
+class FileResult:
+    """What one file gave: its forms and its issues (picklable, for worker processes)."""
+
+    forms: list[ProjectForm] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def read_workbook(path: str | os.PathLike, *, spec: FormSpec | None = None) -> Collection:
+    """Read one workbook (.xlsx, .xlsm, .xls or .ods) into a :class:`Collection`.
+
+    With ``spec=None`` every form spec in ``templates/`` is tried; a sheet is a form of the
+    spec whose labels it has.
+
+        >>> c = read_workbook("财务科.xlsx")           # doctest: +SKIP
+        >>> c.projects.project_name.tolist(), len(c.issues)   # doctest: +SKIP
+    """
+    result = read_file(path, spec=spec)
+    return Collection.from_forms(result.forms, result.issues, file_count=1)
+
+
+def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileResult:
+    """Read one file into forms and issues; a bad file is an issue, never an exception."""
+    file = str(path)
+    check = inspect_file(path)
+    if check.issue is not None:
+        return FileResult(issues=[check.issue])
+    book, problem = open_workbook(path, check.kind)
+    if problem is not None:
+        return FileResult(issues=[problem])
+    with book:
+        return _read_book(book, file, [spec] if spec is not None else form_specs())
+
+
+@cache
+def form_specs() -> tuple[FormSpec, ...]:
+    """Every form spec in ``templates/``; other TOML files there (columns, trees) are not forms."""
+    specs = []
+    for form_id in available_forms():
+        try:
+            specs.append(load_spec(form_id))
+        except (SpecError, KeyError):
+            continue
+    return tuple(specs)
+
+
+def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpec]) -> FileResult:
+    result = FileResult()
+    identity = _identity(book) if IDENTITY_SHEET in book.sheet_names else None
+    reads: list[tuple[SheetRead, list[Issue]]] = []
+    blanks: list[tuple[SheetRead, list[Issue]]] = []
+    for name in book.sheet_names:
+        if name == IDENTITY_SHEET:
+            continue
+        grid = book.grid(name)
+        if isinstance(grid, Issue):
+            result.issues.append(grid)
+            continue
+        layout = _best_layout(grid, specs)
+        if layout is None:
+            # Our own templates' other sheets (instructions, dropdown lists) go without a note.
+            ours = identity is not None
+            if not ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows):
+                result.issues.append(issue("ignored_sheet", file=file, sheet=name))
+            continue
+        entry = identity.sheets.get(name) if identity else None
+        read, sheet_issues = read_sheet(grid, layout, file, identity=identity, entry=entry)
+        (blanks if _is_blank(read) and entry is None else reads).append((read, sheet_issues))
+    if not reads and blanks:
+        reads, blanks = blanks, []
+    if not reads:
+        titles = "、".join(s.title for s in specs)
+        result.issues.append(issue("no_form", file=file, title=titles))
+        return result
+    if identity is not None:
+        result.issues += checks.template_issues(reads[0][0].spec, identity, file)
+        result.issues += _missing_sheets(identity, book, file)
+    for read, sheet_issues in reads:
+        result.forms.append(read.form)
+        result.issues += sheet_issues
+    for read, _ in blanks:
+        result.issues.append(issue("blank_form", file=file, sheet=read.sheet))
+    return result
+
+
+def _identity(book: Book) -> Identity | None:
+    grid = book.grid(IDENTITY_SHEET)
+    return None if isinstance(grid, Issue) else parse_identity(grid.rows)
+
+
+def _missing_sheets(identity: Identity, book: Book, file: str) -> list[Issue]:
+    present = set(book.sheet_names)
+    return [
+        issue("identity_mismatch", file=file, sheet=name, detail=f"模板中的工作表“{name}”已被删除或改名")
+        for name in identity.sheets if name not in present
+    ]
+
+
+def _best_layout(grid: Grid, specs: list[FormSpec]) -> Layout | None:
+    best = None
+    for spec in specs:
+        layout = locate(grid, spec)
+        if layout.is_form and (best is None or layout.score > best.score):
+            best = layout
+    return best
+
+
+def _is_blank(read: SheetRead) -> bool:
+    form = read.form
+    return not (form.project_name or form.midterm_goal or form.annual_goal or form.indicators
+                or form.midterm_budget_wan is not None or form.annual_budget_wan is not None)
+
+
+# --- one sheet -------------------------------------------------------------------
+
+
+def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | None = None,
+               entry=None) -> tuple[SheetRead, list[Issue]]:
+    """Read the form ``layout`` found in ``grid``; return it with all its issues."""
+    sheet = _SheetReader(grid, layout, file, identity, entry)
+    read = sheet.read()
+    found = checks.field_issues(read) + checks.indicator_issues(read) + checks.identity_issues(read, entry)
+    found += sheet.unclaimed()
+    return read, found
+
+
+def _text(value: object) -> str:
+    return clean_text(value)
+
+
+def _compact(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+class _SheetReader:
+    def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None, entry) -> None:
+        self.grid = grid
+        self.layout = layout
+        self.spec = layout.spec
+        self.claimed: set[tuple[int, int]] = set()
+        self.identity = identity
+        form = ProjectForm(file=file, sheet=grid.name, form=self.spec.id)
+        if identity is not None:
+            form.template_version = identity.spec_version
+            form.generated_at = identity.generated_at
+            form.project_code = entry.project_code if entry is not None else ""
+        self.read_result = SheetRead(self.spec, form, file, grid.name)
+
+    # -- claiming cells
+
+    def claim(self, row: int, col: int) -> None:
+        self.claimed.add((row, col))
+
+    def claim_repeats(self, span: Span, value: object) -> None:
+        """Claim the cells of ``span`` that repeat ``value``: a merge undone with its value copied."""
+        key = label_key(_text(value)) if isinstance(value, str) else _text(value)
+        for r in range(span.first_row, span.last_row + 1):
+            for c in range(span.first_col, span.last_col + 1):
+                other = self.grid.value(r, c)
+                if other != "" and (label_key(_text(other)) if isinstance(other, str) else _text(other)) == key:
+                    self.claimed.add((r, c))
+
+    # -- the whole form
+
+    def read(self) -> SheetRead:
+        self._read_lines()
+        for f in (*self.spec.fields, *self.spec.footer):
+            self._read_field(f)
+        self._read_blocks()
+        if self.layout.header_row is not None:
+            self._read_table()
+        return self.read_result
+
+    def _line_span(self, row: int, col: int) -> Span:
+        return Span(row, col, row, col + self.spec.columns - 1)
+
+    def _read_lines(self) -> None:
+        layout, read = self.layout, self.read_result
+        if layout.title is not None:
+            r, c = layout.title
+            self.claim(r, c)
+            self.claim_repeats(self._line_span(r, c), self.grid.value(r, c))
+        if layout.year is not None:
+            r, c, year = layout.year
+            read.form.year = year
+            read.year_found = True
+            self.claim(r, c)
+            self.claim_repeats(self._line_span(r, c), self.grid.value(r, c))
+        elif self.identity is not None and self.identity.year.isdigit():
+            read.form.year = int(self.identity.year)
+        if layout.unit is not None:
+            r, c = layout.unit
+            self.claim(r, c)
+            text = _text(self.grid.value(r, c))
+            self.claim_repeats(self._line_span(r, c), text)
+            unit = _after_label(text, self.spec.unit_line.label or "")
+            read.unit_cell = cell_ref(r, c)
+            if not unit:
+                # A hand-made form may put the unit's name in the next non-empty cell.
+                for col in range(c + 1, c + self.spec.columns):
+                    value = _text(self.grid.value(r, col))
+                    if value:
+                        unit = value
+                        self.claim(r, col)
+                        self.claim_repeats(Span(r, col, r, c + self.spec.columns - 1), value)
+                        read.unit_cell = cell_ref(r, col)
+                        break
+            read.form.budget_unit = unit
+
+    def _read_blocks(self) -> None:
+        spans = dict(self.spec.labels)
+        for r, c, text in self.layout.blocks:
+            self.claim(r, c)
+            self.claim_repeats(span_at(self.grid, r, c, spans[text]), self.grid.value(r, c))
+
+    def _read_field(self, f) -> None:
+        read = self.read_result
+        where = self.layout.fields.get(f.name)
+        if where is None:
+            read.unlocated.append(f.name)
+            return
+        r, c = where
+        label_value = self.grid.value(r, c)
+        self.claim(r, c)
+        label_span = span_at(self.grid, r, c, f.label_at)
+        self.claim_repeats(label_span, label_value)
+        dr, dc = f.offset
+        # The value sits beside or below the label, past the label's own merge.
+        vr = label_span.last_row + 1 if dr > 0 else r + dr
+        vc = label_span.last_col + 1 if dc > 0 else c + dc
+        value_span = span_at(self.grid, vr, vc, f.value_at)
+        raw, at = "", (vr, vc)
+        for rr in range(value_span.first_row, value_span.last_row + 1):
+            for cc in range(value_span.first_col, value_span.last_col + 1):
+                if self.grid.value(rr, cc) != "":
+                    raw, at = self.grid.value(rr, cc), (rr, cc)
+                    break
+            if raw != "":
+                break
+        if raw != "":
+            self.claim(*at)
+            self.claim_repeats(value_span, raw)
+        read.raw[f.name] = raw
+        read.cells[f.name] = cell_ref(*at)
+        if f.kind == "amount":
+            setattr(read.form, f.name, parse_amount(raw).value)
+        else:
+            setattr(read.form, f.name, _text(raw))
+        if f.period_field and f.period_pattern:
+            m = re.search(f.period_pattern, _text(label_value))
+            if m:
+                setattr(read.form, f.period_field, f"{m.group(1)}-{m.group(2)}")
+
+    # -- the indicator table
+
+    def _read_table(self) -> None:
+        layout, spec, grid, read = self.layout, self.spec, self.grid, self.read_result
+        header = layout.header_row
+        columns = layout.columns
+        for col in columns.values():
+            self.claim(header, col)
+        for r, c in layout.table_labels:
+            self.claim(r, c)
+        label_cols = {c for _r, c in layout.table_labels}
+        level1_col = columns.get(("", "level1"))
+        periods = [(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
+                    columns.get((p.name, "value"))) for p in spec.indicators.periods]
+        table_cols = [c for c in columns.values()]
+        level1, level2 = "", {p[0]: "" for p in periods}
+        for r in range(header + 1, layout.table_end):
+            row = grid.rows[r]
+            for c in table_cols:
+                if c < len(row) and row[c] != "":
+                    self.claim(r, c)
+            for c in label_cols:
+                if c < len(row) and row[c] != "" and (r, c) not in self.claimed:
+                    if label_key(_text(row[c])) in spec.indicators.label.accepted:
+                        self.claim(r, c)
+            typed1 = _text(row[level1_col]) if level1_col is not None and level1_col < len(row) else ""
+            if typed1 and typed1 != level1:
+                level1 = typed1
+                level2 = {name: "" for name in level2}
+                read.level1_cells.append((typed1, cell_ref(r, level1_col)))
+            for name, c2, c3, cv in periods:
+                typed2 = _text(row[c2]) if c2 is not None and c2 < len(row) else ""
+                if typed2:
+                    if typed2 != level2[name]:
+                        read.level2_cells.append((name, level1, typed2, cell_ref(r, c2)))
+                    level2[name] = typed2
+                level3 = _text(row[c3]) if c3 is not None and c3 < len(row) else ""
+                value = _text(row[cv]) if cv is not None and cv < len(row) else ""
+                if not (level3 or value):
+                    continue
+                value_cell = cell_ref(r, cv) if cv is not None else ""
+                level3_cell = cell_ref(r, c3) if c3 is not None else ""
+                read.rows.append(IndicatorRow(name, level1, level2[name], level3, value, level3_cell, value_cell))
+                read.form.indicators.append(Indicator(
+                    period=name,
+                    level1=self._level1(level1),
+                    level2=self._level2(level1, level2[name]),
+                    level3=level3,
+                    value=value,
+                    cell=value_cell,
+                ))
+
+    def _level1(self, text: str) -> str:
+        return self.spec.canonical_level1(text) or _compact(text)
+
+    def _level2(self, level1: str, text: str) -> str:
+        canon1 = self.spec.canonical_level1(level1)
+        canon2 = self.spec.canonical_level2(canon1, text) if canon1 else None
+        return canon2 or _compact(text)
+
+    # -- what no field took
+
+    def unclaimed(self) -> list[Issue]:
+        found = []
+        grid, read = self.grid, self.read_result
+        for r, c in self.layout.nonempty:
+            if (r, c) in self.claimed:
+                continue
+            text = _text(grid.rows[r][c])
+            if len(text) > _QUOTE_CHARS:
+                text = text[:_QUOTE_CHARS] + "…"
+            found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
+        return found
+
+
+def _after_label(text: str, label: str) -> str:
+    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none)."""
+    stripped = text.strip()
+    for sep in ("：", ":"):
+        if sep in stripped:
+            return stripped.split(sep, 1)[1].strip()
+    compact = stripped.replace(" ", "").replace("\u3000", "")
+    return compact[len(label):].strip() if compact.startswith(label) else ""

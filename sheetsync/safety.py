@@ -1,0 +1,125 @@
+"""Looking at a file before any spreadsheet library parses it.
+
+:func:`inspect_file` says what a file really is from its first bytes (not its name) and
+refuses what must not be parsed: empty files, Excel's ``~$`` lock files, password-protected
+workbooks and zip bombs, the last judged from the sizes the zip directory declares::
+
+    >>> inspect_file("收回/财务科.xlsx")              # doctest: +SKIP
+    FileCheck(kind='xlsx', issue=None)
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .issues import Issue, issue
+
+LOCK_PREFIX = "~$"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An OOXML workbook saved with an open password is an OLE container holding these streams
+# (MS-OFFCRYPTO); an unprotected .xls never has them.
+_OLE_ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+# ODF marks encrypted parts in its manifest (ODF 1.2, part 3, 4.8).
+_ODF_ENCRYPTED = b"encryption-data"
+
+# A filled form sheet is a few hundred kilobytes of XML even with hundreds of rows; a
+# workbook of 500 such sheets stays well under these bounds. Beyond them calamine would
+# need gigabytes to inflate and hold the part.
+MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+# Scanning an OLE file for the encryption streams reads at most this much of it.
+_OLE_SCAN_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What a file is (``xlsx``, ``xls``, ``ods``, or ``""``) and the issue that stops reading it."""
+
+    kind: str
+    issue: Issue | None = None
+
+
+def is_lock_file(path: str | os.PathLike) -> bool:
+    """Excel and WPS leave ``~$name.xlsx`` beside a workbook while it is open."""
+    return Path(path).name.startswith(LOCK_PREFIX)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB"
+
+
+def inspect_file(path: str | os.PathLike) -> FileCheck:
+    """Sniff ``path`` and check it may be parsed; never raises for bad content."""
+    file = str(path)
+    if is_lock_file(path):
+        return FileCheck("", issue("lock_file", file=file))
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        return FileCheck("", issue("file_not_found", file=file))
+    except OSError as exc:
+        return FileCheck("", issue("not_a_workbook", file=file, detail=exc.strerror or type(exc).__name__))
+    if size == 0:
+        return FileCheck("", issue("empty_file", file=file))
+    if head.startswith(_ZIP_MAGIC):
+        return _inspect_zip(path, file)
+    if head.startswith(_EMPTY_ZIP_MAGIC):
+        return FileCheck("", issue("corrupt_file", file=file, detail="压缩包内没有内容"))
+    if head.startswith(_OLE_MAGIC):
+        return _inspect_ole(path, file)
+    return FileCheck("", issue("not_a_workbook", file=file, detail=_describe(head)))
+
+
+def _describe(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "PDF文件"
+    if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        return "网页或XML文件"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "未知格式"
+    return "文本文件"
+
+
+def _inspect_ole(path: str | os.PathLike, file: str) -> FileCheck:
+    with open(path, "rb") as fh:
+        data = fh.read(_OLE_SCAN_BYTES)
+    if any(marker in data for marker in _OLE_ENCRYPTED):
+        return FileCheck("", issue("encrypted_file", file=file))
+    return FileCheck("xls")
+
+
+def _inspect_zip(path: str | os.PathLike, file: str) -> FileCheck:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
+    biggest = max(infos, key=lambda info: info.file_size, default=None)
+    total = sum(info.file_size for info in infos)
+    if biggest is not None and biggest.file_size > MAX_PART_BYTES:
+        return FileCheck("", issue("zip_bomb", file=file,
+                                   detail=f"其中“{biggest.filename}”解压后{_mb(biggest.file_size)}，上限{_mb(MAX_PART_BYTES)}"))
+    if total > MAX_TOTAL_BYTES:
+        return FileCheck("", issue("zip_bomb", file=file, detail=f"解压后共{_mb(total)}，上限{_mb(MAX_TOTAL_BYTES)}"))
+    if "xl/workbook.xml" in names:
+        return FileCheck("xlsx")
+    if "xl/workbook.bin" in names:
+        return FileCheck("xlsb")
+    if "content.xml" in names:
+        if _ODF_ENCRYPTED in manifest:
+            return FileCheck("", issue("encrypted_file", file=file))
+        return FileCheck("ods")
+    return FileCheck("", issue("not_a_workbook", file=file, detail="压缩包中没有工作簿"))

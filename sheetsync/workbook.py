@@ -1,0 +1,108 @@
+"""Opening a workbook of any format with python-calamine: sheets as grids of cell values.
+
+    >>> book, problem = open_workbook("收回/财务科.xls", "xls")     # doctest: +SKIP
+    >>> grid = book.grid("项目1")                                     # doctest: +SKIP
+    >>> grid.rows[3][1], grid.merges[:1]                              # doctest: +SKIP
+    ('CO出证认证EDI管理系统CA证书费用', [Span(first_row=3, first_col=1, last_row=3, last_col=3)])
+
+Positions are absolute and zero-based: row 0 is the sheet's first row even when it is empty.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
+
+from .issues import Issue, issue
+from .spec import Span
+
+_SUFFIX_OF_KIND = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "xls": (".xls",), "ods": (".ods",)}
+
+
+@dataclass
+class Grid:
+    """One sheet's cells: ``rows[r][c]`` is the value (``""`` when empty); merged ranges as spans."""
+
+    name: str
+    rows: list[list[object]]
+    merges: list[Span] = field(default_factory=list)
+    visible: bool = True
+    _merge_starts: dict[tuple[int, int], Span] | None = field(default=None, repr=False, compare=False)
+
+    def merge_at(self, row: int, col: int) -> Span | None:
+        """The merged range whose first cell is (row, col), if any."""
+        if self._merge_starts is None:
+            self._merge_starts = {(m.first_row, m.first_col): m for m in self.merges}
+        return self._merge_starts.get((row, col))
+
+    def value(self, row: int, col: int) -> object:
+        if 0 <= row < len(self.rows):
+            cells = self.rows[row]
+            if 0 <= col < len(cells):
+                return cells[col]
+        return ""
+
+
+class Book:
+    """An open workbook; sheets are loaded one at a time by :meth:`grid`."""
+
+    def __init__(self, workbook: CalamineWorkbook, file: str) -> None:
+        self._workbook = workbook
+        self.file = file
+        self.sheet_names: list[str] = list(workbook.sheet_names)
+        self._visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
+
+    def grid(self, name: str) -> Grid | Issue:
+        """The sheet's cells and merges, or an ``unreadable_sheet`` issue."""
+        try:
+            sheet = self._workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or ()
+        except BaseException as exc:
+            _reraise_fatal(exc)
+            return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
+        merges = [Span(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged]
+        return Grid(name, rows, merges, self._visible.get(name, True))
+
+    def close(self) -> None:
+        self._workbook.close()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _reraise_fatal(exc: BaseException) -> None:
+    # A Rust panic inside calamine surfaces as pyo3's PanicException, a BaseException: it is
+    # a bad file like any other. Only interrupts and exhaustion stop the run.
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+        raise exc
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def open_workbook(path: str | os.PathLike, kind: str) -> tuple[Book | None, Issue | None]:
+    """Open ``path`` (already sniffed as ``kind`` by :mod:`sheetsync.safety`) read-only."""
+    file = str(path)
+    try:
+        if Path(path).suffix.lower() in _SUFFIX_OF_KIND.get(kind, ()):
+            workbook = CalamineWorkbook.from_path(file)
+        else:
+            # The name says one format and the content another (a .xls renamed .xlsx):
+            # calamine picks its parser by content only when given the bytes.
+            with open(path, "rb") as fh:
+                workbook = CalamineWorkbook.from_filelike(fh)
+    except PasswordError:
+        return None, issue("encrypted_file", file=file)
+    except BaseException as exc:
+        _reraise_fatal(exc)
+        return None, issue("corrupt_file", file=file, detail=_detail(exc))
+    return Book(workbook, file), None

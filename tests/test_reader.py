@@ -1,0 +1,179 @@
+"""Reading the official form laid out by hand, in every variant departments produce."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from fixtures_forms import (INSERTED_ROWS, OPINION, RETYPED_LABELS, SEED_FORM, Layout, write_workbook,
+                            with_rows)
+from sheetsync.issues import ISSUE_COLUMNS
+from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS
+from sheetsync.reader import read_workbook
+
+UNIT = "中国国际贸易促进委员会东莞市委员会"
+NAME = "CO出证认证EDI管理系统CA证书费用"
+
+# (period, level1, level2, level3, value, op, num, unit, kind, cell) of the seed's first form.
+SEED_INDICATORS = [
+    ("中期", "预期产出指标", "数量指标（或建筑规模指标）", "计划缴纳CO出证认证EDI管理系统CA证书数量", "9个Ukey", "=", 9.0, "个Ukey", "定量", "E8"),
+    ("年度", "预期产出指标", "数量指标（或建筑规模指标）", "缴纳CO出证认证证书数量", "9个Ukey", "=", 9.0, "个Ukey", "定量", "H8"),
+    ("中期", "预期产出指标", "质量指标", "为企业办证服务质量", "企业满意度", "", None, "", "定性", "E9"),
+    ("年度", "预期产出指标", "质量指标", "为企业办证服务质量", "企业满意度≥95%", "≥", 95.0, "%", "定量", "H9"),
+    ("中期", "预期产出指标", "时效指标（工期指标）", "（实际缴纳数量应缴纳数量）100%", "及时", "", None, "", "定性", "E10"),
+    ("年度", "预期产出指标", "时效指标（工期指标）", "计划进度完成时效", "及时", "", None, "", "定性", "H10"),
+    ("中期", "预期产出指标", "预算（或投资规模）控制指标", "预算执行率", "每年≥95%", "≥", 95.0, "%", "定量", "E11"),
+    ("年度", "预期产出指标", "预算（或投资规模）控制指标", "预算执行率", "每年≥95%", "≥", 95.0, "%", "定量", "H11"),
+    ("中期", "效果指标", "社会、经济、生态效益指标", "CA证书成功续期", "有效", "", None, "", "定性", "E12"),
+    ("年度", "效果指标", "社会、经济、生态效益指标", "CA证书成功续期", "确保审证人员的CA证书正常使用", "", None, "", "定性", "H12"),
+    ("中期", "效果指标", "可持续影响指标", "业务系统网络安全和数据安全", "有效", "", None, "", "定性", "E13"),
+    ("年度", "效果指标", "可持续影响指标", "业务系统网络安全和数据安全", "有效", "", None, "", "定性", "H13"),
+    ("中期", "满意度指标", "服务对象满意度指标", "企业满意度", "≥95%", "≥", 95.0, "%", "定量", "E14"),
+    ("年度", "满意度指标", "服务对象满意度指标", "申办原产地证书的企业满意度", "≥95%", "≥", 95.0, "%", "定量", "H14"),
+]
+
+
+def expected_projects(file: str, sheets: list[str], **changes) -> pd.DataFrame:
+    row = {
+        "file": file, "sheet": "", "form": "dongguan_approval", "year": 2021, "budget_unit": UNIT,
+        "project_name": NAME, "project_code": "", "midterm_period": "2021-2023", "midterm_budget_wan": 0.75,
+        "annual_budget_wan": 0.25, "midterm_goal": "支付进度为40%", "annual_goal": "支付进度为95%",
+        "approval_opinion": OPINION, "template_version": "", "generated_at": "",
+    }
+    rows = [{**row, "sheet": s, **changes} for s in sheets]
+    df = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+def expected_indicators(file: str, sheet: str, rows=SEED_INDICATORS, shift=(0, 0)) -> pd.DataFrame:
+    records = []
+    for period, l1, l2, l3, value, op, num, unit, kind, cell in rows:
+        records.append({
+            "file": file, "sheet": sheet, "budget_unit": UNIT, "project_name": NAME, "period": period,
+            "level1": l1, "level2": l2, "level3": l3, "value": value, "value_op": op, "value_num": num,
+            "value_unit": unit, "value_kind": kind, "cell": _shift(cell, *shift),
+        })
+    df = pd.DataFrame(records, columns=INDICATOR_COLUMNS)
+    df["value_num"] = df["value_num"].astype("float64")
+    return df
+
+
+def _shift(cell: str, rows: int, cols: int) -> str:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    number = int(cell[len(letters):])
+    return f"{chr(ord(letters) + cols)}{number + rows}"
+
+
+def issues_frame(records: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=ISSUE_COLUMNS).astype(str)
+
+
+def test_official_layout_reads_exactly(tmp_path):
+    path = write_workbook(tmp_path / "ccpit.xlsx", [("项目1", SEED_FORM, Layout())])
+    c = read_workbook(path)
+    pd.testing.assert_frame_equal(c.projects, expected_projects(str(path), ["项目1"]))
+    pd.testing.assert_frame_equal(c.indicators, expected_indicators(str(path), "项目1"))
+    pd.testing.assert_frame_equal(c.issues, issues_frame([]))
+    assert c.file_count == 1
+
+
+VARIANTS = {
+    "shifted down and right": (Layout(top=3, left=2), (3, 2)),
+    "merges undone, value in the first cell": (Layout(merges="first"), (0, 0)),
+    "merged values repeated on every cell": (Layout(merges="repeated"), (0, 0)),
+    "labels retyped": (Layout(labels=RETYPED_LABELS), (0, 0)),
+    "blank rows above the table": (Layout(blank_rows_before_table=2), (2, 0)),
+    "unit name in its own cell": (Layout(unit_in_next_cell=True), (0, 0)),
+    "all at once": (Layout(top=1, left=1, merges="repeated", labels=RETYPED_LABELS, blank_rows_before_table=1,
+                           unit_in_next_cell=True), (2, 1)),
+}
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_hand_made_variants_read_the_same(tmp_path, name):
+    layout, shift = VARIANTS[name]
+    path = write_workbook(tmp_path / "v.xlsx", [("Sheet", SEED_FORM, layout)])
+    c = read_workbook(path)
+    pd.testing.assert_frame_equal(c.projects, expected_projects(str(path), ["Sheet"]))
+    pd.testing.assert_frame_equal(c.indicators, expected_indicators(str(path), "Sheet", shift=shift))
+    pd.testing.assert_frame_equal(c.issues, issues_frame([]))
+
+
+INSERTED = (
+    SEED_INDICATORS[:4]
+    + [("中期", "预期产出指标", "质量指标", "证书办理准确率", "≥98%", "≥", 98.0, "%", "定量", "E10"),
+       ("年度", "预期产出指标", "质量指标", "证书办理准确率", "≥98%", "≥", 98.0, "%", "定量", "H10"),
+       ("年度", "预期产出指标", "质量指标", "退件率", "≤2%", "≤", 2.0, "%", "定量", "H11")]
+    + [(*row[:-1], _shift(row[-1], 2, 0)) for row in SEED_INDICATORS[4:]]
+)
+
+
+@pytest.mark.parametrize("merges", ["merged", "first", "repeated"])
+def test_inserted_rows_inherit_level1_and_level2(tmp_path, merges):
+    data = with_rows(SEED_FORM, INSERTED_ROWS)
+    path = write_workbook(tmp_path / "ins.xlsx", [("项目1", data, Layout(merges=merges))])
+    c = read_workbook(path)
+    pd.testing.assert_frame_equal(c.indicators, expected_indicators(str(path), "项目1", rows=INSERTED))
+    pd.testing.assert_frame_equal(c.issues, issues_frame([]))
+
+
+def test_sheets_renamed_reordered_and_an_instructions_sheet(tmp_path):
+    second = replace(SEED_FORM, name="办公及业务场所租金", midterm_budget=66, annual_budget=22)
+    path = write_workbook(
+        tmp_path / "two.xlsx",
+        [("租金", second, Layout()), ("证书", SEED_FORM, Layout(top=1))],
+        extra_first={"填表说明": [["填表说明"], ["1. 金额单位为万元。"]]},
+    )
+    c = read_workbook(path)
+    assert c.projects[["sheet", "project_name", "midterm_budget_wan", "annual_budget_wan"]].values.tolist() == [
+        ["租金", "办公及业务场所租金", 66.0, 22.0],
+        ["证书", NAME, 0.75, 0.25],
+    ]
+    assert c.indicators.groupby("sheet", sort=False).size().to_dict() == {"租金": 14, "证书": 14}
+    pd.testing.assert_frame_equal(c.issues, issues_frame([{
+        "file": str(path), "sheet": "填表说明", "cell": "", "field": "", "severity": "info",
+        "code": "ignored_sheet", "message": "此工作表不是绩效目标表（没有找到表格标签），已跳过。",
+    }]))
+
+
+def test_amounts_typed_as_text_are_numbers_with_a_warning(tmp_path):
+    data = replace(SEED_FORM, midterm_budget="６６．００万元", annual_budget="1,234.5")
+    path = write_workbook(tmp_path / "text.xlsx", [("项目1", data, Layout())])
+    c = read_workbook(path)
+    assert c.projects[["midterm_budget_wan", "annual_budget_wan"]].values.tolist() == [[66.0, 1234.5]]
+    codes = c.issues[["cell", "code"]].values.tolist()
+    assert ["F4", "amount_as_text"] in codes and ["H4", "amount_as_text"] in codes
+    assert ["H4", "annual_above_midterm"] in codes
+
+
+def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
+    import openpyxl
+
+    path = write_workbook(tmp_path / "note.xlsx", [("项目1", SEED_FORM, Layout())])
+    wb = openpyxl.load_workbook(path)
+    wb["项目1"]["J9"] = "备注：另有配套资金"
+    wb["项目1"]["A30"] = 42
+    wb.save(path)
+    c = read_workbook(path)
+    unclaimed = c.issues[c.issues.code == "unclaimed_cell"]
+    assert unclaimed[["cell", "severity"]].values.tolist() == [["J9", "warning"], ["A30", "warning"]]
+    assert "备注：另有配套资金" in unclaimed.message.iloc[0]
+    assert "“42”" in unclaimed.message.iloc[1]
+    # The form itself is read as before.
+    pd.testing.assert_frame_equal(c.indicators, expected_indicators(str(path), "项目1"))
+
+
+def test_a_workbook_without_a_form_is_an_issue(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "部门联系人"
+    wb.active["B1"] = "张三"
+    wb.save(tmp_path / "other.xlsx")
+    c = read_workbook(tmp_path / "other.xlsx")
+    assert c.projects.empty and c.indicators.empty
+    assert c.issues.code.tolist() == ["ignored_sheet", "no_form"]
+    assert c.issues.severity.tolist() == ["info", "error"]
