@@ -1,0 +1,151 @@
+"""Annotated copies for the departments: highlighted cells, comments, a 问题清单 sheet."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from office import convert, pdf_page_count
+from sheetsync.collect import collect
+from sheetsync.errors import OutputExistsError
+from sheetsync.feedback import FILLS, annotate_copy, write_feedback
+from sheetsync.headers import load_headers
+from sheetsync.issues import ISSUE_COLUMNS, issue
+from sheetsync.model import Indicator, ProjectForm
+from sheetsync.spec import load_spec
+from sheetsync.template import write_unit_workbook
+
+
+def _filled(path, **changes):
+    form = dict(budget_unit="东莞市甲局", project_name="办公设备购置", midterm_budget_wan=3.0, annual_budget_wan=5.0,
+                midterm_goal="完成采购", annual_goal="",
+                indicators=[Indicator("中期", "预期产出指标", "质量指标", "合格率", "≥95%"),
+                            Indicator("年度", "预期产出指标", "质量指标", "合格率", "")])
+    form.update(changes)
+    return write_unit_workbook(path, [ProjectForm(**form)], year=2021, budget_unit="东莞市甲局")
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "收回"
+    folder.mkdir()
+    _filled(folder / "甲局.xlsx")
+    tree = load_spec().tree("dongguan")
+    complete = [Indicator(period, l1.label, l1.level2[0], "指标", "≥90%")
+                for l1 in tree.level1 for period in load_spec().period_names]
+    _filled(folder / "乙局.xlsx", annual_goal="按期完成", annual_budget_wan=1.0, indicators=complete)
+    (folder / "~$甲局.xlsx").write_bytes(b"lock")
+    return folder
+
+
+def test_copies_mark_every_problem_cell_and_list_them(tmp_path, inbox):
+    h = load_headers()
+    before = {p.name: _digest(p) for p in inbox.iterdir()}
+    written = write_feedback([inbox], tmp_path / "反馈")
+    assert [p.name for p in written] == ["乙局_反馈.xlsx", "甲局_反馈.xlsx"]
+    assert {p.name: _digest(p) for p in inbox.iterdir()} == before
+
+    issues = collect([str(inbox / "甲局.xlsx")]).issues
+    book = openpyxl.load_workbook(written[1])
+    assert book.sheetnames[0] == h.sheet("issues") and book.active.title == h.sheet("issues")
+    listed = list(book[h.sheet("issues")].iter_rows(values_only=True))
+    assert listed[0] == tuple(h.column(c) for c in ("sheet", "cell", "field", "severity", "message"))
+    assert [r[-1] for r in listed[1:]] == issues["message"].tolist()
+    sheet = book[issues["sheet"].iloc[0]]
+    for record in issues.to_dict(orient="records"):
+        cell = sheet[record["cell"]]
+        assert record["message"] in cell.comment.text
+        assert cell.fill.fgColor.rgb.endswith(FILLS[record["severity"]])
+    # The department's own cells are kept as they were.
+    original = openpyxl.load_workbook(inbox / "甲局.xlsx")[sheet.title]
+    assert sheet["B4"].value == original["B4"].value == "办公设备购置"
+
+
+def test_copy_of_a_clean_file_says_so(tmp_path, inbox):
+    h = load_headers()
+    written = write_feedback([inbox / "乙局.xlsx"], tmp_path / "反馈")
+    listed = list(openpyxl.load_workbook(written[0])[h.sheet("issues")].iter_rows(values_only=True))
+    assert listed[1][0] == h.text("no_issues")
+
+
+def test_text_written_never_becomes_a_formula(tmp_path):
+    source = tmp_path / "a.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "项目1"
+    book.active["B4"].value = "=1+1"
+    book.active["B4"].data_type = "s"
+    book.active.merge_cells("B4:D4")
+    book.save(source)
+    problems = [issue("unclaimed_cell", file=str(source), sheet="项目1", cell="C4", text="=1+1"),
+                issue("corrupt_file", file=str(source), detail='=HYPERLINK("http://x","y")')]
+    frame = pd.DataFrame([p.as_dict() for p in problems], columns=ISSUE_COLUMNS)
+    copy = annotate_copy(source, tmp_path / "out" / "a.xlsx", frame, load_headers())
+    book = openpyxl.load_workbook(copy.path)
+    assert book["项目1"]["B4"].data_type == "s" and book["项目1"]["B4"].value == "=1+1"
+    assert "=1+1" in book["项目1"]["B4"].comment.text  # the merged range's first cell carries it
+    cells = [c for row in book[load_headers().sheet("issues")].iter_rows() for c in row if c.value]
+    assert all(c.data_type == "s" for c in cells)
+    assert any(c.value == "=1+1" for c in cells) or any("=1+1" in c.value for c in cells)
+    assert any(c.value.startswith("文件已损坏") and "HYPERLINK" in c.value for c in cells)
+
+
+def test_unreadable_file_gets_a_list_only(tmp_path):
+    h = load_headers()
+    bad = tmp_path / "in" / "坏.xlsx"
+    bad.parent.mkdir()
+    bad.write_bytes(b"PK\x03\x04 broken")
+    notes = []
+    written = write_feedback([bad], tmp_path / "out", on_copy=notes.append)
+    book = openpyxl.load_workbook(written[0])
+    assert book.sheetnames == [h.sheet("issues")]
+    assert len(list(book.active.iter_rows())) == 2
+    assert notes[0].unreadable and notes[0].note
+
+
+def test_existing_copies_need_force(tmp_path, inbox):
+    out = tmp_path / "反馈"
+    out.mkdir()
+    (out / "甲局_反馈.xlsx").write_bytes(b"keep")
+    with pytest.raises(OutputExistsError):
+        write_feedback([inbox], out)
+    assert sorted(p.name for p in out.iterdir()) == ["甲局_反馈.xlsx"]
+    assert len(write_feedback([inbox], out, force=True)) == 2
+
+
+@pytest.mark.office
+def test_xls_and_ods_come_back_as_rebuilt_xlsx(tmp_path, inbox, soffice):
+    h = load_headers()
+    source = inbox / "甲局.xlsx"
+    others = tmp_path / "others"
+    xls = convert(soffice, source, "xls", others)
+    ods = convert(soffice, source, "ods", others)
+    notes = []
+    written = write_feedback([xls, ods], tmp_path / "反馈", on_copy=notes.append)
+    assert [p.name for p in written] == ["甲局_反馈.xlsx", "甲局_反馈 (2).xlsx"]
+    assert all(n.rebuilt and ".xlsx" in n.note for n in notes)
+    for path, original in zip(written, (xls, ods)):
+        book = openpyxl.load_workbook(path)
+        first = book[h.sheet("issues")]["A1"].value
+        assert first == h.text("rebuilt_note", suffix=original.suffix)
+        issues = collect([str(original)]).issues
+        located = issues[issues["cell"] != ""]
+        assert len(located)
+        sheet = book[located["sheet"].iloc[0]]
+        assert sheet["B4"].value == "办公设备购置"
+        for record in located.to_dict(orient="records"):
+            assert record["message"] in sheet[record["cell"]].comment.text
+
+
+@pytest.mark.office
+def test_libreoffice_converts_the_feedback_copy_to_pdf(tmp_path, inbox, soffice):
+    written = write_feedback([inbox / "甲局.xlsx"], tmp_path / "反馈")
+    pdf = convert(soffice, written[0], "pdf", tmp_path / "pdf")
+    assert pdf_page_count(pdf) >= 2
