@@ -188,12 +188,15 @@ def feedback(
     """
     from .feedback import write_feedback
 
+    def report(copy) -> None:
+        typer.echo(str(copy.path))
+        if copy.note:
+            typer.echo(f"note: {copy.note}", err=True)
+
     try:
-        written = write_feedback([str(p) for p in paths], output, force=force)
+        written = write_feedback([str(p) for p in paths], output, force=force, on_copy=report)
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
-    for item in written:
-        typer.echo(str(item))
     typer.echo(f"{len(written)} feedback files written", err=True)
 
 
