@@ -62,14 +62,15 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
             entries.append(entry)
     _check_duplicates(spec, entries, problems)
     if not entries and not problems:
-        problems.append(f"第{header_index + 1}行以下没有任何项目")
+        problems.append((header_index + 1, f"第{header_index + 1}行以下没有任何项目"))
     if problems:
         raise RosterError(_report(path, problems))
     return entries
 
 
-def _report(path: Path, problems: list[str]) -> str:
-    return f"{path.name}: 花名册有{len(problems)}处问题，请修改后重试：\n  " + "\n  ".join(problems)
+def _report(path: Path, problems: list[tuple[int, str]]) -> str:
+    lines = [text for _, text in sorted(problems, key=lambda p: p[0])]
+    return f"{path.name}: 花名册有{len(lines)}处问题，请修改后重试：\n  " + "\n  ".join(lines)
 
 
 # --- reading the cells ---------------------------------------------------------------
@@ -124,10 +125,10 @@ def _header_forms(column: RosterColumn) -> set[str]:
     return forms
 
 
-def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[str, int], list[str]]:
+def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """Column index of each roster field, and the problems of the header row."""
     columns: dict[str, int] = {}
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     for index, cell in enumerate(header):
         text = normalize_label(cell)
         if not text:
@@ -135,14 +136,14 @@ def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[
         for column in spec.roster:
             if text in _header_forms(column) or without_bracketed(text) in _header_forms(column):
                 if column.name in columns:
-                    problems.append(f"第{row}行：列“{column.label.text}”出现了两次（第{columns[column.name] + 1}列和第{index + 1}列）")
+                    problems.append((row, f"第{row}行：列“{column.label.text}”出现了两次（第{columns[column.name] + 1}列和第{index + 1}列）"))
                 else:
                     columns[column.name] = index
                 break
     for column in spec.roster:
         if column.required and column.name not in columns:
             accepted = "、".join((column.label.text, *column.label.variants))
-            problems.append(f"第{row}行（表头）：缺少必填列“{column.label.text}”（可用列名：{accepted}）")
+            problems.append((row, f"第{row}行（表头）：缺少必填列“{column.label.text}”（可用列名：{accepted}）"))
     return columns, problems
 
 
@@ -150,7 +151,7 @@ def _label(spec: FormSpec, name: str) -> str:
     return next(c.label.text for c in spec.roster if c.name == name)
 
 
-def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: int, problems: list[str]) -> RosterEntry | None:
+def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: int, problems: list[tuple[int, str]]) -> RosterEntry | None:
     def cell(name: str) -> object:
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else None
@@ -163,55 +164,55 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
         raw = cell(column.name)
         where = f"第{number}行“{column.label.text}”列"
         if column.name in AMOUNT_FIELDS:
-            values[column.name] = _amount(raw, where, problems)
+            values[column.name] = _amount(raw, number, where, problems)
         else:
             text = clean_text(raw)
             if column.required and not text:
-                problems.append(f"{where}：为空，请填写")
+                problems.append((number, f"{where}：为空，请填写"))
             values[column.name] = text
     midterm, annual = values.get("midterm_budget_wan"), values.get("annual_budget_wan")
     if isinstance(midterm, float) and isinstance(annual, float) and annual > midterm:
-        problems.append(
+        problems.append((number, (
             f"第{number}行“{_label(spec, 'annual_budget_wan')}”列：{annual:g}万元超过"
             f"“{_label(spec, 'midterm_budget_wan')}”{midterm:g}万元"
-        )
+        )))
     if len(problems) > before:
         return None
     return RosterEntry(row=number, **values)
 
 
-def _amount(raw: object, where: str, problems: list[str]) -> float | None:
+def _amount(raw: object, row: int, where: str, problems: list[tuple[int, str]]) -> float | None:
     if clean_text(raw) == "":
         return None
     amount = parse_amount(raw)
     if amount.value is None:
-        problems.append(f"{where}：“{clean_text(raw)}”不是数字，请填写以万元为单位的金额")
+        problems.append((row, f"{where}：“{clean_text(raw)}”不是数字，请填写以万元为单位的金额"))
         return None
     if amount.unit == "元":
-        problems.append(f"{where}：“{clean_text(raw)}”按“元”填写，请换算为万元并只填数字")
+        problems.append((row, f"{where}：“{clean_text(raw)}”按“元”填写，请换算为万元并只填数字"))
         return None
     if amount.value < 0:
-        problems.append(f"{where}：金额不能为负数（{clean_text(raw)}）")
+        problems.append((row, f"{where}：金额不能为负数（{clean_text(raw)}）"))
         return None
     return amount.value
 
 
-def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list[str]) -> None:
+def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list[tuple[int, str]]) -> None:
     by_name: dict[tuple[str, str], RosterEntry] = {}
     by_code: dict[str, RosterEntry] = {}
     for entry in entries:
         key = (normalize_label(entry.budget_unit), normalize_label(entry.project_name))
         if key in by_name:
-            problems.append(
+            problems.append((entry.row, (
                 f"第{entry.row}行“{_label(spec, 'project_name')}”列：项目“{entry.project_name}”与第{by_name[key].row}行重复"
                 f"（同一{_label(spec, 'budget_unit')}下项目名称不能重复）"
-            )
+            )))
         else:
             by_name[key] = entry
         if entry.project_code:
             if entry.project_code in by_code:
-                problems.append(
+                problems.append((entry.row, (
                     f"第{entry.row}行“{_label(spec, 'project_code')}”列：编码“{entry.project_code}”与第{by_code[entry.project_code].row}行重复"
-                )
+                )))
             else:
                 by_code[entry.project_code] = entry

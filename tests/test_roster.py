@@ -1,0 +1,109 @@
+"""Reading rosters: encodings, Excel files, header variants and every problem by row and column."""
+
+from __future__ import annotations
+
+import pytest
+import xlsxwriter
+
+from sheetsync.errors import RosterError
+from sheetsync.roster import RosterEntry, read_roster
+
+HEADER = "预算单位,项目名称,中期市财政预算（万元）,本年度申请市财政预算资金（万元）"
+
+
+def csv_file(tmp_path, text: str, encoding: str = "utf-8", name: str = "r.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_reads_utf8_csv(tmp_path):
+    path = csv_file(tmp_path, HEADER + "\n财务科,物业管理费,110.28,36.76\n财务科,水电费,,\n")
+    assert read_roster(path) == [
+        RosterEntry(2, "财务科", "物业管理费", "", 110.28, 36.76),
+        RosterEntry(3, "财务科", "水电费", "", None, None),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_reads_bom_and_gbk(tmp_path, encoding):
+    path = csv_file(tmp_path, HEADER + "\r\n财务科,物业管理费,3,1\r\n", encoding)
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费", "", 3.0, 1.0)]
+
+
+def test_header_variants(tmp_path):
+    path = csv_file(tmp_path, " 单位名称 ,项目名称 ,项目代码,中期市财政预算 (万元),本年度申请市财政预算资金\n财务科,物业管理费,P1,3,1\n")
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费", "P1", 3.0, 1.0)]
+
+
+def test_blank_rows_keep_row_numbers(tmp_path):
+    path = csv_file(tmp_path, "\n" + HEADER + "\n\n财务科,物业管理费,,\n")
+    assert [e.row for e in read_roster(path)] == [4]
+
+
+def test_reads_xlsx_with_row_numbers_as_excel_shows_them(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(2, 0, ["预算单位", "项目名称", "项目编码", "中期市财政预算（万元）", "本年度申请市财政预算资金（万元）"])
+    ws.write_row(3, 0, ["财务科", "物业管理费", 1001, 110.28, 36.76])
+    wb.close()
+    assert read_roster(path) == [RosterEntry(4, "财务科", "物业管理费", "1001", 110.28, 36.76)]
+
+
+def problems_of(path) -> str:
+    with pytest.raises(RosterError) as err:
+        read_roster(path)
+    return str(err.value)
+
+
+def test_missing_required_column(tmp_path):
+    message = problems_of(csv_file(tmp_path, "预算单位,中期市财政预算（万元）\n财务科,3\n"))
+    assert "第1行" in message and "缺少必填列“项目名称”" in message
+
+
+def test_every_problem_named_by_row_and_column(tmp_path):
+    path = csv_file(tmp_path, HEADER + "\n"
+                    "财务科,,1,1\n"                 # 2: empty name
+                    "财务科,甲,abc,1\n"             # 3: not a number
+                    "财务科,乙,-1,1\n"              # 4: negative
+                    "财务科,丙,1,2\n"               # 5: annual above midterm
+                    "财务科,丁,1,1\n"
+                    "财务科, 丁 ,1,1\n"             # 7: duplicate of row 6
+                    "财务科,戊,5000元,1\n")         # 8: yuan
+    message = problems_of(path)
+    assert "6处问题" in message
+    assert message.index("第7行") < message.index("第8行")
+    for expected in ("第2行“项目名称”列：为空", "第3行“中期市财政预算（万元）”列：“abc”不是数字",
+                     "第4行“中期市财政预算（万元）”列：金额不能为负数", "第5行“本年度申请市财政预算资金（万元）”列：2万元超过",
+                     "第7行“项目名称”列：项目“丁”与第6行重复", "第8行“中期市财政预算（万元）”列：“5000元”按“元”填写"):
+        assert expected in message
+
+
+def test_duplicate_project_code(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲,一,P1\n乙,二,P1\n")
+    assert "第3行“项目编码”列：编码“P1”与第2行重复" in problems_of(path)
+
+
+def test_empty_roster_and_missing_file(tmp_path):
+    assert "空的" in problems_of(csv_file(tmp_path, ""))
+    assert "没有任何项目" in problems_of(csv_file(tmp_path, HEADER + "\n", name="h.csv"))
+    assert "找不到" in problems_of(tmp_path / "nope.csv")
+
+
+def test_unreadable_excel_file(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    assert "无法读取" in problems_of(path)
+
+
+def test_undecodable_csv(tmp_path):
+    path = tmp_path / "bin.csv"
+    path.write_bytes(b"\xff\xfe\x00\x81\x30\x81\xff" * 10)
+    assert "编码" in problems_of(path)
+
+
+def test_the_example_roster_is_the_seed_unit():
+    entries = read_roster("examples/roster.csv")
+    assert len(entries) == 16 and {e.budget_unit for e in entries} == {"中国国际贸易促进委员会东莞市委员会"}
+    assert all(e.annual_budget_wan <= e.midterm_budget_wan for e in entries)

@@ -1,0 +1,69 @@
+"""`sheetsync template` through the CLI: outputs, exit codes, no partial output, --force."""
+
+from __future__ import annotations
+
+import openpyxl
+from typer.testing import CliRunner
+
+from sheetsync.cli import app
+from sheetsync.instructions import INSTRUCTIONS_SHEET
+
+runner = CliRunner()
+
+
+def test_blank_template(tmp_path, spec):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", "-o", str(out), "--year", "2026", "--unit", "东莞市某局", "--count", "3"])
+    assert result.exit_code == 0, result.output
+    assert str(out) in result.stdout
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == [INSTRUCTIONS_SHEET] + [spec.blank_sheet_name.format(number=i) for i in (1, 2, 3)]
+    assert wb.worksheets[1]["A3"].value == spec.unit_line.text.format(budget_unit="东莞市某局")
+
+
+def test_existing_output_refused_then_forced(tmp_path):
+    out = tmp_path / "t.xlsx"
+    out.write_bytes(b"keep")
+    result = runner.invoke(app, ["template", "-o", str(out)])
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert out.read_bytes() == b"keep"
+    assert runner.invoke(app, ["template", "-o", str(out), "--force"]).exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+
+
+def test_unknown_framework_exit_1_nothing_written(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", "-o", str(out), "--framework", "1999"])
+    assert result.exit_code == 1 and "1999" in result.stderr
+    assert not out.exists()
+
+
+def test_roster(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["template", "--roster", "examples/roster.csv", "--year", "2021", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [path] = list(out.iterdir())
+    assert result.stdout.strip() == str(path)
+    assert len(openpyxl.load_workbook(path).sheetnames) == 1 + 16 + 2
+
+
+def test_bad_roster_exit_1_names_row_and_column_no_output(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("预算单位,项目名称,中期市财政预算（万元）\n甲,一,1\n乙,二,多少\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["template", "--roster", str(roster), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "第3行" in result.stderr and "中期市财政预算（万元）" in result.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_cli_agrees_with_the_library(tmp_path):
+    from sheetsync.template import write_template
+
+    cli_out, lib_out = tmp_path / "cli.xlsx", tmp_path / "lib.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(cli_out), "--year", "2022", "--count", "2"]).exit_code == 0
+    write_template(lib_out, year=2022, count=2)
+    cli_wb, lib_wb = openpyxl.load_workbook(cli_out), openpyxl.load_workbook(lib_out)
+    assert cli_wb.sheetnames == lib_wb.sheetnames
+    for a, b in zip(cli_wb.worksheets[:-1], lib_wb.worksheets[:-1]):  # the identity sheet holds the time
+        assert list(a.values) == list(b.values)
