@@ -124,6 +124,11 @@ def read_text_file(path: Path | str, spec: FormSpec | None = None) -> ImportedFi
     return imported
 
 
+def _line_number(ref: str) -> int:
+    digits = re.search(r"\d+", ref)
+    return int(digits.group()) if digits else 0
+
+
 def _is_title(row: Row, spec: FormSpec) -> bool:
     return any(normalize_label(text) == normalize_label(spec.title) for _, text in row.filled())
 
@@ -158,6 +163,8 @@ class FormText:
         trailing: list[Row] = []
         goal_labels: Row | None = None
         phase = "head"
+        title = normalize_label(self.spec.title)
+        self._claim(self.rows[0], {col for col, text in self.rows[0].filled() if normalize_label(text) == title})
         for row in self.rows[1:]:
             if row.is_blank:
                 continue
@@ -169,6 +176,8 @@ class FormText:
                 phase = "tail"
             elif phase == "table":
                 table_rows.append(row)
+            elif self._is_header(row):
+                header, phase = row, "table"
             elif goal_labels is not None:
                 self._goals(goal_labels, row)
                 goal_labels = None
@@ -176,8 +185,6 @@ class FormText:
                 continue
             elif self._is_goal_labels(row):
                 goal_labels = row
-            elif self._is_header(row):
-                header, phase = row, "table"
             else:
                 self._issue("text_unclaimed_line", row.ref, text=row.text())
         if header is None:
@@ -193,6 +200,7 @@ class FormText:
                 self._truncated(a, b)
                 self._truncated(b, a)
         self._required()
+        self.issues.sort(key=lambda i: _line_number(i.cell))
         return ImportedForm(self.form, self.issues)
 
     # --- lines above the table -------------------------------------------------------
@@ -218,16 +226,24 @@ class FormText:
 
     def _project(self, row: Row) -> bool:
         fields = [self.spec.field(name) for name in _PROJECT_FIELDS]
-        found = False
+        claimed = set()
         for col, text in row.filled():
             spec_field = next((f for f in fields if f.label.matches(text)), None)
             if spec_field is None:
                 continue
-            found = True
             self._label_spaces(row, text, self._label(spec_field))
             value_col, value = self._value_after(row, col)
             self._set(spec_field, value, row, value_col)
-        return found
+            claimed |= {col, value_col}
+        if claimed:
+            self._claim(row, claimed)
+        return bool(claimed)
+
+    def _claim(self, row: Row, claimed: set[int]) -> None:
+        """Report the cells of ``row`` that no field took."""
+        extra = [text for col, text in row.filled() if col not in claimed]
+        if extra:
+            self._issue("text_unclaimed_line", row.ref, text=" ".join(extra))
 
     def _value_after(self, row: Row, col: int) -> tuple[int, str]:
         """The first non-empty cell right of ``col`` that is not itself a field label."""
@@ -281,6 +297,9 @@ class FormText:
     def _goals(self, labels: Row, values: Row) -> None:
         """Goal values sit under their labels; a row that lost cells is read in order instead."""
         placed = []
+        block_labels = {normalize_label(text) for text, _ in self.spec.labels}
+        self._claim(labels, {col for col, text in labels.filled() if normalize_label(text) in block_labels
+                             or any(f.label.matches(text) for f in self._goal_fields())})
         for col, text in labels.filled():
             spec_field = next((f for f in self._goal_fields() if f.label.matches(text)), None)
             if spec_field is None:
@@ -296,10 +315,7 @@ class FormText:
             placed = [(f, col) for (f, _), (col, _) in zip(placed, filled)]
         for spec_field, col in placed:
             self._set(spec_field, values.cell(col), values, col)
-        claimed = {col for _, col in placed}
-        extra = [text for col, text in filled if col not in claimed]
-        if extra:
-            self._issue("text_unclaimed_line", values.ref, text=" ".join(extra))
+        self._claim(values, {col for _, col in placed})
         goals = [f for f, _ in placed]
         if len(goals) == 2:
             a, b = goals
@@ -321,9 +337,7 @@ class FormText:
                     self._label_spaces(row, text, self._label(spec_field))
                     value_col, value = self._value_after(row, col)
                     self._set(spec_field, value, row, value_col)
-                    extra = [t for c, t in row.filled() if c not in (col, value_col)]
-                    if extra:
-                        self._issue("text_unclaimed_line", row.ref, text=" ".join(extra))
+                    self._claim(row, {col, value_col})
                     return True
         return False
 
@@ -356,7 +370,8 @@ class FormText:
         if not self.form.budget_unit:
             self._issue("missing_unit", first, "budget_unit")
         for spec_field in (*self.spec.fields, *self.spec.footer):
-            if spec_field.required and getattr(self.form, spec_field.name) in (None, ""):
+            unreadable = any(i.field == spec_field.name and i.code == "bad_amount" for i in self.issues)
+            if spec_field.required and getattr(self.form, spec_field.name) in (None, "") and not unreadable:
                 self._issue("missing_field", first, spec_field.name, label=self._label(spec_field))
 
 

@@ -85,6 +85,10 @@ class TableReader:
 
     def read_header(self, header: Row) -> None:
         """Check the header's labels; a cell that differs from its label may take back overflow."""
+        columns = {col for col, _ in self.spec.indicators.header_labels()} | {self.spec.indicators.label_column}
+        extra = [text for col, text in header.filled() if col not in columns]
+        if extra:
+            self._issue("text_unclaimed_line", header, text=" ".join(extra))
         for col, label in self.spec.indicators.header_labels():
             text = header.cell(col)
             if not label.matches(text):
