@@ -17,7 +17,9 @@ done; text that cannot be placed is named in an issue, never dropped silently.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,15 +66,17 @@ def import_text(path: Path | str) -> Collection:
     >>> result.issues[["cell", "code", "message"]]                       # doctest: +SKIP
     """
     imported = read_text_file(path)
-    _name_sheets(imported.forms)
+    for items in _by_unit([imported]).values():
+        _name_sheets(items)
     return _collection([imported])
 
 
 def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bool = False) -> tuple[Collection, list[Path]]:
     """Import every file and write the forms as filled workbooks, one per budget unit, into ``out_dir``.
 
-    The file name is the unit's name made safe (``中国国际贸易促进委员会东莞市委员会.xlsx``). No
-    workbook is written unless every output may be written (``force`` to overwrite).
+    The file name is the unit's name made safe (``中国国际贸易促进委员会东莞市委员会.xlsx``). All
+    workbooks are written to a temporary folder first and moved into ``out_dir`` only when every
+    one succeeded; an existing output is overwritten only with ``force``.
 
     >>> collection, written = import_text_files(["seed.txt"], "forms/")   # doctest: +SKIP
     """
@@ -80,10 +84,7 @@ def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bo
     from .template import write_unit_workbook
 
     files = [read_text_file(p) for p in paths]
-    groups: dict[tuple[str, int | None], list[ImportedForm]] = {}
-    for imported in files:
-        for item in imported.forms:
-            groups.setdefault((item.form.budget_unit, item.form.year), []).append(item)
+    groups = _by_unit(files)
     units = [unit or Path(items[0].form.file).stem for (unit, _), items in groups.items()]
     years = Counter(unit for unit, _ in groups)
     stems = [f"{name}_{year}" if years[unit] > 1 else name for name, (unit, year) in zip(units, groups)]
@@ -91,12 +92,26 @@ def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bo
     targets = [out_dir / f"{stem}.xlsx" for stem in unique_file_names(stems)]
     for target in targets:
         check_writable(target, force)
-    written = []
-    for target, ((unit, year), items) in zip(targets, groups.items()):
-        _name_sheets(items)
-        forms = [item.form for item in items]
-        written.append(write_unit_workbook(target, forms, year=year, budget_unit=unit, force=force))
-    return _collection(files), written
+    if targets:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".import-", dir=out_dir) as tmp:
+            for target, ((unit, year), items) in zip(targets, groups.items()):
+                _name_sheets(items)
+                write_unit_workbook(Path(tmp) / target.name, [item.form for item in items], year=year,
+                                    budget_unit=unit)
+            for target in targets:
+                check_writable(target, force)
+                os.replace(Path(tmp) / target.name, target)
+    return _collection(files), targets
+
+
+def _by_unit(files: list[ImportedFile]) -> dict[tuple[str, int | None], list[ImportedForm]]:
+    """The forms of every file grouped by budget unit and year, in order of appearance."""
+    groups: dict[tuple[str, int | None], list[ImportedForm]] = {}
+    for imported in files:
+        for item in imported.forms:
+            groups.setdefault((item.form.budget_unit, item.form.year), []).append(item)
+    return groups
 
 
 # --- one file --------------------------------------------------------------------------

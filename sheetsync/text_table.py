@@ -105,7 +105,9 @@ class TableReader:
     def _shift(self, cells: list[str]) -> int:
         """How many leading cells the row lost, judged by where its 年度 二级指标 label sits."""
         tail = self.width - 1 - self.anchor_col
-        for shift in range(0, self.periods[0].level3.column + 1):
+        # At most the cells left of the first 二级 column can be lost: a row that lost more would
+        # be read as a row with only a 中期 二级 label.
+        for shift in range(0, self.periods[0].level2.column + 1):
             col = self.anchor_col - shift
             if col < len(cells) and self._any_level2(cells[col]) and not any(cells[col + tail + 1:]):
                 return shift
@@ -177,8 +179,9 @@ class TableReader:
         level2 = {p.name: "" for p in self.periods}
         for item in aligned:
             row, cells = item.row, item.cells
-            if cells[self.spec.indicators.label_column] or any(cells[self.width:]):
-                extra = [c for c in (cells[self.spec.indicators.label_column], *cells[self.width:]) if c]
+            first = cells[self.spec.indicators.label_column]
+            extra = [c for c in ("" if self.spec.indicators.label.matches(first) else first, *cells[self.width:]) if c]
+            if extra:
                 self._issue("text_unclaimed_line", row, text=" ".join(extra))
             if cells[self.level1_col]:
                 raw = cells[self.level1_col]

@@ -310,3 +310,32 @@ def test_rows_strip_tags_and_know_separators():
     assert Row.parse(4, "-----\t---").is_separator
     assert not Row.parse(5, "≥95\t<5次").is_separator
     assert Row.parse(6, "<5次").cells == ["<5次"]
+
+
+def test_a_row_with_only_a_medium_term_level2_is_not_taken_for_a_shifted_row(spec, tmp_path):
+    form = FormText(spec)
+    visitors = form.satisfaction.level2[1]
+    form.indicator_rows.append(form.line({form.mid.level2.column: visitors}))
+    result = import_text(form.write(tmp_path))
+    assert codes(result) == ["text_empty_level2"]
+    assert spec.period_names[0] in result.issues.loc[0, "message"]
+
+
+def test_no_workbook_is_written_unless_all_can_be(spec, tmp_path):
+    from sheetsync.errors import OutputExistsError
+    from sheetsync.importer import import_text_files
+
+    first, second = FormText(spec).text(), FormText(spec).text().replace(UNIT, "东莞市另一局")
+    source = tmp_path / "two_units.txt"
+    source.write_text(first + second, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "东莞市另一局.xlsx").write_bytes(b"kept")
+    with pytest.raises(OutputExistsError):
+        import_text_files([source], out)
+    assert sorted(p.name for p in out.iterdir()) == ["东莞市另一局.xlsx"]
+    assert (out / "东莞市另一局.xlsx").read_bytes() == b"kept"
+    collection, written = import_text_files([source], out, force=True)
+    assert [p.name for p in written] == [f"{UNIT}.xlsx", "东莞市另一局.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+    assert collection.projects["sheet"].tolist() == ["会议组织", "会议组织"]  # one per workbook
