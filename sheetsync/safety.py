@@ -10,6 +10,7 @@ workbooks and zip bombs, the last judged from the sizes the zip directory declar
 
 from __future__ import annotations
 
+import codecs
 import os
 import zipfile
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(512)
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
     except OSError as exc:
@@ -85,7 +86,8 @@ def _describe(head: bytes) -> str:
     if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
         return "网页或XML文件"
     try:
-        head.decode("utf-8")
+        # The sample may end inside a character: decode it as an unfinished stream.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return "未知格式"
     return "文本文件"

@@ -202,3 +202,16 @@ def write_workbook(path: Path, sheets: list[tuple[str, FormData, Layout]], *, ex
 
 def with_rows(data: FormData, rows: tuple[Row, ...]) -> FormData:
     return replace(data, rows=rows)
+
+
+def add_identity(path: Path, identity) -> Path:
+    """Add our very hidden identity sheet (:mod:`sheetsync.identity`) to a hand-made workbook."""
+    from sheetsync.identity import IDENTITY_SHEET
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet(IDENTITY_SHEET)
+    for row in identity.rows():
+        ws.append(row)
+    ws.sheet_state = "veryHidden"
+    wb.save(path)
+    return path

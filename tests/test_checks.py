@@ -1,0 +1,141 @@
+"""Each check of a read form, as issue rows with their cells."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from fixtures_forms import SEED_FORM, SEED_ROWS, Layout, Row, Side, add_identity, write_workbook, with_rows
+from sheetsync.identity import Identity, SheetIdentity
+from sheetsync.reader import read_workbook
+from sheetsync.spec import load_spec
+
+
+def read(tmp_path, data, layout=Layout()):
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", data, layout)])
+    return read_workbook(path)
+
+
+def codes(c) -> list[list[str]]:
+    return c.issues[["cell", "field", "severity", "code"]].values.tolist()
+
+
+def test_missing_required_fields(tmp_path):
+    data = replace(SEED_FORM, name="", midterm_budget=None, annual_goal="  ")
+    c = read(tmp_path, data)
+    assert codes(c) == [
+        ["B4", "project_name", "error", "missing_field"],
+        ["F4", "midterm_budget_wan", "error", "missing_field"],
+        ["F6", "annual_goal", "error", "missing_field"],
+    ]
+    assert c.issues.message.iloc[0] == "未填写“项目名称”，请补充。"
+    assert c.projects.loc[0, "project_name"] == ""
+    assert pd.isna(c.projects.loc[0, "midterm_budget_wan"])
+
+
+@pytest.mark.parametrize("midterm, annual, expected", [
+    (10, 20, [["H4", "annual_budget_wan", "error", "annual_above_midterm"]]),
+    ("六十六", 1, [["F4", "midterm_budget_wan", "error", "bad_amount"]]),
+    (-5, -6, [["F4", "midterm_budget_wan", "error", "negative_amount"], ["H4", "annual_budget_wan", "error", "negative_amount"]]),
+    (660000, 220000, [["F4", "midterm_budget_wan", "warning", "amount_in_yuan"], ["H4", "annual_budget_wan", "warning", "amount_in_yuan"]]),
+    ("66元", 22, [["F4", "midterm_budget_wan", "warning", "amount_as_text"], ["F4", "midterm_budget_wan", "warning", "amount_in_yuan"]]),
+])
+def test_amounts(tmp_path, midterm, annual, expected):
+    c = read(tmp_path, replace(SEED_FORM, midterm_budget=midterm, annual_budget=annual))
+    assert codes(c) == expected
+
+
+def test_level3_without_value_and_value_without_level3(tmp_path):
+    rows = (
+        Row("预期产出指标", Side("数量指标", "举办展会场次", ""), Side("数量指标", "", "≥3场")),
+        *SEED_ROWS[1:],
+    )
+    c = read(tmp_path, with_rows(SEED_FORM, rows))
+    assert codes(c) == [
+        ["E8", "value", "error", "level3_without_value"],
+        ["G8", "level3", "error", "value_without_level3"],
+    ]
+    assert c.issues.message.tolist() == [
+        "中期三级指标“举办展会场次”未填写指标值，请补充。",
+        "年度指标值“≥3场”没有对应的三级指标名称，请补充。",
+    ]
+    # Both stay in the table: nothing typed is dropped.
+    first = c.indicators.iloc[:2][["period", "level2", "level3", "value"]].values.tolist()
+    assert first == [["中期", "数量指标（或建筑规模指标）", "举办展会场次", ""], ["年度", "数量指标（或建筑规模指标）", "", "≥3场"]]
+
+
+def test_level2_from_another_tree_and_unknown_level1(tmp_path):
+    rows = (
+        Row("预期产出指标", Side("成本指标", "人均成本", "≤90万元"), Side("数量指标", "场次", "每年两场")),
+        Row("绩效", Side("其他", "x", "有效"), Side("其他", "x", "有效")),
+        Row("满意度", Side("服务对象满意度", "满意度", "≥90%"), Side("服务对象满意度指标", "满意度", "≥90%")),
+    )
+    c = read(tmp_path, with_rows(SEED_FORM, rows))
+    assert codes(c) == [
+        ["B9", "level1", "warning", "unknown_level1"],
+        ["C8", "level2", "warning", "unknown_level2"],
+    ]
+    got = c.indicators[["level1", "level2", "value_op", "value_num", "value_unit"]].astype(object)
+    assert got.where(got.notna(), None).values.tolist() == [
+        ["预期产出指标", "成本指标", "≤", 90.0, "万元"],
+        ["预期产出指标", "数量指标（或建筑规模指标）", "=", 2.0, "场"],
+        ["绩效", "其他", "", None, ""],
+        ["绩效", "其他", "", None, ""],
+        ["满意度指标", "服务对象满意度指标", "≥", 90.0, "%"],
+        ["满意度指标", "服务对象满意度指标", "≥", 90.0, "%"],
+    ]
+
+
+def test_a_level1_group_without_indicators(tmp_path):
+    rows = (*SEED_ROWS[:4], Row("效果指标", Side("社会、经济、生态效益指标"), Side("社会、经济、生态效益指标")), *SEED_ROWS[6:])
+    c = read(tmp_path, with_rows(SEED_FORM, rows))
+    assert codes(c) == [["B12", "level1", "error", "empty_level1"], ["B12", "level1", "error", "empty_level1"]]
+    assert c.issues.message.tolist() == [
+        "一级指标“效果指标”下没有填写任何中期三级指标，请至少填写一项。",
+        "一级指标“效果指标”下没有填写任何年度三级指标，请至少填写一项。",
+    ]
+
+
+def test_text_too_long(tmp_path):
+    c = read(tmp_path, replace(SEED_FORM, annual_goal="很" * 2001))
+    assert codes(c) == [["F6", "annual_goal", "warning", "text_too_long"]]
+
+
+def _identity(spec, **changes) -> Identity:
+    base = dict(form_id=spec.id, spec_version=str(spec.version), spec_hash=spec.hash, year="2021",
+                budget_unit=SEED_FORM.unit, framework="dongguan", generated_at="2026-11-25T19:30:00+08:00")
+    base.update(changes)
+    identity = Identity(**base)
+    identity.sheets["项目1"] = SheetIdentity("项目1", "P-001", "P-001", SEED_FORM.unit, SEED_FORM.name)
+    return identity
+
+
+def test_identity_sheet_gives_version_and_project_code(tmp_path):
+    spec = load_spec()
+    path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", SEED_FORM, Layout())]), _identity(spec))
+    c = read_workbook(path)
+    assert c.projects[["project_code", "template_version", "generated_at"]].values.tolist() == [
+        ["P-001", str(spec.version), "2026-11-25T19:30:00+08:00"]]
+    assert c.issues.empty
+
+
+def test_sheet_contradicting_its_identity_record(tmp_path):
+    spec = load_spec()
+    identity = _identity(spec)
+    identity.sheets["项目2"] = SheetIdentity("项目2", "P-002", "P-002", SEED_FORM.unit, "另一个项目")
+    changed = replace(SEED_FORM, name="改过的项目名称")
+    path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", changed, Layout())]), identity)
+    c = read_workbook(path)
+    assert c.issues[["sheet", "cell", "code"]].values.tolist() == [
+        ["项目2", "", "identity_mismatch"], ["项目1", "B4", "identity_mismatch"]]
+    assert "改过的项目名称" in c.issues.message.iloc[1]
+
+
+def test_older_spec_version(tmp_path):
+    spec = load_spec()
+    path = add_identity(write_workbook(tmp_path / "old.xlsx", [("项目1", SEED_FORM, Layout())]),
+                        _identity(spec, spec_version=str(spec.version - 1)))
+    c = read_workbook(path)
+    assert c.issues[["code", "severity"]].values.tolist() == [["old_template", "warning"]]

@@ -1,0 +1,40 @@
+"""The hand-made forms re-saved by LibreOffice (our stand-in for Excel and WPS) as xlsx, xls and ods."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fixtures_forms import INSERTED_ROWS, SEED_FORM, Layout, write_workbook, with_rows
+from office import convert
+from sheetsync.reader import read_workbook
+
+pytestmark = pytest.mark.office
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("office")
+    return write_workbook(folder / "hand.xlsx", [
+        ("项目1", SEED_FORM, Layout()),
+        ("项目2", with_rows(SEED_FORM, INSERTED_ROWS), Layout(top=2, left=1, merges="first")),
+        ("项目3", SEED_FORM, Layout(merges="repeated")),
+    ])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_resaved_by_libreoffice_reads_the_same(soffice, original, tmp_path, fmt):
+    resaved = convert(soffice, original, fmt, tmp_path)
+    before, after = read_workbook(original), read_workbook(resaved)
+    for table in ("projects", "indicators", "issues"):
+        expected = getattr(before, table).assign(file=str(resaved))
+        pd.testing.assert_frame_equal(getattr(after, table), expected)
+    assert len(after.projects) == 3 and len(after.indicators) == 14 + 17 + 14
+    assert after.issues.empty
+
+
+def test_a_renamed_format_is_read_by_its_content(soffice, original, tmp_path):
+    xls = convert(soffice, original, "xls", tmp_path)
+    disguised = xls.rename(tmp_path / "really_xls.xlsx")
+    c = read_workbook(disguised)
+    assert len(c.projects) == 3 and c.issues.empty
