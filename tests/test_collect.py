@@ -1,0 +1,85 @@
+"""collect over files and folders, in one process or several, and the `sheetsync check` command."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from fixtures_forms import SEED_FORM, Layout, write_workbook
+from sheetsync.cli import app
+from sheetsync.collect import collect, expand_paths
+from sheetsync.reader import read_workbook
+
+
+def make_folder(tmp_path):
+    folder = tmp_path / "收回"
+    (folder / "b_科室").mkdir(parents=True)
+    paths = [
+        write_workbook(folder / "a.xlsx", [("项目1", SEED_FORM, Layout()),
+                                           ("项目2", replace(SEED_FORM, name="项目二", annual_budget=9), Layout())]),
+        write_workbook(folder / "b_科室" / "c.XLSX", [("Sheet1", replace(SEED_FORM, name=""), Layout(top=2))]),
+    ]
+    (folder / "b_科室" / "bad.xls").write_bytes(b"garbage")
+    (folder / "~$a.xlsx").write_bytes(b"\x00" * 10)
+    (folder / "notes.docx").write_bytes(b"PK")
+    return folder, paths
+
+
+def test_expand_paths(tmp_path):
+    folder, (a, c) = make_folder(tmp_path)
+    single = tmp_path / "single.ods"
+    assert expand_paths([str(single), folder]) == [
+        str(single), str(a), str(folder / "b_科室" / "bad.xls"), str(c), str(folder / "~$a.xlsx"),
+    ]
+
+
+def test_collect_a_folder(tmp_path):
+    folder, (a, c) = make_folder(tmp_path)
+    result = collect([folder])
+    assert result.file_count == 4
+    assert result.projects[["file", "sheet", "project_name"]].values.tolist() == [
+        [str(a), "项目1", SEED_FORM.name], [str(a), "项目2", "项目二"], [str(c), "Sheet1", ""]]
+    assert len(result.indicators) == 3 * 14
+    assert result.issues[["file", "sheet", "cell", "code"]].values.tolist() == [
+        [str(a), "项目2", "H4", "annual_above_midterm"],
+        [str(folder / "b_科室" / "bad.xls"), "", "", "not_a_workbook"],
+        [str(c), "Sheet1", "B6", "missing_field"],
+        [str(folder / "~$a.xlsx"), "", "", "lock_file"],
+    ]
+    alone = read_workbook(a)
+    pd.testing.assert_frame_equal(result.projects.iloc[:2], alone.projects)
+
+
+def test_workers_give_the_same_tables_in_the_same_order(tmp_path):
+    folder, _ = make_folder(tmp_path)
+    for i in range(6):
+        write_workbook(folder / f"more_{i}.xlsx", [(f"P{i}", replace(SEED_FORM, name=f"项目{i}"), Layout(left=i % 3))])
+    calls = []
+    one = collect([folder], jobs=1)
+    two = collect([folder], jobs=2, on_file=lambda forms, errors: calls.append((forms, errors)))
+    for table in ("projects", "indicators", "issues"):
+        pd.testing.assert_frame_equal(getattr(two, table), getattr(one, table))
+    assert two.file_count == one.file_count == 10
+    assert calls == [(2, 1), (0, 1), (1, 1), (1, 0), (1, 0), (1, 0), (1, 0), (1, 0), (1, 0), (0, 0)]
+
+
+def test_check_command_prints_issues_and_exits_1_on_errors(tmp_path):
+    folder, _ = make_folder(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["check", str(folder), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == collect([folder]).issues.to_dict(orient="records")
+
+    table = runner.invoke(app, ["check", str(folder)])
+    assert table.exit_code == 1
+    assert "[annual_above_midterm]" in table.stdout and "bad.xls" in table.stdout
+
+
+def test_check_command_exits_0_on_a_clean_file(tmp_path):
+    path = write_workbook(tmp_path / "clean.xlsx", [("项目1", SEED_FORM, Layout())])
+    result = CliRunner().invoke(app, ["check", str(path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
