@@ -16,7 +16,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from .errors import SpecError
@@ -111,6 +111,7 @@ _SPACE = re.compile(r"\s+")
 _BRACKETED = re.compile(r"（[^（）]*）")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_label(text: object) -> str:
     """The form of a label used for matching: no spaces or line breaks, full-width brackets.
 
@@ -249,30 +250,44 @@ class Tree:
         return tuple(l1.label for l1 in self.level1)
 
     def level2_of(self, level1: str) -> tuple[str, ...]:
-        canon = self.canonical_level1(level1)
-        for l1 in self.level1:
-            if l1.label == canon:
-                return l1.level2
-        return ()
+        return self._level2_labels.get(self.canonical_level1(level1) or "", ())
 
     def canonical_level1(self, text: str) -> str | None:
-        return _canonical(text, self.level1_labels, self.variants)
+        return _lookup(self._level1_index, text)
 
     def canonical_level2(self, level1: str, text: str) -> str | None:
-        return _canonical(text, self.level2_of(level1), self.variants)
+        canon = self.canonical_level1(level1)
+        return _lookup(self._level2_index[canon], text) if canon else None
+
+    @cached_property
+    def _level2_labels(self) -> dict[str, tuple[str, ...]]:
+        return {l1.label: l1.level2 for l1 in self.level1}
+
+    @cached_property
+    def _level1_index(self) -> tuple[dict[str, str], dict[str, str]]:
+        return _index(self.level1_labels, self.variants)
+
+    @cached_property
+    def _level2_index(self) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+        return {l1.label: _index(l1.level2, self.variants) for l1 in self.level1}
 
 
-def _canonical(text: str, labels: tuple[str, ...], variants: dict[str, tuple[str, ...]]) -> str | None:
+def _index(labels: tuple[str, ...], variants: dict[str, tuple[str, ...]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Normalized spelling → label: exact spellings and variants first, then without brackets."""
+    exact: dict[str, str] = {}
+    for label in labels:
+        for spelling in (label, *variants.get(label, ())):
+            exact.setdefault(normalize_label(spelling), label)
+    loose = {without_bracketed(label): label for label in reversed(labels)}
+    return exact, loose
+
+
+def _lookup(index: tuple[dict[str, str], dict[str, str]], text: str) -> str | None:
     norm = normalize_label(text)
     if not norm:
         return None
-    for label in labels:
-        if norm == normalize_label(label) or norm in {normalize_label(v) for v in variants.get(label, ())}:
-            return label
-    for label in labels:
-        if norm == without_bracketed(label):
-            return label
-    return None
+    exact, loose = index
+    return exact.get(norm) or loose.get(norm)
 
 
 @dataclass(frozen=True)
@@ -305,6 +320,7 @@ class FormSpec:
     trees: dict[str, Tree] = field(compare=False, hash=False)
     row_heights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     roster: tuple[RosterColumn, ...] = ()
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     blank_sheet_name: str = "{number}"
 
     def field(self, name: str) -> FieldSpec:
@@ -331,17 +347,19 @@ class FormSpec:
 
     def canonical_level1(self, text: str) -> str | None:
         """The tree label this 一级 text stands for in any tree, or None."""
-        for tree in self.trees.values():
-            if (canon := tree.canonical_level1(text)) is not None:
-                return canon
-        return None
+        key = ("level1", text)
+        if key not in self._memo:
+            found = (tree.canonical_level1(text) for tree in self.trees.values())
+            self._memo[key] = next((canon for canon in found if canon is not None), None)
+        return self._memo[key]
 
     def canonical_level2(self, level1: str, text: str) -> str | None:
         """The tree label this 二级 text stands for under ``level1`` in any tree, or None."""
-        for tree in self.trees.values():
-            if (canon := tree.canonical_level2(level1, text)) is not None:
-                return canon
-        return None
+        key = ("level2", level1, text)
+        if key not in self._memo:
+            found = (tree.canonical_level2(level1, text) for tree in self.trees.values())
+            self._memo[key] = next((canon for canon in found if canon is not None), None)
+        return self._memo[key]
 
 
 # --- loading ---------------------------------------------------------------------
@@ -424,8 +442,11 @@ def load_trees() -> dict[str, Tree]:
 
 
 def available_forms() -> list[str]:
-    """The form ids there is a spec file for."""
-    return sorted(p.stem for p in templates_dir().glob("*.toml") if p.name != TREES_FILE)
+    """The form ids there is a spec file for: the TOML files in templates/ with a [form] table."""
+    return sorted(
+        p.stem for p in templates_dir().glob("*.toml")
+        if "form" in tomllib.loads(p.read_text(encoding="utf-8"))
+    )
 
 
 @cache
