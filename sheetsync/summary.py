@@ -1,6 +1,6 @@
 """The summary workbook of a collection round, written with XlsxWriter.
 
-Sheets (names from ``templates/columns.toml``, column headers from the form spec):
+Sheets (names from ``templates/labels/columns.toml``, column headers from the form spec):
 项目汇总, 绩效指标 (continued on 绩效指标 (2), ... past Excel's row limit), 单位汇总, 指标结构,
 问题清单, 提交情况 (with a roster, or when a project arrived twice) and 图表::
 
@@ -20,6 +20,7 @@ from . import summary_sheets as sheets
 from .headers import Headers, load_headers
 from .model import Collection
 from .output import atomic_path
+from .roster import read_roster
 from .status import Copies, choose_copies, submission_status
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
@@ -55,8 +56,6 @@ def write_summary(collection: Collection, path: Path | str, *, roster: Path | st
     提交情况 sheet marks every roster project 已提交, 未提交 or 重复提交 and every other
     project found 名单外.
     """
-    from .roster import read_roster
-
     headers = load_headers()
     entries = read_roster(roster) if roster is not None else None
     copies = choose_copies(collection)
