@@ -1,8 +1,7 @@
 """The Chinese labels of what we write: column headers, sheet names, statuses.
 
 A column that is a field of the form is headed with the form's own label (from the spec);
-every other label is in ``templates/labels/columns.toml`` (a subfolder, since every
-``templates/*.toml`` but trees.toml is taken for a form spec)::
+every other label is in ``templates/columns.toml``::
 
     >>> h = load_headers()
     >>> h.column("annual_budget_wan"), h.column("level2"), h.column("file")
@@ -20,7 +19,7 @@ from functools import cache
 from .errors import SpecError
 from .spec import FormSpec, load_spec, templates_dir
 
-COLUMNS_FILE = "labels/columns.toml"
+COLUMNS_FILE = "columns.toml"
 
 
 @cache

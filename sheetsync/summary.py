@@ -1,6 +1,6 @@
 """The summary workbook of a collection round, written with XlsxWriter.
 
-Sheets (names from ``templates/labels/columns.toml``, column headers from the form spec):
+Sheets (names from ``templates/columns.toml``, column headers from the form spec):
 项目汇总, 绩效指标 (continued on 绩效指标 (2), ... past Excel's row limit), 单位汇总, 指标结构,
 问题清单, 提交情况 (with a roster, or when a project arrived twice) and 图表::
 
