@@ -18,37 +18,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .issues import Issue, issue
-from .model import Collection, ProjectForm
+from .model import Collection
 from .output import check_writable
-from .spec import FieldSpec, FormSpec, load_spec, normalize_label
-from .text_overflow import Slot, looks_truncated, place_fragments
-from .text_rows import Row, line_ref, read_rows, read_text
-from .text_table import TableReader, is_spaced
-from .values import parse_amount
+from .spec import FormSpec, load_spec
+from .text_form import FormText, ImportedForm, is_title
+from .text_rows import Row, read_rows, read_text
 
 __all__ = ["import_text", "import_text_files"]
-
-_PROJECT_FIELDS = ("project_name", "midterm_budget_wan", "annual_budget_wan")
-_TAIL_LENGTH = 8
-
-
-@dataclass
-class ImportedForm:
-    """One form read from the text, with the issues found in it (their sheet filled in later)."""
-
-    form: ProjectForm
-    issues: list[Issue] = field(default_factory=list)
 
 
 @dataclass
 class ImportedFile:
+    """The forms of one text file, and the issues of the file outside any form."""
+
     path: str
     forms: list[ImportedForm] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # issues outside any form
@@ -128,7 +116,7 @@ def read_text_file(path: Path | str, spec: FormSpec | None = None) -> ImportedFi
         imported.issues.append(issue("text_unreadable", file=name, detail=str(exc)))
         return imported
     rows = read_rows(text)
-    starts = [i for i, row in enumerate(rows) if _is_title(row, spec)]
+    starts = [i for i, row in enumerate(rows) if is_title(row, spec)]
     if not starts:
         imported.issues.append(issue("text_no_form", file=name, title=spec.title))
         return imported
@@ -139,256 +127,12 @@ def read_text_file(path: Path | str, spec: FormSpec | None = None) -> ImportedFi
     return imported
 
 
-def _line_number(ref: str) -> int:
-    digits = re.search(r"\d+", ref)
-    return int(digits.group()) if digits else 0
-
-
-def _is_title(row: Row, spec: FormSpec) -> bool:
-    return any(normalize_label(text) == normalize_label(spec.title) for _, text in row.filled())
-
-
 def _stray(row: Row, file: str) -> list[Issue]:
     if row.is_blank:
         return []
     if row.is_separator:
         return [issue("text_separator", file=file, cell=row.ref, text=row.raw.strip())]
     return [issue("text_unclaimed_line", file=file, cell=row.ref, text=row.text())]
-
-
-class FormText:
-    """The rows of one form, from its title line to the line before the next title."""
-
-    def __init__(self, spec: FormSpec, file: str, rows: list[Row]):
-        self.spec = spec
-        self.file = file
-        self.rows = rows
-        self.form = ProjectForm(file=file, form=spec.id)
-        self.issues: list[Issue] = []
-        self.slots: list[Slot] = []
-        self.seen: dict[str, int] = {}  # field → line it was read from
-
-    def _issue(self, code: str, cell: str = "", field: str = "", **params: object) -> None:
-        self.issues.append(issue(code, file=self.file, cell=cell, field=field, **params))
-
-    def read(self) -> ImportedForm:
-        table_reader = TableReader(self.spec, self.file)
-        header: Row | None = None
-        table_rows: list[Row] = []
-        trailing: list[Row] = []
-        goal_labels: Row | None = None
-        phase = "head"
-        title = normalize_label(self.spec.title)
-        self._claim(self.rows[0], {col for col, text in self.rows[0].filled() if normalize_label(text) == title})
-        for row in self.rows[1:]:
-            if row.is_blank:
-                continue
-            if row.is_separator:
-                self._issue("text_separator", row.ref, text=row.raw.strip())
-            elif phase == "tail":
-                trailing.append(row)
-            elif self._opinion(row):
-                phase = "tail"
-            elif phase == "table":
-                table_rows.append(row)
-            elif self._is_header(row):
-                header, phase = row, "table"
-            elif goal_labels is not None:
-                self._goals(goal_labels, row)
-                goal_labels = None
-            elif self._year(row) or self._unit(row) or self._project(row):
-                continue
-            elif self._is_goal_labels(row):
-                goal_labels = row
-            else:
-                self._issue("text_unclaimed_line", row.ref, text=row.text())
-        if header is None:
-            self._issue("text_no_indicators", self.rows[0].ref, field="indicators", label=self.spec.indicators.label.text)
-        else:
-            table_reader.read_header(header)
-            table = table_reader.read_rows(table_rows)
-            self.form.indicators = table.indicators
-            self.issues += table.issues
-            self.slots += table.slots
-            self._overflow(trailing)
-            for a, b in table.pairs:
-                self._truncated(a, b)
-                self._truncated(b, a)
-        self._required()
-        self.issues.sort(key=lambda i: _line_number(i.cell))
-        return ImportedForm(self.form, self.issues)
-
-    # --- lines above the table -------------------------------------------------------
-
-    def _year(self, row: Row) -> bool:
-        if self.form.year is not None:
-            return False
-        m = re.search(self.spec.year_line.pattern or r"(\d{4})", row.text())
-        if m and len(row.filled()) == 1:
-            self.form.year = int(m.group(1))
-            return True
-        return False
-
-    def _unit(self, row: Row) -> bool:
-        label = self.spec.unit_line.label or ""
-        filled = row.filled()
-        if not label or len(filled) != 1 or not normalize_label(filled[0][1]).startswith(normalize_label(label)):
-            return False
-        text = filled[0][1]
-        pattern = r"\s*".join(map(re.escape, label)) + r"\s*[：:]?\s*"
-        self.form.budget_unit = re.sub(r"^" + pattern, "", text).strip()
-        return True
-
-    def _project(self, row: Row) -> bool:
-        fields = [self.spec.field(name) for name in _PROJECT_FIELDS]
-        claimed = set()
-        for col, text in row.filled():
-            spec_field = next((f for f in fields if f.label.matches(text)), None)
-            if spec_field is None:
-                continue
-            self._label_spaces(row, text, self._label(spec_field))
-            value_col, value = self._value_after(row, col)
-            self._set(spec_field, value, row, value_col)
-            claimed |= {col, value_col}
-        if claimed:
-            self._claim(row, claimed)
-        return bool(claimed)
-
-    def _claim(self, row: Row, claimed: set[int]) -> None:
-        """Report the cells of ``row`` that no field took."""
-        extra = [text for col, text in row.filled() if col not in claimed]
-        if extra:
-            self._issue("text_unclaimed_line", row.ref, text=" ".join(extra))
-
-    def _value_after(self, row: Row, col: int) -> tuple[int, str]:
-        """The first non-empty cell right of ``col`` that is not itself a field label."""
-        for next_col, text in row.filled():
-            if next_col <= col:
-                continue
-            if any(f.label.matches(text) for f in (*self.spec.fields, *self.spec.footer)):
-                return -1, ""
-            return next_col, text
-        return -1, ""
-
-    def _set(self, spec_field: FieldSpec, value: str, row: Row, col: int) -> None:
-        label = self._label(spec_field)
-        if spec_field.name in self.seen:
-            if value:
-                self._issue("text_duplicate_field", row.ref, spec_field.name, label=label,
-                            line=self.seen[spec_field.name], text=value)
-            return
-        self.seen[spec_field.name] = row.number
-        if col >= 0 and (tags := row.tags.get(col)):
-            self._issue("text_html_removed", row.ref, spec_field.name, label=label, tags="".join(tags))
-        if spec_field.kind == "amount":
-            amount = parse_amount(value)
-            if value and amount.value is None:
-                self._issue("bad_amount", row.ref, spec_field.name, label=label, text=value)
-            setattr(self.form, spec_field.name, amount.value)
-        else:
-            setattr(self.form, spec_field.name, value)
-
-    def _label(self, spec_field: FieldSpec) -> str:
-        """A field's label as the form prints it (the medium-term years filled in when known)."""
-        text = spec_field.label.text
-        if "{" not in text:
-            return text
-        if self.form.year is None:
-            return spec_field.label.prefix or text
-        return text.format(start=self.form.year, end=self.form.year + self.spec.midterm_years - 1)
-
-    def _label_spaces(self, row: Row, text: str, label: str) -> None:
-        if is_spaced(text):
-            self._issue("text_label_spaced", row.ref, text=text, label=label)
-
-    # --- goals ---------------------------------------------------------------------------
-
-    def _goal_fields(self) -> list[FieldSpec]:
-        return [f for f in self.spec.fields if f.kind == "long_text"]
-
-    def _is_goal_labels(self, row: Row) -> bool:
-        return any(f.label.matches(text) for f in self._goal_fields() for _, text in row.filled())
-
-    def _goals(self, labels: Row, values: Row) -> None:
-        """Goal values sit under their labels; a row that lost cells is read in order instead."""
-        placed = []
-        block_labels = {normalize_label(text) for text, _ in self.spec.labels}
-        self._claim(labels, {col for col, text in labels.filled() if normalize_label(text) in block_labels
-                             or any(f.label.matches(text) for f in self._goal_fields())})
-        for col, text in labels.filled():
-            spec_field = next((f for f in self._goal_fields() if f.label.matches(text)), None)
-            if spec_field is None:
-                continue
-            self._label_spaces(labels, text, self._label(spec_field))
-            if spec_field.period_pattern and spec_field.period_field and (m := re.search(spec_field.period_pattern, text)):
-                setattr(self.form, spec_field.period_field, f"{m.group(1)}-{m.group(2)}")
-            placed.append((spec_field, col))
-        filled = values.filled()
-        if filled and len(filled) <= len(placed) and not {col for col, _ in filled} <= {col for _, col in placed}:
-            self._issue("text_row_shifted", values.ref, count=placed[0][1] - filled[0][0],
-                        anchor=self._label(placed[0][0]))
-            placed = [(f, col) for (f, _), (col, _) in zip(placed, filled)]
-        for spec_field, col in placed:
-            self._set(spec_field, values.cell(col), values, col)
-        self._claim(values, {col for _, col in placed})
-        goals = [f for f, _ in placed]
-        if len(goals) == 2:
-            a, b = goals
-            for target, other in ((a, b), (b, a)):
-                self.slots.append(Slot(self.form, target.name, target.name, self._label(target), values.number,
-                                       lambda other=other: getattr(self.form, other.name)))
-
-    # --- the indicator table ---------------------------------------------------------
-
-    def _is_header(self, row: Row) -> bool:
-        ind = self.spec.indicators
-        return ind.label.matches(row.cell(ind.label_column)) or sum(
-            label.matches(row.cell(col)) for col, label in ind.header_labels()) >= len(ind.header_labels()) // 2 + 1
-
-    def _opinion(self, row: Row) -> bool:
-        for spec_field in self.spec.footer:
-            for col, text in row.filled():
-                if spec_field.label.matches(text):
-                    self._label_spaces(row, text, self._label(spec_field))
-                    value_col, value = self._value_after(row, col)
-                    self._set(spec_field, value, row, value_col)
-                    self._claim(row, {col, value_col})
-                    return True
-        return False
-
-    # --- after the table -------------------------------------------------------------------
-
-    def _overflow(self, trailing: list[Row]) -> None:
-        fragments = [(row.number, text) for row in trailing for _, text in row.filled()]
-        for placement in place_fragments(fragments, self.slots):
-            ref = line_ref(placement.line)
-            if placement.slot is None:
-                self._issue("text_fragment_unplaced", ref, fragment=placement.fragment)
-            else:
-                slot = placement.slot
-                self._issue("text_fragment_placed", ref, slot.field, fragment=placement.fragment, line=slot.line,
-                            label=slot.label, gap=placement.gap, context=placement.context())
-        goals = [s for s in self.slots if s.field in {f.name for f in self._goal_fields()}]
-        for slot in goals:
-            self._truncated(slot, None)
-
-    def _truncated(self, slot: Slot, other: Slot | None) -> None:
-        reference = other.get() if other is not None else slot.reference()
-        if looks_truncated(slot.get(), reference):
-            self._issue("text_truncated", line_ref(slot.line), slot.field, label=slot.label,
-                        tail=slot.get()[-_TAIL_LENGTH:])
-
-    def _required(self) -> None:
-        first = self.rows[0].ref
-        if self.form.year is None:
-            self._issue("missing_year", first, "year")
-        if not self.form.budget_unit:
-            self._issue("missing_unit", first, "budget_unit")
-        for spec_field in (*self.spec.fields, *self.spec.footer):
-            unreadable = any(i.field == spec_field.name and i.code == "bad_amount" for i in self.issues)
-            if spec_field.required and getattr(self.form, spec_field.name) in (None, "") and not unreadable:
-                self._issue("missing_field", first, spec_field.name, label=self._label(spec_field))
-
 
 # --- naming sheets and building the tables ------------------------------------------------
 

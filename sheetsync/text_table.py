@@ -146,28 +146,21 @@ class TableReader:
 
     # --- wrapped labels ------------------------------------------------------------
 
-    def _recognised(self, col: int, text: str, level1: str) -> bool:
-        if col == self.level1_col:
-            return self._level1_of(text) is not None
-        return self.spec.canonical_level2(level1, text) is not None or self._any_level2(text) is not None
+    def _label_of(self, col: int, text: str) -> str | None:
+        """The tree label ``text`` stands for in column ``col`` (一级 or 二级), or None."""
+        return self._level1_of(text) if col == self.level1_col else self._any_level2(text)
 
     def _join_wrapped(self, rows: list[_Aligned]) -> None:
-        level1 = ""
-        for before, row in zip([None, *rows], rows):
-            if row.cells[self.level1_col]:
-                level1 = self._level1_of(row.cells[self.level1_col]) or level1
-            if before is None:
-                continue
+        """Join a label cell continued on the next row, when only the joined text is a label."""
+        for before, row in zip(rows, rows[1:]):
             for col in (self.level1_col, *sorted(self.level2_cols)):
-                rest, first = row.cells[col], before.cells[col]
-                if not rest or not first or self._recognised(col, rest, level1):
+                first, rest = before.cells[col], row.cells[col]
+                if not first or not rest or self._label_of(col, rest) is not None:
                     continue
-                joined = first + rest
-                if self._recognised(col, joined, level1):
-                    before.cells[col], row.cells[col] = joined, ""
-                    canon = self._level1_of(joined) if col == self.level1_col else self._any_level2(joined)
+                if (label := self._label_of(col, first + rest)) is not None:
+                    before.cells[col], row.cells[col] = first + rest, ""
                     self._issue("text_label_wrapped", before.row, field="level1" if col == self.level1_col else "level2",
-                                first=first, rest=rest, label=canon or joined)
+                                first=first, rest=rest, label=label)
 
     # --- indicators ----------------------------------------------------------------
 
