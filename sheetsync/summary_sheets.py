@@ -26,6 +26,7 @@ EXCEL_MAX_CHARS = 32_767
 # Column widths, in characters, that stay readable.
 MIN_WIDTH, MAX_WIDTH = 6, 50
 WIDTH_SAMPLE = 2_000
+BLOCK_ROWS = 20_000
 
 TEXT, AMOUNT, COUNT, SHARE, NUMBER = "text", "amount", "count", "share", "number"
 NUMBER_FORMATS = {TEXT: "@", AMOUNT: "0.00", COUNT: "0", SHARE: "0.0%", NUMBER: "General"}
@@ -112,10 +113,10 @@ def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *
     """Write rows ``start:stop`` of ``table`` on a new sheet ``name`` with a frozen header and filter."""
     sheet = workbook.add_worksheet(name)
     frame = table.frame.iloc[start:stop]
-    columns = [frame[c].tolist() for c in frame.columns]
-    ncols = len(columns)
-    for col, (header, values, kind) in enumerate(zip(table.headers, columns, table.kinds)):
-        sheet.set_column(col, col, _width(header, values, kind))
+    ncols, nrows = len(frame.columns), len(frame)
+    sample = frame.iloc[:WIDTH_SAMPLE]
+    for col, (header, kind) in enumerate(zip(table.headers, table.kinds)):
+        sheet.set_column(col, col, _width(header, sample.iloc[:, col].tolist(), kind))
     sheet.set_row(0, 32)
     for col, header in enumerate(table.headers):
         text_cell(sheet, 0, col, header, formats.header)
@@ -123,35 +124,37 @@ def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *
         sheet.set_column(ncols + 1, ncols + 1, MAX_WIDTH)
         text_cell(sheet, 0, ncols + 1, note, formats.note)
     sheet.freeze_panes(1, 0)
-    nrows = len(frame)
-    styles = table.styles[start:stop] if table.styles is not None else None
-    cells = [[formats.cell(kind, style) for style in FILLS] for kind in table.kinds]
-    style_index = {style: i for i, style in enumerate(FILLS)}
-    write_string, write_number = sheet.write_string, sheet.write_number
-    for r in range(nrows):
-        row = r + 1
-        s = style_index[styles[r]] if styles is not None else 0
-        for c in range(ncols):
-            value = columns[c][r]
-            fmt = cells[c][s]
-            if isinstance(value, str):
-                if value:
-                    if len(value) > EXCEL_MAX_CHARS:
-                        value = value[:EXCEL_MAX_CHARS]
-                    if write_string(row, c, value, fmt):
-                        _checked(-1, sheet, row, c)
-                elif s:
-                    sheet.write_blank(row, c, None, fmt)
-            elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                if s:
-                    sheet.write_blank(row, c, None, fmt)
-            elif write_number(row, c, float(value), fmt):
-                _checked(-1, sheet, row, c)
+    styles = list(table.styles[start:stop]) if table.styles is not None else [None] * nrows
+    cells = [{style: formats.cell(kind, style) for style in FILLS} for kind in table.kinds]
+    # Python lists of a block of rows at a time: a whole column as Python objects would
+    # cost far more memory than the DataFrame holding it.
+    for first in range(0, nrows, BLOCK_ROWS):
+        block = frame.iloc[first:first + BLOCK_ROWS]
+        _write_rows(sheet, [block.iloc[:, c].tolist() for c in range(ncols)], first + 1,
+                    styles[first:first + BLOCK_ROWS], cells)
     if nrows:
         sheet.autofilter(0, 0, nrows, ncols - 1)
     if table.totals is not None:
         _total_row(sheet, formats, table, nrows + 1)
     return sheet
+
+
+def _write_rows(sheet: Worksheet, columns: list[list], first_row: int, styles: list, cells: list[dict]) -> None:
+    write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
+    for r, style in enumerate(styles):
+        row = first_row + r
+        for c, values in enumerate(columns):
+            value = values[r]
+            fmt = cells[c][style]
+            if isinstance(value, str) and value:
+                result = write_string(row, c, value[:EXCEL_MAX_CHARS], fmt)
+            elif isinstance(value, str) or value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                # An empty cell needs writing only to carry the row's fill.
+                result = write_blank(row, c, None, fmt) if style else 0
+            else:
+                result = write_number(row, c, float(value), fmt)
+            if result:
+                _checked(result, sheet, row, c)
 
 
 def _total_row(sheet: Worksheet, formats: Formats, table: Table, row: int) -> None:

@@ -172,6 +172,7 @@ def test_existing_output_needs_force(tmp_path, collection):
 def test_indicators_continue_on_further_sheets(tmp_path, collection, monkeypatch):
     h = load_headers()
     monkeypatch.setattr(summary_sheets, "EXCEL_MAX_ROWS", 7)  # 6 rows under the header
+    monkeypatch.setattr(summary_sheets, "BLOCK_ROWS", 4)  # blocks that straddle the sheets
     book = openpyxl.load_workbook(write_summary(collection, tmp_path / "汇总.xlsx"))
     names = [h.sheet("indicators"), h.continued_sheet("indicators", 2), h.continued_sheet("indicators", 3)]
     assert [n for n in book.sheetnames if n.startswith(h.sheet("indicators"))] == names
