@@ -7,7 +7,6 @@ import re
 import zipfile
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from sheetsync import summary_chart, summary_sheets
