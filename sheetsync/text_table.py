@@ -65,6 +65,7 @@ class TableReader:
             for col in (p.level2, p.level3, p.value):
                 self.column_names[col.column] = f"{p.name}{col.label.text}"
         self.table = Table()
+        self.level1 = ""  # the 一级 of the rows aligned so far
 
     # --- labels --------------------------------------------------------------------
 
@@ -126,12 +127,7 @@ class TableReader:
         placed = [""] * first_value_col
         if len(labels) == 1:
             col, text = labels[0]
-            if self._level1_of(text) is None and self._any_level2(text) is not None:
-                target = self.periods[0].level2.column
-            elif self._level1_of(text) is not None:
-                target = self.level1_col
-            else:
-                target = col
+            target = self._column_of_label(text, default=col)
             if target != col:
                 self._issue("text_label_moved", row, field="level1" if target == self.level1_col else "level2",
                             text=text, found=self.column_names.get(col, ""),
@@ -143,6 +139,20 @@ class TableReader:
         rest = cells[first_value_col - shift:]
         aligned = placed + rest
         return _Aligned(row, (aligned + [""] * self.width)[: max(self.width, len(aligned))], shift)
+
+    def _column_of_label(self, text: str, default: int) -> int:
+        """The column a lone label belongs in: 二级 of the 一级 above, else 一级, else any 二级.
+
+        成本指标 is a 一级 in one tree and a 二级 in another; the 一级 above decides.
+        """
+        level2_col = self.periods[0].level2.column
+        if self.level1 and self.spec.canonical_level2(self.level1, text) is not None:
+            return level2_col
+        if self._level1_of(text) is not None:
+            return self.level1_col
+        if self._any_level2(text) is not None:
+            return level2_col
+        return default
 
     # --- wrapped labels ------------------------------------------------------------
 
@@ -165,7 +175,12 @@ class TableReader:
     # --- indicators ----------------------------------------------------------------
 
     def read_rows(self, rows: list[Row]) -> Table:
-        aligned = [self._align(row) for row in rows if not row.is_blank]
+        aligned = []
+        self.level1 = ""
+        for row in rows:
+            if not row.is_blank:
+                aligned.append(self._align(row))
+                self.level1 = self._level1_of(aligned[-1].cells[self.level1_col]) or self.level1
         self._join_wrapped(aligned)
         level1 = ""
         level1_known = False

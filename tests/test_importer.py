@@ -14,6 +14,7 @@ from sheetsync.cli import app
 from sheetsync.collect import collect
 from sheetsync.importer import import_text, import_text_files
 from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS
+from sheetsync.spec import normalize_label
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEED = EXAMPLES / "seed_2021_dongguan_ccpit.txt"
@@ -76,9 +77,10 @@ def test_the_seed_artefacts_are_repaired_and_reported(seed, spec):
     assert values["level1"].unique().tolist() == [tree.label for tree in spec.tree("2020").level1]
 
 
-def test_every_line_after_the_last_form_is_accounted_for(seed):
+def test_every_line_after_the_last_form_is_accounted_for(seed, spec):
     lines = SEED.read_text(encoding="utf-8").splitlines()
-    opinion = max(i for i, line in enumerate(lines, 1) if "批复" in line)
+    label = normalize_label(spec.footer[0].label.text)
+    opinion = max(i for i, line in enumerate(lines, 1) if label in normalize_label(line))
     trailing = [n for n, line in enumerate(lines, 1) if n > opinion and line.strip()]
     named = seed.issues[seed.issues["code"].str.startswith("text_fragment")]
     assert sorted(int(re.search(r"\d+", c).group()) for c in named["cell"]) == trailing

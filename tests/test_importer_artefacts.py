@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheetsync.importer import import_text
 from sheetsync.text_overflow import insertion, looks_truncated
@@ -339,3 +341,54 @@ def test_no_workbook_is_written_unless_all_can_be(spec, tmp_path):
     assert [p.name for p in written] == [f"{UNIT}.xlsx", "东莞市另一局.xlsx"]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
     assert collection.projects["sheet"].tolist() == ["会议组织", "会议组织"]  # one per workbook
+
+
+_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸0123456789%≥次个", min_size=1, max_size=12)
+
+
+@st.composite
+def indicator_tables(draw, spec):
+    tree = spec.trees[draw(st.sampled_from(sorted(spec.trees)))]
+    rows = []
+    for level1 in draw(st.lists(st.sampled_from(tree.level1), min_size=1, max_size=3, unique=True)):
+        for n, level2 in enumerate(draw(st.lists(st.sampled_from(level1.level2), min_size=1, max_size=3))):
+            rows.append((level1.label if n == 0 else "", level2, draw(_WORDS), draw(_WORDS), draw(_WORDS), draw(_WORDS),
+                         draw(st.booleans())))
+    return rows
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_rows_with_lost_leading_cells_read_as_the_clean_rows(spec, tmp_path, data):
+    rows = data.draw(indicator_tables(spec))
+    form = FormText(spec)
+    form.indicator_rows = []
+    for level1, level2, mid3, mid_value, annual3, annual_value, lost in rows:
+        line = form.row(level1, (level2, mid3, mid_value), (level2, annual3, annual_value))
+        form.indicator_rows.append(shifted(line) if lost else line)
+    result = import_text(form.write(tmp_path))
+    current = ""
+    expected = []
+    for level1, level2, mid3, mid_value, annual3, annual_value, _ in rows:
+        current = level1 or current
+        expected += [(spec.period_names[0], current, level2, mid3, mid_value),
+                     (spec.period_names[1], current, level2, annual3, annual_value)]
+    got = list(result.indicators[["period", "level1", "level2", "level3", "value"]].itertuples(index=False, name=None))
+    assert got == expected
+    # text_truncated may fire when one random value is the other's beginning ("0", "000").
+    assert set(codes(result)) <= {"text_row_shifted", "text_truncated"}
+    assert codes(result).count("text_row_shifted") == sum(r[-1] for r in rows)
+
+
+def test_a_lone_label_that_is_level1_in_one_tree_and_level2_in_another_follows_the_level1_above(spec, tmp_path):
+    form = FormText(spec)
+    output = spec.tree("2020").level1[0]          # 产出指标
+    cost = output.level2[-1]                       # 成本指标, a 一级 of the 2021 tree
+    assert spec.tree("2021").canonical_level1(cost) == cost
+    form.indicator_rows = [
+        form.row(output.label, (output.level2[0], "调研企业的数量", "200家"), (output.level2[0], "调研企业的数量", "200家")),
+        form.line({0: cost, 2: "预算执行率", 3: "≥95%", 4: cost, 5: "预算执行率", 6: "≥95%"}),
+    ]
+    result = import_text(form.write(tmp_path))
+    assert result.indicators["level1"].unique().tolist() == [output.label]
+    assert result.indicators["level2"].tolist()[2:] == [cost, cost]
