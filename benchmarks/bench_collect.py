@@ -45,6 +45,18 @@ HAND_LAYOUTS = [
 ]
 
 
+def hand_rows(form) -> tuple:
+    """The form's indicators as rows of the official table: 中期 and 年度 side by side per 一级."""
+    rows = []
+    for level1 in dict.fromkeys(ind.level1 for ind in form.indicators):
+        sides = [[handmade.Side(i.level2, i.level3, i.value) for i in form.indicators
+                  if i.level1 == level1 and i.period == period] for period in ("中期", "年度")]
+        for k in range(max(len(s) for s in sides)):
+            mid, ann = (s[k] if k < len(s) else handmade.Side("") for s in sides)
+            rows.append(handmade.Row(level1 if k == 0 else None, mid, ann))
+    return tuple(rows)
+
+
 def build_round(folder: Path, workbooks: int) -> list[Path]:
     forms = [item.form for item in read_text_file(SEED).forms]
     unit = forms[0].budget_unit
@@ -57,11 +69,7 @@ def build_round(folder: Path, workbooks: int) -> list[Path]:
         else:
             sheets = []
             for n, f in enumerate(forms):
-                rows = tuple(
-                    handmade.Row(None, handmade.Side(ind.level2, ind.level3, ind.value), handmade.Side(None))
-                    for ind in f.indicators if ind.period == "中期"
-                ) or handmade.SEED_ROWS
-                data = replace(handmade.SEED_FORM, name=f"{f.project_name}{i}", rows=handmade.SEED_ROWS if n % 2 else rows)
+                data = replace(handmade.SEED_FORM, name=f"{f.project_name}{i}", rows=hand_rows(f) or handmade.SEED_ROWS)
                 sheets.append((f"项目{n + 1}", data, HAND_LAYOUTS[(i // 2 + n) % len(HAND_LAYOUTS)]))
             handmade.write_workbook(path, sheets)
         pool.append(path)

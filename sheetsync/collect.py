@@ -22,6 +22,10 @@ from .safety import WORKBOOK_SUFFIXES, is_lock_file
 
 OnFile = Callable[[int, int], None]
 
+# Starting worker processes and importing the reader in them costs about as much as
+# reading this many files in one process; below it one process is faster.
+MIN_FILES_FOR_WORKERS = 48
+
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     """Files as given; folders searched recursively, sorted, for workbooks and ``~$`` lock files.
@@ -61,15 +65,25 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
 
 
 def _read_all(files: list[str], jobs: int) -> Iterator[FileResult]:
-    if jobs <= 1 or len(files) <= 1:
+    if jobs <= 1 or len(files) < MIN_FILES_FOR_WORKERS:
         for file in files:
             yield read_file(file)
         return
     workers = min(jobs, len(files))
     # Small chunks keep the workers busy to the end; ordered imap keeps the file order.
     chunksize = max(1, min(16, len(files) // (workers * 8)))
-    # "spawn" works the same on Linux, macOS and Windows and does not copy the parent's
-    # memory (pandas, the caller's data) into every worker as fork would.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
+    with _worker_context().Pool(workers) as pool:
         yield from pool.imap(read_file, files, chunksize=chunksize)
+
+
+def _worker_context():
+    """Worker processes that never inherit the caller's threads or memory, as fork would.
+
+    "forkserver" imports the reader once and forks each worker from that clean process;
+    where it does not exist (Windows) every worker starts afresh with "spawn".
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sheetsync.reader"])
+        return context
+    return multiprocessing.get_context("spawn")

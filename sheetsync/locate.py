@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 
 from .spec import FormSpec, Span, normalize_label
 from .workbook import Grid
@@ -44,10 +43,23 @@ class Labels:
     header_slots: tuple[tuple[str, str], ...]  # (period, role) left to right; period "" for level1
     year_pattern: re.Pattern[str] | None
     level1_slots: frozenset[int]
+    # First characters a label cell can start with (before normalising): most data cells
+    # start otherwise and are never normalised.
+    first_chars: frozenset[str]
 
 
-@cache
+_labels_of: dict[int, tuple[FormSpec, Labels]] = {}
+
+
 def spec_labels(spec: FormSpec) -> Labels:
+    """The labels of ``spec``, built once (hashing a whole FormSpec per sheet would cost more)."""
+    cached = _labels_of.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        cached = _labels_of[id(spec)] = (spec, _build_labels(spec))
+    return cached[1]
+
+
+def _build_labels(spec: FormSpec) -> Labels:
     exact: dict[str, tuple[str, str]] = {}
     prefixes: list[tuple[str, str, str]] = []
     for kind, fields in (("field", spec.fields), ("footer", spec.footer)):
@@ -86,7 +98,16 @@ def spec_labels(spec: FormSpec) -> Labels:
         header_slots=tuple(slots),
         year_pattern=re.compile(pattern) if pattern else None,
         level1_slots=frozenset(i for i, (period, _role) in enumerate(slots) if period == ""),
+        first_chars=_first_chars([*exact, *header, *(p for p, _k, _n in prefixes)]),
     )
+
+
+def _first_chars(keys: list[str]) -> frozenset[str]:
+    """Every raw character that normalises to a key's first character, plus leading blanks."""
+    firsts = {key[0] for key in keys if key}
+    raw = {chr(code) for code in range(0x20, 0x10000)
+           if not 0xD800 <= code <= 0xDFFF and unicodedata.normalize("NFKC", chr(code))[:1] in firsts}
+    return frozenset(raw | firsts | set(" \t\r\n\u3000\xa0"))
 
 
 @dataclass
@@ -122,13 +143,13 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
     exact_hits: list[tuple[int, int, str, str]] = []
     header_hits: list[tuple[int, int]] = []
     nonempty = layout.nonempty
-    exact, prefixes, header = labels.exact, labels.prefixes, labels.header
+    exact, prefixes, header, starts = labels.exact, labels.prefixes, labels.header, labels.first_chars
     for r, row in enumerate(grid.rows):
         for c, value in enumerate(row):
             if value == "" or value is None:
                 continue
             nonempty.append((r, c))
-            if not isinstance(value, str) or len(value) > _MAX_LABEL_CHARS:
+            if type(value) is not str or len(value) > _MAX_LABEL_CHARS or value[0] not in starts:
                 continue
             key = label_key(value)
             hit = exact.get(key)

@@ -22,7 +22,7 @@ from .locate import Layout, label_key, locate, span_at
 from .model import Collection, Indicator, ProjectForm
 from .safety import inspect_file
 from .errors import SpecError
-from .spec import FormSpec, Span, available_forms, cell_ref, load_spec
+from .spec import FormSpec, Span, available_forms, cell_ref, column_letter, load_spec
 from .values import clean_text, parse_amount
 from .workbook import Book, Grid, open_workbook
 
@@ -158,7 +158,20 @@ def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | No
 
 
 def _text(value: object) -> str:
-    return clean_text(value)
+    return value.strip() if type(value) is str else clean_text(value)
+
+
+_LETTERS = [column_letter(c) for c in range(702)]
+
+
+def _ref(row: int, col: int) -> str:
+    """:func:`cell_ref` for the hot loop: column letters looked up, not computed."""
+    return f"{_LETTERS[col]}{row + 1}" if col < len(_LETTERS) else cell_ref(row, col)
+
+
+def _same_key(value: object) -> str:
+    """Two cells hold the same datum when they read the same once spaces and brackets are normalised."""
+    return label_key(value) if type(value) is str and len(value) <= 200 else _text(value)
 
 
 def _compact(text: str) -> str:
@@ -172,6 +185,7 @@ class _SheetReader:
         self.spec = layout.spec
         self.claimed: set[tuple[int, int]] = set()
         self.identity = identity
+        self._canonical: dict[tuple[str, str], tuple[str, str]] = {}
         form = ProjectForm(file=file, sheet=grid.name, form=self.spec.id)
         if identity is not None:
             form.template_version = identity.spec_version
@@ -186,11 +200,15 @@ class _SheetReader:
 
     def claim_repeats(self, span: Span, value: object) -> None:
         """Claim the cells of ``span`` that repeat ``value``: a merge undone with its value copied."""
-        key = label_key(_text(value)) if isinstance(value, str) else _text(value)
-        for r in range(span.first_row, span.last_row + 1):
-            for c in range(span.first_col, span.last_col + 1):
-                other = self.grid.value(r, c)
-                if other != "" and (label_key(_text(other)) if isinstance(other, str) else _text(other)) == key:
+        if not span.is_merged:
+            return
+        key = _same_key(value)
+        rows = self.grid.rows
+        for r in range(span.first_row, min(span.last_row + 1, len(rows))):
+            row = rows[r]
+            for c in range(span.first_col, min(span.last_col + 1, len(row))):
+                other = row[c]
+                if other != "" and (other == value or _same_key(other) == key):
                     self.claimed.add((r, c))
 
     # -- the whole form
@@ -290,59 +308,63 @@ class _SheetReader:
         layout, spec, grid, read = self.layout, self.spec, self.grid, self.read_result
         header = layout.header_row
         columns = layout.columns
+        claim = self.claimed.add
         for col in columns.values():
-            self.claim(header, col)
+            claim((header, col))
         for r, c in layout.table_labels:
-            self.claim(r, c)
+            claim((r, c))
         label_cols = {c for _r, c in layout.table_labels}
+        table_label = spec.indicators.label.accepted
         level1_col = columns.get(("", "level1"))
         periods = [(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
                     columns.get((p.name, "value"))) for p in spec.indicators.periods]
-        table_cols = [c for c in columns.values()]
+        table_cols = list(columns.values())
         level1, level2 = "", {p[0]: "" for p in periods}
+        indicators, rows = read.form.indicators, read.rows
         for r in range(header + 1, layout.table_end):
             row = grid.rows[r]
+            width = len(row)
+
+            def text(c: int | None) -> str:
+                if c is None or c >= width:
+                    return ""
+                value = row[c]
+                return value.strip() if type(value) is str else clean_text(value)
+
             for c in table_cols:
-                if c < len(row) and row[c] != "":
-                    self.claim(r, c)
+                if c < width and row[c] != "":
+                    claim((r, c))
             for c in label_cols:
-                if c < len(row) and row[c] != "" and (r, c) not in self.claimed:
-                    if label_key(_text(row[c])) in spec.indicators.label.accepted:
-                        self.claim(r, c)
-            typed1 = _text(row[level1_col]) if level1_col is not None and level1_col < len(row) else ""
+                if c < width and row[c] != "" and label_key(text(c)) in table_label:
+                    claim((r, c))
+            typed1 = text(level1_col)
             if typed1 and typed1 != level1:
                 level1 = typed1
                 level2 = {name: "" for name in level2}
-                read.level1_cells.append((typed1, cell_ref(r, level1_col)))
+                read.level1_cells.append((typed1, _ref(r, level1_col)))
             for name, c2, c3, cv in periods:
-                typed2 = _text(row[c2]) if c2 is not None and c2 < len(row) else ""
+                typed2 = text(c2)
                 if typed2:
                     if typed2 != level2[name]:
-                        read.level2_cells.append((name, level1, typed2, cell_ref(r, c2)))
+                        read.level2_cells.append((name, level1, typed2, _ref(r, c2)))
                     level2[name] = typed2
-                level3 = _text(row[c3]) if c3 is not None and c3 < len(row) else ""
-                value = _text(row[cv]) if cv is not None and cv < len(row) else ""
+                level3, value = text(c3), text(cv)
                 if not (level3 or value):
                     continue
-                value_cell = cell_ref(r, cv) if cv is not None else ""
-                level3_cell = cell_ref(r, c3) if c3 is not None else ""
-                read.rows.append(IndicatorRow(name, level1, level2[name], level3, value, level3_cell, value_cell))
-                read.form.indicators.append(Indicator(
-                    period=name,
-                    level1=self._level1(level1),
-                    level2=self._level2(level1, level2[name]),
-                    level3=level3,
-                    value=value,
-                    cell=value_cell,
-                ))
+                value_cell = _ref(r, cv) if cv is not None else ""
+                level3_cell = _ref(r, c3) if c3 is not None else ""
+                rows.append(IndicatorRow(name, level1, level2[name], level3, value, level3_cell, value_cell))
+                canon1, canon2 = self._levels(level1, level2[name])
+                indicators.append(Indicator(name, canon1, canon2, level3, value, value_cell))
 
-    def _level1(self, text: str) -> str:
-        return self.spec.canonical_level1(text) or _compact(text)
-
-    def _level2(self, level1: str, text: str) -> str:
-        canon1 = self.spec.canonical_level1(level1)
-        canon2 = self.spec.canonical_level2(canon1, text) if canon1 else None
-        return canon2 or _compact(text)
+    def _levels(self, level1: str, level2: str) -> tuple[str, str]:
+        """The tree labels of a 一级 and 二级 as typed, else the text without spaces."""
+        key = (level1, level2)
+        if key not in self._canonical:
+            canon1 = self.spec.canonical_level1(level1)
+            canon2 = self.spec.canonical_level2(canon1, level2) if canon1 else None
+            self._canonical[key] = (canon1 or _compact(level1), canon2 or _compact(level2))
+        return self._canonical[key]
 
     # -- what no field took
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import pandas as pd
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
 from sheetsync.cli import app
-from sheetsync.collect import collect, expand_paths
+from sheetsync.collect import MIN_FILES_FOR_WORKERS, collect, expand_paths
 from sheetsync.reader import read_workbook
 
 
@@ -55,15 +56,19 @@ def test_collect_a_folder(tmp_path):
 
 def test_workers_give_the_same_tables_in_the_same_order(tmp_path):
     folder, _ = make_folder(tmp_path)
-    for i in range(6):
-        write_workbook(folder / f"more_{i}.xlsx", [(f"P{i}", replace(SEED_FORM, name=f"项目{i}"), Layout(left=i % 3))])
+    pool = [write_workbook(tmp_path / f"pool_{i}.xlsx", [(f"P{i}", replace(SEED_FORM, name=f"项目{i}"), Layout(left=i))])
+            for i in range(3)]
+    # Enough files for collect to start workers; copies read as fast as distinct files.
+    for n in range(MIN_FILES_FOR_WORKERS):
+        shutil.copyfile(pool[n % 3], folder / f"more_{n:03d}.xlsx")
     calls = []
     one = collect([folder], jobs=1)
     two = collect([folder], jobs=2, on_file=lambda forms, errors: calls.append((forms, errors)))
     for table in ("projects", "indicators", "issues"):
         pd.testing.assert_frame_equal(getattr(two, table), getattr(one, table))
-    assert two.file_count == one.file_count == 10
-    assert calls == [(2, 1), (0, 1), (1, 1), (1, 0), (1, 0), (1, 0), (1, 0), (1, 0), (1, 0), (0, 0)]
+    assert two.file_count == one.file_count == MIN_FILES_FOR_WORKERS + 4
+    assert calls == [(2, 1), (0, 1), (1, 1)] + [(1, 0)] * MIN_FILES_FOR_WORKERS + [(0, 0)]
+    assert two.projects.project_name.tolist()[3:6] == ["项目0", "项目1", "项目2"]
 
 
 def test_check_command_prints_issues_and_exits_1_on_errors(tmp_path):
