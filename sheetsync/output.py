@@ -38,7 +38,16 @@ def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         yield tmp
         if not force and path.exists():
             raise OutputExistsError(f"{path} appeared while it was being written; use --force to overwrite it")
+        # mkstemp creates the file readable by its owner only; give it the permissions of a
+        # file created the ordinary way, so a shared folder's users can open it.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

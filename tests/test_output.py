@@ -32,3 +32,14 @@ def test_existing_output_needs_force(tmp_path):
     with atomic_path(target, force=True) as tmp:
         tmp.write_text("new")
     assert target.read_text() == "new"
+
+
+def test_output_gets_ordinary_permissions(tmp_path):
+    import os
+
+    target = tmp_path / "a.xlsx"
+    with atomic_path(target) as tmp:
+        tmp.write_text("done")
+    ordinary = tmp_path / "b.txt"
+    ordinary.write_text("x")
+    assert os.stat(target).st_mode & 0o777 == os.stat(ordinary).st_mode & 0o777
