@@ -100,6 +100,9 @@ def group_indicators(spec: FormSpec, tree: Tree, indicators: list[Indicator]) ->
     for text in level1_texts:
         if tree.canonical_level1(text) is None:
             groups.append(_group(spec, tree, None, text, indicators))
+    # A blank 一级 or 二级 cell reads as "same as above" (forms leave merged labels blank on
+    # every row but the first), so indicators without one go first, where there is no above.
+    groups.sort(key=lambda g: g.label != "")
     return groups
 
 
@@ -111,6 +114,7 @@ def _group(spec: FormSpec, tree: Tree, canonical: str | None, text: str, indicat
         return (canonical and tree.canonical_level2(canonical, level2)) or normalize_label(level2)
 
     keys = list(known) + [k for k in _distinct(key(i.level2) for i in mine) if k not in known]
+    keys.sort(key=lambda k: k != "")
     blocks = []
     for k in keys:
         spellings = {p: _distinct(i.level2 for i in mine if i.period == p and key(i.level2) == k) for p in spec.period_names}

@@ -1,0 +1,171 @@
+"""Filled workbooks (write_unit_workbook): layout rules, text stays text, and the round trip
+forms → workbook → reader gives the same projects and indicators."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from sheetsync.layout import choose_tree, group_indicators
+from sheetsync.model import Collection, Indicator, ProjectForm
+from sheetsync.reader import read_workbook
+from sheetsync.spec import column_letter
+from sheetsync.template import write_template, write_templates_from_roster, write_unit_workbook
+
+UNIT = "测试单位"
+PROJECT_FIELDS = ["sheet", "budget_unit", "project_name", "midterm_period", "midterm_budget_wan", "annual_budget_wan",
+                  "midterm_goal", "annual_goal", "approval_opinion", "year"]
+INDICATOR_FIELDS = ["sheet", "period", "level1", "level2", "level3", "value"]
+
+
+def by_table_group(df: pd.DataFrame) -> pd.DataFrame:
+    """Indicators grouped by (sheet, period, 一级, 二级), keeping their order inside each group."""
+    return df[INDICATOR_FIELDS].sort_values(INDICATOR_FIELDS[:4], kind="stable").reset_index(drop=True)
+
+
+def assert_round_trip(forms: list[ProjectForm], path) -> Collection:
+    got = read_workbook(path)
+    expected = Collection.from_forms(forms, [])
+    pd.testing.assert_frame_equal(got.projects[PROJECT_FIELDS].reset_index(drop=True),
+                                  expected.projects[PROJECT_FIELDS].reset_index(drop=True))
+    pd.testing.assert_frame_equal(by_table_group(got.indicators), by_table_group(expected.indicators))
+    return got
+
+
+def seed_forms() -> list[ProjectForm]:
+    from sheetsync.importer import _name_sheets, read_text_file
+
+    imported = read_text_file("examples/seed_2021_dongguan_ccpit.txt")
+    _name_sheets(imported.forms)
+    return [item.form for item in imported.forms]
+
+
+def test_seed_round_trip(tmp_path):
+    forms = seed_forms()
+    path = write_unit_workbook(tmp_path / "seed.xlsx", forms, year=2021, budget_unit=forms[0].budget_unit)
+    got = assert_round_trip(forms, path)
+    assert got.issues.empty, got.issues.to_dict(orient="records")
+
+
+def test_seed_trees(spec):
+    forms = seed_forms()
+    assert [choose_tree(spec, f.indicators).key for f in forms] == ["dongguan"] * 15 + ["2020"]
+
+
+def test_blank_templates_read_as_no_indicators(tmp_path):
+    blank = write_template(tmp_path / "b.xlsx", year=2021, unit=UNIT, count=2)
+    [roster] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    for path in (blank, roster):
+        got = read_workbook(path)
+        assert got.indicators.empty
+        assert "unknown_template" not in set(got.issues["code"])
+
+
+def form_with(indicators: list[Indicator], **kwargs) -> ProjectForm:
+    return ProjectForm(budget_unit=UNIT, project_name="项目甲", year=2021, midterm_period="2021-2023",
+                       midterm_budget_wan=3.0, annual_budget_wan=1.0, midterm_goal="中期", annual_goal="年度",
+                       indicators=indicators, **kwargs)
+
+
+def test_rows_per_level2_and_order(tmp_path, spec):
+    indicators = [
+        Indicator("年度", "满意度指标", "服务对象满意度指标", "满意度", "≥95%"),
+        Indicator("中期", "预期产出指标", "质量指标", "合格率一", "100%"),
+        Indicator("中期", "预期产出指标", "质量指标", "合格率二", "≥90%"),
+        Indicator("年度", "预期产出指标", "质量指标", "合格率", "100%"),
+        Indicator("年度", "预期产出指标", "质量指标", "返工率", "≤1%"),
+        Indicator("年度", "预期产出指标", "质量指标", "投诉率", "≤1%"),
+        Indicator("中期", "自定义一级", "自定义二级", "自定义", "有效"),
+    ]
+    path = write_unit_workbook(tmp_path / "f.xlsx", [form_with(indicators)], year=2021, budget_unit=UNIT)
+    ws = openpyxl.load_workbook(path).worksheets[1]
+    ind = spec.indicators
+    tree = spec.tree("dongguan")
+    groups = group_indicators(spec, tree, indicators)
+    assert [g.label for g in groups] == [*tree.level1_labels, "自定义一级"]
+    merges = {str(r) for r in ws.merged_cells.ranges}
+    row = ind.first_row
+    for group in groups:
+        start = row
+        for block in group.blocks:
+            n = max(len(block.indicators["中期"]), len(block.indicators["年度"]), 1)
+            if n > 1:
+                for p in ind.periods:
+                    col = column_letter(p.level2.column)
+                    assert f"{col}{row + 1}:{col}{row + n}" in merges
+            row += n
+        col = column_letter(ind.level1.column)
+        assert ws[f"{col}{start + 1}"].value == group.label
+    quality = next(b for b in groups[0].blocks if b.labels["中期"] == "质量指标")
+    assert [i.level3 for i in quality.indicators["年度"]] == ["合格率", "返工率", "投诉率"]
+    # every tree 二级 is there, with one row when it has no indicators
+    assert sum(len(g.blocks) for g in groups) == sum(len(l1.level2) for l1 in tree.level1) + 1
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path, spec):
+    risky = ["=1+1", "=HYPERLINK(\"http://x\",\"y\")", "http://example.com", "+A1", "@SUM(A1)", "0012", "1e5"]
+    indicators = [Indicator("中期", "预期产出指标", "质量指标", text, text) for text in risky]
+    form = form_with(indicators, approval_opinion="=2*3")
+    form.project_name = "=cmd|' /C calc'!A0"
+    path = write_unit_workbook(tmp_path / "f.xlsx", [form], year=2021, budget_unit="=UNIT()")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[1]
+    values = [c for row in ws.iter_rows() for c in row if c.value in risky or c.value in ("=2*3", form.project_name)]
+    assert len(values) == 2 * len(risky) + 2
+    assert all(c.data_type == "s" for c in values)
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in z.read(n) for n in sheets)
+        assert not any(n.startswith("xl/worksheets/_rels") and b"hyperlink" in z.read(n) for n in z.namelist())
+    forms = [form]
+    forms[0].sheet = wb.sheetnames[1]
+    got = read_workbook(path)
+    assert set(got.indicators["level3"]) == set(risky)
+
+
+def test_framework_forces_one_tree(tmp_path, spec):
+    form = form_with([Indicator("中期", "产出指标", "数量指标", "场次", "4次")])
+    path = write_unit_workbook(tmp_path / "f.xlsx", [form], year=2021, budget_unit=UNIT, framework="2021")
+    ws = openpyxl.load_workbook(path).worksheets[1]
+    level1 = [ws.cell(r, spec.indicators.level1.column + 1).value for r in range(1, ws.max_row + 1)]
+    assert [v for v in level1 if v in spec.tree("2021").level1_labels] == list(spec.tree("2021").level1_labels)
+
+
+# --- property: any forms survive the round trip -----------------------------------------
+
+_TEXT = st.text(alphabet=st.sampled_from(list("预算执行率满意度合格有效及时≥≤＝%次个万元0123456789.-=+ ab")), min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def indicators(draw, spec):
+    tree = spec.tree(draw(st.sampled_from(list(spec.trees))))
+    out = []
+    for _ in range(draw(st.integers(0, 10))):
+        if draw(st.booleans()):
+            level1 = draw(st.sampled_from(tree.level1))
+            l1, l2 = level1.label, draw(st.sampled_from(level1.level2))
+        else:
+            # labels unknown to the tree (the reader reports them, and keeps them as written)
+            l1 = draw(st.sampled_from(["其他指标", "效益指标", "", tree.level1[0].label]))
+            l2 = draw(st.sampled_from(["其他二级", "另一二级", ""]))
+        out.append(Indicator(draw(st.sampled_from(spec.period_names)), l1, l2, draw(_TEXT), draw(_TEXT)))
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_round_trip_property(tmp_path_factory, spec, data):
+    forms = []
+    for i in range(data.draw(st.integers(1, 3))):
+        form = form_with(data.draw(indicators(spec)))
+        form.project_name = f"项目{i}"
+        form.sheet = form.project_name
+        form.midterm_budget_wan = data.draw(st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)))
+        form.midterm_goal = data.draw(_TEXT)
+        forms.append(form)
+    path = write_unit_workbook(tmp_path_factory.mktemp("rt") / "f.xlsx", forms, year=2021, budget_unit=UNIT)
+    assert_round_trip(forms, path)
