@@ -11,7 +11,7 @@ INSTRUCTIONS_SHEET = "填表说明"
 COLUMN_WIDTH = 110
 
 
-def instruction_lines(spec: FormSpec, tree: Tree, *, year: int, password: bool) -> list[tuple[str, str]]:
+def instruction_lines(spec: FormSpec, tree: Tree, *, year: int | None, password: bool) -> list[tuple[str, str]]:
     """(style, text) per row of the sheet: a heading, then numbered points."""
     ind = spec.indicators
     name = spec.label_of("project_name")
@@ -23,7 +23,7 @@ def instruction_lines(spec: FormSpec, tree: Tree, *, year: int, password: bool) 
     periods = "、".join(spec.period_names)
     tree_lines = [f"    {l1.label}：{'；'.join(l1.level2)}" for l1 in tree.level1]
     points = [
-        f"本工作簿用于填报{year}年度“{spec.title}”，每个项目一张工作表（工作表名为项目名称）。请不要增删、改名或调换工作表，不要修改灰色标签文字。",
+        f"本工作簿用于填报{year or ''}年度“{spec.title}”，每个项目一张工作表（工作表名为项目名称）。请不要增删、改名或调换工作表，不要修改灰色标签文字。",
         f"“{name}”“{midterm}”“{annual}”已预填的，请勿修改；未预填的请按项目实际填写。",
         f"金额单位为万元，只填数字（可保留两位小数），不要写“万元”或“元”；“{annual}”不得超过“{midterm}”。",
         f"“{spec.field('midterm_goal').label.prefix}”填写项目{spec.midterm_years}年的总体目标，“{goal_annual}”填写本年度目标。",

@@ -162,15 +162,17 @@ def _field_validation(spec: FormSpec, f: FieldSpec, title: str) -> dict:
     return {**options, **_input_message(title, f.prompt)}
 
 
-def _field_label(spec: FormSpec, f: FieldSpec, period: tuple[int, int]) -> str:
+def _field_label(spec: FormSpec, f: FieldSpec, period: tuple[int | str, int | str]) -> str:
     return f.label.text.format(start=period[0], end=period[1])
 
 
-def midterm_years(spec: FormSpec, form: ProjectForm, year: int) -> tuple[int, int]:
-    """The medium-term period printed on the form: the form's own, else from the budget year."""
+def midterm_years(spec: FormSpec, form: ProjectForm, year: int | None) -> tuple[int | str, int | str]:
+    """The medium-term period printed on the form: the form's own, else from the budget year (if known)."""
     pattern = next((f.period_pattern for f in spec.fields if f.period_pattern), None)
     if pattern and form.midterm_period and (m := re.search(pattern, form.midterm_period)):
         return int(m.group(1)), int(m.group(2))
+    if year is None:
+        return "", ""
     return year, year + spec.midterm_years - 1
 
 
@@ -178,7 +180,7 @@ def plan_sheet(
     spec: FormSpec,
     form: ProjectForm,
     *,
-    year: int,
+    year: int | None,
     budget_unit: str,
     tree: Tree,
     list_source: Callable[[Tree, str], str],
@@ -195,9 +197,12 @@ def plan_sheet(
     last_col = spec.columns - 1
     plan.place(Span(0, 0, 0, last_col), spec.title, "title")
     plan.height(0, heights.get("title", 0))
-    plan.place(spec.year_line.at, spec.year_line.text.format(year=year), "year")
+    plan.place(spec.year_line.at, spec.year_line.text.format(year="" if year is None else year), "year")
     plan.height(spec.year_line.at.first_row, heights.get("line", 0))
     plan.place(spec.unit_line.at, spec.unit_line.text.format(budget_unit=budget_unit), "unit", locked=bool(budget_unit))
+    if not budget_unit and spec.unit_line.prompt:
+        unit_cell = Span(spec.unit_line.at.first_row, spec.unit_line.at.first_col, spec.unit_line.at.first_row, spec.unit_line.at.first_col)
+        plan.validations.append((unit_cell, {"validate": "any", **_input_message(spec.unit_line.label or "", spec.unit_line.prompt)}))
     plan.height(spec.unit_line.at.first_row, heights.get("line", 0))
     for text, span in spec.labels:
         plan.place(span, text, "label")
@@ -214,7 +219,7 @@ def plan_sheet(
     return plan
 
 
-def _place_field(plan: SheetPlan, spec: FormSpec, f: FieldSpec, value: object, row_offset: int, period: tuple[int, int]) -> None:
+def _place_field(plan: SheetPlan, spec: FormSpec, f: FieldSpec, value: object, row_offset: int, period: tuple[int | str, int | str]) -> None:
     label_at, value_at = f.label_at.shifted(rows=row_offset), f.value_at.shifted(rows=row_offset)
     title = _field_label(spec, f, period)
     plan.place(label_at, title, "label")

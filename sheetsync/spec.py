@@ -186,6 +186,7 @@ class LineSpec:
     pattern: str | None = None
     label: str | None = None
     field: str | None = None
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,7 @@ def _line(data: dict) -> LineSpec:
         pattern=data.get("pattern"),
         label=data.get("label"),
         field=data.get("field"),
+        prompt=data.get("prompt", ""),
     )
 
 

@@ -115,6 +115,8 @@ def write_unit_workbook(path, forms: list[ProjectForm], *, year, budget_unit, fr
                         form="dongguan_approval", force=False) -> Path:
     """Write the template filled with ``forms``: amounts, goals, opinion and indicators.
 
+    ``year`` None (a form without its year) leaves the year line's year blank.
+
     Each sheet uses ``framework``'s tree, or (None) the tree that best matches its 一级
     labels; each 二级 gets as many rows as its indicators need. The reader gives the
     same projects and indicators back.
@@ -158,7 +160,7 @@ class _Lists:
                 sheet.text(row, col, label)
 
 
-def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, year: int, budget_unit: str,
+def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, year: int | None, budget_unit: str,
                     framework: str, password: str | None, rows_per_level2: int) -> None:
     book = Book(path)
     instructions = book.add_sheet(INSTRUCTIONS_SHEET)
@@ -171,7 +173,7 @@ def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, y
     instructions.ws.fit_to_pages(1, 0)
     lists = _Lists()
     identity = Identity(
-        form_id=spec.id, spec_version=str(spec.version), spec_hash=spec.hash, year=str(year),
+        form_id=spec.id, spec_version=str(spec.version), spec_hash=spec.hash, year="" if year is None else str(year),
         budget_unit=budget_unit, framework=framework,
         generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     )
@@ -196,7 +198,7 @@ def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, y
     book.close()
 
 
-def _write_project_sheet(sheet: Sheet, spec: FormSpec, project: ProjectSheet, *, year: int, budget_unit: str,
+def _write_project_sheet(sheet: Sheet, spec: FormSpec, project: ProjectSheet, *, year: int | None, budget_unit: str,
                          lists: _Lists, password: str | None, rows_per_level2: int) -> None:
     plan = plan_sheet(spec, project.form, year=year, budget_unit=budget_unit, tree=project.tree,
                       list_source=lists.source, rows_per_level2=rows_per_level2)

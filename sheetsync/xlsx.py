@@ -25,7 +25,7 @@ STYLES: dict[str, dict] = {
     "title": {"bold": True, "font_size": 18, "align": "center", "valign": "vcenter"},
     "year": {"align": "center", "valign": "vcenter", "font_size": 12},
     "unit": {"align": "left", "valign": "vcenter", "font_size": 12},
-    "label": {**_BORDERED, "bold": True, "align": "center"},
+    "label": {**_BORDERED, "bold": True, "align": "center", "bg_color": "#F2F2F2"},
     "text": {**_BORDERED, "align": "left"},
     "long_text": {**_BORDERED, "align": "left", "valign": "top"},
     "amount": {**_BORDERED, "align": "right", "num_format": "0.00"},
@@ -91,8 +91,11 @@ class Book:
     def __init__(self, path: Path | str) -> None:
         # strings_to_formulas/urls off: text never becomes a formula or hyperlink, whatever
         # method writes it.
+        # in_memory: XlsxWriter otherwise writes every part to a temporary file first, and
+        # creating and removing those costs more than the sheets themselves.
         self.wb = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "in_memory": True,
         })
         self._formats: dict[tuple[str, bool], object] = {}
 

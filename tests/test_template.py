@@ -317,3 +317,9 @@ def test_example_roster_gives_the_seed_units_16_sheets(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[1:-2] == [e.project_name for e in entries]
     assert len(entries) == 16
+
+
+def test_blank_unit_line_has_an_input_message(tmp_path, spec):
+    ws = openpyxl.load_workbook(write_template(tmp_path / "u.xlsx", year=YEAR)).worksheets[1]
+    at = cell_ref(spec.unit_line.at.first_row, spec.unit_line.at.first_col)
+    assert validations(ws)[at].prompt == spec.unit_line.prompt

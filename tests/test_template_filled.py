@@ -7,14 +7,14 @@ import zipfile
 
 import openpyxl
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sheetsync.layout import choose_tree, group_indicators
 from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.reader import read_workbook
 from sheetsync.spec import column_letter
-from sheetsync.template import write_template, write_templates_from_roster, write_unit_workbook
+from sheetsync.names import unique_sheet_names
+from sheetsync.template import RESERVED_SHEETS, write_template, write_templates_from_roster, write_unit_workbook
 
 UNIT = "测试单位"
 PROJECT_FIELDS = ["sheet", "budget_unit", "project_name", "midterm_period", "midterm_budget_wan", "annual_budget_wan",
@@ -37,11 +37,13 @@ def assert_round_trip(forms: list[ProjectForm], path) -> Collection:
 
 
 def seed_forms() -> list[ProjectForm]:
-    from sheetsync.importer import _name_sheets, read_text_file
+    """The 16 seed forms as the importer reads them, with the sheet names the writer gives them."""
+    from sheetsync.importer import read_text_file
 
-    imported = read_text_file("examples/seed_2021_dongguan_ccpit.txt")
-    _name_sheets(imported.forms)
-    return [item.form for item in imported.forms]
+    forms = [item.form for item in read_text_file("examples/seed_2021_dongguan_ccpit.txt").forms]
+    for form, name in zip(forms, unique_sheet_names([f.project_name for f in forms], taken=RESERVED_SHEETS)):
+        form.sheet = name
+    return forms
 
 
 def test_seed_round_trip(tmp_path):
@@ -121,8 +123,6 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path, spec):
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
         assert not any(b"<f>" in z.read(n) for n in sheets)
         assert not any(n.startswith("xl/worksheets/_rels") and b"hyperlink" in z.read(n) for n in z.namelist())
-    forms = [form]
-    forms[0].sheet = wb.sheetnames[1]
     got = read_workbook(path)
     assert set(got.indicators["level3"]) == set(risky)
 
@@ -169,3 +169,14 @@ def test_round_trip_property(tmp_path_factory, spec, data):
         forms.append(form)
     path = write_unit_workbook(tmp_path_factory.mktemp("rt") / "f.xlsx", forms, year=2021, budget_unit=UNIT)
     assert_round_trip(forms, path)
+
+
+def test_form_without_year_leaves_the_year_blank(tmp_path, spec):
+    form = form_with([])
+    form.midterm_period = ""
+    path = write_unit_workbook(tmp_path / "f.xlsx", [form], year=None, budget_unit=UNIT)
+    ws = openpyxl.load_workbook(path).worksheets[1]
+    assert ws["A2"].value == spec.year_line.text.format(year="")
+    goal = spec.field("midterm_goal").label_at
+    assert ws.cell(goal.first_row + 1, goal.first_col + 1).value == spec.field("midterm_goal").label.text.format(start="", end="")
+    assert "None" not in " ".join(str(c.value) for c in openpyxl.load_workbook(path).worksheets[0]["A"])
