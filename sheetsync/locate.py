@@ -145,11 +145,13 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
     nonempty = layout.nonempty
     exact, prefixes, header, starts = labels.exact, labels.prefixes, labels.header, labels.first_chars
     for r, row in enumerate(grid.rows):
-        for c, value in enumerate(row):
-            if value == "" or value is None:
-                continue
-            nonempty.append((r, c))
-            if type(value) is not str or len(value) > _MAX_LABEL_CHARS or value[0] not in starts:
+        filled = [c for c, value in enumerate(row) if value != ""]
+        if not filled:
+            continue
+        nonempty.extend([(r, c) for c in filled])
+        for c in filled:
+            value = row[c]
+            if type(value) is not str or value[0] not in starts or len(value) > _MAX_LABEL_CHARS:
                 continue
             key = label_key(value)
             hit = exact.get(key)

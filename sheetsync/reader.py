@@ -178,6 +178,9 @@ def _compact(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+_canonical_levels: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
+
+
 class _SheetReader:
     def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None, entry) -> None:
         self.grid = grid
@@ -185,7 +188,8 @@ class _SheetReader:
         self.spec = layout.spec
         self.claimed: set[tuple[int, int]] = set()
         self.identity = identity
-        self._canonical: dict[tuple[str, str], tuple[str, str]] = {}
+        # The same 一级/二级 spellings recur on every sheet: their tree labels are kept per spec.
+        self._canonical = _canonical_levels.setdefault(self.spec.hash, {})
         form = ProjectForm(file=file, sheet=grid.name, form=self.spec.id)
         if identity is not None:
             form.template_version = identity.spec_version
@@ -280,14 +284,7 @@ class _SheetReader:
         vr = label_span.last_row + 1 if dr > 0 else r + dr
         vc = label_span.last_col + 1 if dc > 0 else c + dc
         value_span = span_at(self.grid, vr, vc, f.value_at)
-        raw, at = "", (vr, vc)
-        for rr in range(value_span.first_row, value_span.last_row + 1):
-            for cc in range(value_span.first_col, value_span.last_col + 1):
-                if self.grid.value(rr, cc) != "":
-                    raw, at = self.grid.value(rr, cc), (rr, cc)
-                    break
-            if raw != "":
-                break
+        raw, at = _first_value(self.grid.rows, value_span, (vr, vc))
         if raw != "":
             self.claim(*at)
             self.claim_repeats(value_span, raw)
@@ -360,11 +357,14 @@ class _SheetReader:
     def _levels(self, level1: str, level2: str) -> tuple[str, str]:
         """The tree labels of a 一级 and 二级 as typed, else the text without spaces."""
         key = (level1, level2)
-        if key not in self._canonical:
+        found = self._canonical.get(key)
+        if found is None:
             canon1 = self.spec.canonical_level1(level1)
             canon2 = self.spec.canonical_level2(canon1, level2) if canon1 else None
-            self._canonical[key] = (canon1 or _compact(level1), canon2 or _compact(level2))
-        return self._canonical[key]
+            found = (canon1 or _compact(level1), canon2 or _compact(level2))
+            if len(self._canonical) < 50_000:
+                self._canonical[key] = found
+        return found
 
     # -- what no field took
 
@@ -379,6 +379,16 @@ class _SheetReader:
                 text = text[:_QUOTE_CHARS] + "…"
             found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
         return found
+
+
+def _first_value(rows: list[list[object]], span: Span, default: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+    """The first non-empty cell of ``span``, row by row: a value typed anywhere in its merge."""
+    for r in range(span.first_row, min(span.last_row + 1, len(rows))):
+        row = rows[r]
+        for c in range(span.first_col, min(span.last_col + 1, len(row))):
+            if row[c] != "":
+                return row[c], (r, c)
+    return "", default
 
 
 def _after_label(text: str, label: str) -> str:

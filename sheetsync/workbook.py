@@ -28,15 +28,22 @@ class Grid:
 
     name: str
     rows: list[list[object]]
-    merges: list[Span] = field(default_factory=list)
+    # As calamine gives them, ((first row, first col), (last row, last col)): most are never
+    # looked at, so they become Spans only on request.
+    merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     visible: bool = True
-    _merge_starts: dict[tuple[int, int], Span] | None = field(default=None, repr=False, compare=False)
+    _merge_starts: dict[tuple[int, int], tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def merges(self) -> list[Span]:
+        return [Span(r1, c1, r2, c2) for (r1, c1), (r2, c2) in self.merged_ranges]
 
     def merge_at(self, row: int, col: int) -> Span | None:
         """The merged range whose first cell is (row, col), if any."""
         if self._merge_starts is None:
-            self._merge_starts = {(m.first_row, m.first_col): m for m in self.merges}
-        return self._merge_starts.get((row, col))
+            self._merge_starts = {first: last for first, last in self.merged_ranges}
+        last = self._merge_starts.get((row, col))
+        return None if last is None else Span(row, col, *last)
 
     def value(self, row: int, col: int) -> object:
         if 0 <= row < len(self.rows):
@@ -64,8 +71,7 @@ class Book:
         except BaseException as exc:
             _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
-        merges = [Span(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged]
-        return Grid(name, rows, merges, self._visible.get(name, True))
+        return Grid(name, rows, list(merged), self._visible.get(name, True))
 
     def close(self) -> None:
         self._workbook.close()
