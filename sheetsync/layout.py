@@ -140,7 +140,8 @@ def text_lines(text: str, width: float) -> int:
 def _fit_text(plan: SheetPlan, spec: FormSpec, span: Span, text: object, base: float) -> None:
     width = sum(spec.column_widths[c] for c in range(span.first_col, span.last_col + 1))
     needed = text_lines(str(text or ""), width) * LINE_HEIGHT + 6
-    plan.height(span.first_row, max(base, needed / span.height))
+    for row in range(span.first_row, span.last_row + 1):
+        plan.height(row, max(base, needed / span.height))
 
 
 def _input_message(title: str, prompt: str) -> dict:
@@ -274,8 +275,10 @@ def _place_indicators(plan, spec: FormSpec, form: ProjectForm, tree: Tree, list_
 
 
 def _place_block(plan: SheetPlan, spec: FormSpec, p: PeriodSpec, block: Level2Block, row: int, n: int, row_height: float) -> None:
-    plan.place(Span(row, p.level2.column, row + n - 1, p.level2.column), block.labels[p.name], "level", locked=False)
+    level2_span = Span(row, p.level2.column, row + n - 1, p.level2.column)
+    plan.place(level2_span, block.labels[p.name], "level", locked=False)
     indicators = block.indicators[p.name]
+    _fit_text(plan, spec, level2_span, block.labels[p.name], row_height)
     for i in range(n):
         plan.height(row + i, row_height)
         level3, value = (indicators[i].level3, indicators[i].value) if i < len(indicators) else ("", "")
