@@ -24,6 +24,7 @@ from .model import Collection
 from .output import atomic_path, check_writable
 
 TABLES = ("projects", "indicators", "issues")
+SQLITE_ROWS = 100_000
 
 
 def _tables(collection: Collection) -> dict[str, pd.DataFrame]:
@@ -86,7 +87,11 @@ def export_sqlite(collection: Collection, path: Path | str, *, force: bool = Fal
         try:
             with connection:
                 for name, frame in _tables(collection).items():
-                    frame.to_sql(name, connection, index=False, chunksize=50_000)
+                    # pandas converts all the rows it is given to Python objects at once; a
+                    # slice at a time keeps that memory flat on a province's millions of rows.
+                    frame.iloc[:0].to_sql(name, connection, index=False)
+                    for first in range(0, len(frame), SQLITE_ROWS):
+                        frame.iloc[first:first + SQLITE_ROWS].to_sql(name, connection, index=False, if_exists="append")
         finally:
             connection.close()
     return Path(path)

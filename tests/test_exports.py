@@ -51,7 +51,8 @@ def test_parquet_round_trip(tmp_path, collection):
         pd.testing.assert_frame_equal(pd.read_parquet(path), frame)
 
 
-def test_sqlite_round_trip(tmp_path, collection):
+def test_sqlite_round_trip(tmp_path, collection, monkeypatch):
+    monkeypatch.setattr(exports, "SQLITE_ROWS", 5)  # the indicators go in three slices
     db = exports.export_sqlite(collection, tmp_path / "round.db")
     with sqlite3.connect(db) as connection:
         tables = [r[0] for r in connection.execute("select name from sqlite_master where type='table' order by name")]
@@ -64,6 +65,10 @@ def test_sqlite_round_trip(tmp_path, collection):
         amounts = pd.read_sql("select annual_budget_wan from projects", connection)["annual_budget_wan"]
         pd.testing.assert_series_equal(amounts, collection.projects["annual_budget_wan"])
         assert connection.execute("select count(*) from projects where project_name='项目0'").fetchone() == (2,)
+        back = pd.read_sql("select * from indicators", connection)
+        pd.testing.assert_frame_equal(back, collection.indicators, check_dtype=False)
+        types = dict(connection.execute("select name, type from pragma_table_info('projects')").fetchall())
+        assert (types["annual_budget_wan"], types["year"], types["project_name"]) == ("REAL", "INTEGER", "TEXT")
 
 
 def test_exports_refuse_to_overwrite_and_leave_nothing_half_written(tmp_path, collection):
