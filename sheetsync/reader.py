@@ -82,6 +82,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     identity = _identity(book) if IDENTITY_SHEET in book.sheet_names else None
     reads: list[tuple[SheetRead, list[Issue]]] = []
     blanks: list[tuple[SheetRead, list[Issue]]] = []
+    matched: set[str] = set()  # identity records that found their sheet
     for name in book.sheet_names:
         if name == IDENTITY_SHEET:
             continue
@@ -98,7 +99,13 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
             continue
         entry = identity.sheets.get(name) if identity else None
         read, sheet_issues = read_sheet(grid, layout, file, identity=identity, entry=entry)
-        (blanks if _is_blank(read) and entry is None else reads).append((read, sheet_issues))
+        if identity is not None and entry is None:
+            entry = _renamed_from(identity, read, book.sheet_names, matched)
+        if entry is not None:
+            matched.add(entry.sheet)
+        # A blank sheet nobody was assigned (no project key) is an unused spare, not a form.
+        spare = entry is None or not entry.project_key
+        (blanks if spare and _is_blank(read) else reads).append((read, sheet_issues))
     if not reads and blanks:
         reads, blanks = blanks, []
     if not reads:
@@ -107,7 +114,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
         return result
     if identity is not None:
         result.issues += checks.template_issues(reads[0][0].spec, identity, file)
-        result.issues += _missing_sheets(identity, book, file)
+        result.issues += _missing_sheets(identity, matched, file)
     for read, sheet_issues in reads:
         result.forms.append(read.form)
         result.issues += sheet_issues
@@ -121,11 +128,24 @@ def _identity(book: Book) -> Identity | None:
     return None if isinstance(grid, Issue) else parse_identity(grid.rows)
 
 
-def _missing_sheets(identity: Identity, book: Book, file: str) -> list[Issue]:
-    present = set(book.sheet_names)
+def _renamed_from(identity: Identity, read: SheetRead, present: list[str], matched: set[str]):
+    """The identity record of a renamed sheet: an unmatched record with the same project name."""
+    name = label_key(read.form.project_name)
+    if not name:
+        return None
+    for entry in identity.sheets.values():
+        if entry.sheet not in present and entry.sheet not in matched and label_key(entry.project_name) == name:
+            read.form.project_code = entry.project_code
+            return entry
+    return None
+
+
+def _missing_sheets(identity: Identity, matched: set[str], file: str) -> list[Issue]:
+    """Records of assigned projects (with a project key) whose sheet is gone."""
     return [
-        issue("identity_mismatch", file=file, sheet=name, detail=f"模板中的工作表“{name}”已被删除或改名")
-        for name in identity.sheets if name not in present
+        issue("identity_mismatch", file=file, sheet=entry.sheet,
+              detail=f"模板中的工作表“{entry.sheet}”（{entry.project_name or entry.project_key}）已被删除")
+        for entry in identity.sheets.values() if entry.project_key and entry.sheet not in matched
     ]
 
 

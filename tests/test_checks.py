@@ -139,3 +139,29 @@ def test_older_spec_version(tmp_path):
                         _identity(spec, spec_version=str(spec.version - 1)))
     c = read_workbook(path)
     assert c.issues[["code", "severity"]].values.tolist() == [["old_template", "warning"]]
+
+
+BLANK = replace(SEED_FORM, name="", midterm_budget=None, annual_budget=None, midterm_goal="", annual_goal="",
+                rows=(), opinion="")
+
+
+def test_renamed_sheet_is_matched_by_project_name_and_spare_blank_sheets_are_skipped(tmp_path):
+    spec = load_spec()
+    identity = _identity(spec)
+    identity.sheets["项目2"] = SheetIdentity("项目2", "")  # a spare blank sheet, no project assigned
+    path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("CA证书", SEED_FORM, Layout()), ("项目2", BLANK, Layout())]),
+                        identity)
+    c = read_workbook(path)
+    assert c.projects[["sheet", "project_code"]].values.tolist() == [["CA证书", "P-001"]]
+    assert c.issues[["sheet", "severity", "code"]].values.tolist() == [["项目2", "info", "blank_form"]]
+
+
+def test_an_assigned_project_left_blank_is_read_with_its_errors(tmp_path):
+    spec = load_spec()
+    identity = _identity(spec)
+    identity.sheets["项目2"] = SheetIdentity("项目2", "P-002", "P-002", SEED_FORM.unit, "")
+    path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", SEED_FORM, Layout()), ("项目2", BLANK, Layout())]),
+                        identity)
+    c = read_workbook(path)
+    assert c.projects.sheet.tolist() == ["项目1", "项目2"]
+    assert set(c.issues[c.issues.sheet == "项目2"].code) == {"missing_field"}
