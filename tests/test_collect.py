@@ -88,3 +88,12 @@ def test_check_command_exits_0_on_a_clean_file(tmp_path):
     result = CliRunner().invoke(app, ["check", str(path), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
+
+
+def test_inputs_are_never_modified(tmp_path):
+    folder, _ = make_folder(tmp_path)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    collect([folder])
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
+    assert sorted(p for p in folder.rglob("*") if p.is_file()) == files
