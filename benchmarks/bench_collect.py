@@ -17,6 +17,7 @@ Goal (issue 3): collect within 2× of the raw read in one process.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -131,6 +132,7 @@ def main() -> None:
     paths = expand_paths([folder / "round"])
     print(f"built {len(files)} workbooks in {t_build:.1f} s ({folder})")
 
+    load = os.getloadavg()
     raw_calamine(files[:4])  # warm the page cache and imports
     t_raw, sheets = timed(raw_calamine, files)
     t_read, results = timed(lambda: [read_file(p) for p in paths])
@@ -143,6 +145,8 @@ def main() -> None:
     t_opx, opx_sheets = timed(openpyxl_full, subset)
     t_opx_scaled = t_opx / max(opx_sheets, 1) * sheets
 
+    # Worker processes can only help when cores are free: say how busy the machine was.
+    print(f"cores: {os.cpu_count()}, load average before timing: {load[0]:.1f}")
     print(f"sheets: {sheets:,} ({len(one.projects):,} forms, {len(one.indicators):,} indicators, "
           f"{len(one.issues):,} issues)")
     print(f"python-calamine raw read (cells + merges): {t_raw:6.2f} s  {sheets / t_raw:8,.0f} sheets/s")
