@@ -185,6 +185,8 @@ def template_issues(spec: FormSpec, identity: Identity, file: str) -> list[Issue
         return [issue("unknown_template", file=file, detail=f"版本号“{identity.spec_version}”")]
     if version < spec.version:
         return [issue("old_template", file=file, found=version, current=spec.version)]
-    if version > spec.version or (identity.spec_hash and identity.spec_hash != spec.hash):
-        return [issue("unknown_template", file=file, detail=f"第{version}版，标识{identity.spec_hash}")]
+    # The spec hash changes with any edit of the TOML files (a prompt, a row height); only the
+    # version says the layout changed, so a different hash at the same version is no problem.
+    if version > spec.version:
+        return [issue("unknown_template", file=file, detail=f"第{version}版，比本程序的第{spec.version}版新")]
     return []

@@ -165,3 +165,16 @@ def test_an_assigned_project_left_blank_is_read_with_its_errors(tmp_path):
     c = read_workbook(path)
     assert c.projects.sheet.tolist() == ["项目1", "项目2"]
     assert set(c.issues[c.issues.sheet == "项目2"].code) == {"missing_field"}
+
+
+def test_newer_spec_version_and_foreign_form_id(tmp_path):
+    spec = load_spec()
+    newer = add_identity(write_workbook(tmp_path / "new.xlsx", [("项目1", SEED_FORM, Layout())]),
+                         _identity(spec, spec_version=str(spec.version + 1)))
+    other = add_identity(write_workbook(tmp_path / "other.xlsx", [("项目1", SEED_FORM, Layout())]),
+                         _identity(spec, form_id="monitoring"))
+    same_version = add_identity(write_workbook(tmp_path / "edited.xlsx", [("项目1", SEED_FORM, Layout())]),
+                                _identity(spec, spec_hash="0000000000000000"))
+    assert read_workbook(newer).issues.code.tolist() == ["unknown_template"]
+    assert read_workbook(other).issues.code.tolist() == ["unknown_template"]
+    assert read_workbook(same_version).issues.empty
