@@ -25,7 +25,7 @@ class IndicatorRow:
     """One period's side of one table row, as read, with the cells it came from."""
 
     period: str
-    level1: str  # the text in force (typed on this row or inherited), untrimmed of nothing
+    level1: str  # the text in force: typed on this row or inherited from the rows above
     level2: str
     level3: str
     value: str

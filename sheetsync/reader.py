@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 
 from . import checks
 from .checks import IndicatorRow, SheetRead
-from .identity import IDENTITY_SHEET, Identity, parse_identity
+from .errors import SpecError
+from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity
 from .issues import Issue, issue
 from .locate import Layout, label_key, locate, span_at
 from .model import Collection, Indicator, ProjectForm
 from .safety import inspect_file
-from .errors import SpecError
-from .spec import FormSpec, Span, available_forms, cell_ref, column_letter, load_spec
+from .spec import FieldSpec, FormSpec, Span, available_forms, cell_ref, column_letter, load_spec
 from .values import clean_text, parse_amount
 from .workbook import Book, Grid, open_workbook
 
@@ -128,7 +128,7 @@ def _identity(book: Book) -> Identity | None:
     return None if isinstance(grid, Issue) else parse_identity(grid.rows)
 
 
-def _renamed_from(identity: Identity, read: SheetRead, present: list[str], matched: set[str]):
+def _renamed_from(identity: Identity, read: SheetRead, present: list[str], matched: set[str]) -> SheetIdentity | None:
     """The identity record of a renamed sheet: an unmatched record with the same project name."""
     name = label_key(read.form.project_name)
     if not name:
@@ -168,7 +168,7 @@ def _is_blank(read: SheetRead) -> bool:
 
 
 def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | None = None,
-               entry=None) -> tuple[SheetRead, list[Issue]]:
+               entry: SheetIdentity | None = None) -> tuple[SheetRead, list[Issue]]:
     """Read the form ``layout`` found in ``grid``; return it with all its issues."""
     sheet = _SheetReader(grid, layout, file, identity, entry)
     read = sheet.read()
@@ -202,7 +202,8 @@ _canonical_levels: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
 
 
 class _SheetReader:
-    def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None, entry) -> None:
+    def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None,
+                 entry: SheetIdentity | None) -> None:
         self.grid = grid
         self.layout = layout
         self.spec = layout.spec
@@ -288,7 +289,7 @@ class _SheetReader:
             self.claim(r, c)
             self.claim_repeats(span_at(self.grid, r, c, spans[text]), self.grid.value(r, c))
 
-    def _read_field(self, f) -> None:
+    def _read_field(self, f: FieldSpec) -> None:
         read = self.read_result
         where = self.layout.fields.get(f.name)
         if where is None:
