@@ -16,13 +16,12 @@ from functools import cache
 
 from . import checks
 from .checks import IndicatorRow, SheetRead
-from .errors import SpecError
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity
 from .issues import Issue, issue
 from .locate import Layout, label_key, locate, span_at
 from .model import Collection, Indicator, ProjectForm
 from .safety import inspect_file
-from .spec import FieldSpec, FormSpec, Span, available_forms, cell_ref, column_letter, load_spec
+from .spec import FieldSpec, FormSpec, Span, cell_ref, column_letter, load_specs
 from .values import clean_text, parse_amount
 from .workbook import Book, Grid, open_workbook
 
@@ -67,14 +66,8 @@ def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileR
 
 @cache
 def form_specs() -> tuple[FormSpec, ...]:
-    """Every form spec in ``templates/``; other TOML files there (columns, trees) are not forms."""
-    specs = []
-    for form_id in available_forms():
-        try:
-            specs.append(load_spec(form_id))
-        except (SpecError, KeyError):
-            continue
-    return tuple(specs)
+    """Every form spec in ``templates/``, loaded once per process."""
+    return tuple(load_specs())
 
 
 def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpec]) -> FileResult:
