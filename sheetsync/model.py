@@ -68,7 +68,7 @@ class ProjectForm:
         return self.project_code or f"{self.budget_unit}/{self.project_name}"
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _frame(rows: list[dict] | dict[str, list], columns: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=columns)
     for col in columns:
         if col in _FLOAT_COLUMNS:
@@ -87,18 +87,20 @@ def projects_frame(forms: Iterable[ProjectForm]) -> pd.DataFrame:
 
 def indicators_frame(forms: Iterable[ProjectForm]) -> pd.DataFrame:
     """One row per indicator and period, columns :data:`INDICATOR_COLUMNS`, values parsed."""
-    rows = []
+    columns: dict[str, list] = {c: [] for c in INDICATOR_COLUMNS}
     for f in forms:
+        n = len(f.indicators)
+        for name in ("file", "sheet", "budget_unit", "project_name"):
+            columns[name] += [getattr(f, name)] * n
         for ind in f.indicators:
+            for name in ("period", "level1", "level2", "level3", "value", "cell"):
+                columns[name].append(getattr(ind, name))
             parsed = parse_value(ind.value)
-            rows.append({
-                "file": f.file, "sheet": f.sheet, "budget_unit": f.budget_unit,
-                "project_name": f.project_name, "period": ind.period, "level1": ind.level1,
-                "level2": ind.level2, "level3": ind.level3, "value": ind.value,
-                "value_op": parsed.op, "value_num": parsed.num, "value_unit": parsed.unit,
-                "value_kind": parsed.kind, "cell": ind.cell,
-            })
-    return _frame(rows, INDICATOR_COLUMNS)
+            columns["value_op"].append(parsed.op)
+            columns["value_num"].append(parsed.num)
+            columns["value_unit"].append(parsed.unit)
+            columns["value_kind"].append(parsed.kind)
+    return _frame(columns, INDICATOR_COLUMNS)
 
 
 def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:

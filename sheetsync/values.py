@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 QUANTITATIVE = "定量"
 QUALITATIVE = "定性"
@@ -112,6 +113,8 @@ def _chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
+# Target values repeat a great deal across a collection round (≥95%, 有效, 及时, 100%).
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: object) -> ParsedValue:
     """Split a 指标值 into operator, number, unit and kind (定量/定性); the text itself is kept elsewhere.
 
