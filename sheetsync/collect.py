@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .issues import ERROR, Issue
-from .model import Collection, ProjectForm
-from .reader import FileResult, read_file
+from .issues import ERROR
+from .model import Collection, TableBuilder, TableRows
+from .reader import read_file
 from .safety import WORKBOOK_SUFFIXES, is_lock_file
 
 OnFile = Callable[[int, int], None]
@@ -54,26 +54,31 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         >>> c.indicators.groupby("level1").size()         # doctest: +SKIP
     """
     files = expand_paths(paths)
-    forms: list[ProjectForm] = []
-    issues: list[Issue] = []
-    for result in _read_all(files, jobs):
-        forms += result.forms
-        issues += result.issues
+    tables = TableBuilder()
+    for rows, forms, errors in _read_all(files, jobs):
+        tables.add(rows)
         if on_file is not None:
-            on_file(len(result.forms), sum(1 for i in result.issues if i.severity == ERROR))
-    return Collection.from_forms(forms, issues, file_count=len(files))
+            on_file(forms, errors)
+    return tables.collection(file_count=len(files))
 
 
-def _read_all(files: list[str], jobs: int) -> Iterator[FileResult]:
+def read_rows(file: str) -> tuple[TableRows, int, int]:
+    """One file as table rows, with its count of forms and of errors (what a worker sends back)."""
+    result = read_file(file)
+    errors = sum(1 for i in result.issues if i.severity == ERROR)
+    return TableRows.of(result.forms, result.issues), len(result.forms), errors
+
+
+def _read_all(files: list[str], jobs: int) -> Iterator[tuple[TableRows, int, int]]:
     if jobs <= 1 or len(files) < MIN_FILES_FOR_WORKERS:
         for file in files:
-            yield read_file(file)
+            yield read_rows(file)
         return
     workers = min(jobs, len(files))
     # Small chunks keep the workers busy to the end; ordered imap keeps the file order.
     chunksize = max(1, min(16, len(files) // (workers * 8)))
     with _worker_context().Pool(workers) as pool:
-        yield from pool.imap(read_file, files, chunksize=chunksize)
+        yield from pool.imap(read_rows, files, chunksize=chunksize)
 
 
 def _worker_context():
@@ -84,6 +89,6 @@ def _worker_context():
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sheetsync.reader"])
+        context.set_forkserver_preload(["sheetsync.collect"])
         return context
     return multiprocessing.get_context("spawn")

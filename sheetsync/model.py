@@ -68,9 +68,9 @@ class ProjectForm:
         return self.project_code or f"{self.budget_unit}/{self.project_name}"
 
 
-def _frame(rows: list[dict] | dict[str, list], columns: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    for col in columns:
+def _frame(columns: dict[str, list], names: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame({name: columns.get(name, []) for name in names}, columns=names)
+    for col in names:
         if col in _FLOAT_COLUMNS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
         elif col in _INT_COLUMNS:
@@ -80,32 +80,84 @@ def _frame(rows: list[dict] | dict[str, list], columns: list[str]) -> pd.DataFra
     return df
 
 
-def projects_frame(forms: Iterable[ProjectForm]) -> pd.DataFrame:
-    """One row per project form, columns :data:`PROJECT_COLUMNS`."""
-    return _frame([{c: getattr(f, c) for c in PROJECT_COLUMNS} for f in forms], PROJECT_COLUMNS)
+@dataclass
+class TableRows:
+    """Forms and issues as plain columns of lists: cheap to send back from a worker and to append.
+
+    The 指标值 of every indicator is parsed here, so worker processes share that work.
+    """
+
+    projects: dict[str, list] = field(default_factory=lambda: {c: [] for c in PROJECT_COLUMNS})
+    indicators: dict[str, list] = field(default_factory=lambda: {c: [] for c in INDICATOR_COLUMNS})
+    issues: dict[str, list] = field(default_factory=lambda: {c: [] for c in ISSUE_COLUMNS})
+
+    @classmethod
+    def of(cls, forms: Iterable[ProjectForm], issues: Iterable[Issue]) -> TableRows:
+        rows = cls()
+        projects, indicators = rows.projects, rows.indicators
+        for f in forms:
+            for name in PROJECT_COLUMNS:
+                projects[name].append(getattr(f, name))
+            n = len(f.indicators)
+            for name in ("file", "sheet", "budget_unit", "project_name"):
+                indicators[name] += [getattr(f, name)] * n
+            for ind in f.indicators:
+                for name in ("period", "level1", "level2", "level3", "value", "cell"):
+                    indicators[name].append(getattr(ind, name))
+                parsed = parse_value(ind.value)
+                indicators["value_op"].append(parsed.op)
+                indicators["value_num"].append(parsed.num)
+                indicators["value_unit"].append(parsed.unit)
+                indicators["value_kind"].append(parsed.kind)
+        for i in issues:
+            for name in ISSUE_COLUMNS:
+                rows.issues[name].append(getattr(i, name))
+        return rows
+
+    def extend(self, other: TableRows) -> None:
+        for mine, theirs in ((self.projects, other.projects), (self.indicators, other.indicators),
+                             (self.issues, other.issues)):
+            for name, values in theirs.items():
+                mine[name] += values
+
+    @property
+    def size(self) -> int:
+        return len(self.projects["file"]) + len(self.indicators["file"]) + len(self.issues["file"])
 
 
-def indicators_frame(forms: Iterable[ProjectForm]) -> pd.DataFrame:
-    """One row per indicator and period, columns :data:`INDICATOR_COLUMNS`, values parsed."""
-    columns: dict[str, list] = {c: [] for c in INDICATOR_COLUMNS}
-    for f in forms:
-        n = len(f.indicators)
-        for name in ("file", "sheet", "budget_unit", "project_name"):
-            columns[name] += [getattr(f, name)] * n
-        for ind in f.indicators:
-            for name in ("period", "level1", "level2", "level3", "value", "cell"):
-                columns[name].append(getattr(ind, name))
-            parsed = parse_value(ind.value)
-            columns["value_op"].append(parsed.op)
-            columns["value_num"].append(parsed.num)
-            columns["value_unit"].append(parsed.unit)
-            columns["value_kind"].append(parsed.kind)
-    return _frame(columns, INDICATOR_COLUMNS)
+class TableBuilder:
+    """Accumulates :class:`TableRows` and turns them into DataFrames batch by batch.
 
+    Python lists of strings take several times the memory of the DataFrames' columns, so
+    rows are converted every ``batch_rows`` rows and memory grows with the result only.
+    """
 
-def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
-    """One row per issue, columns :data:`sheetsync.issues.ISSUE_COLUMNS`."""
-    return _frame([i.as_dict() for i in issues], ISSUE_COLUMNS)
+    def __init__(self, batch_rows: int = 200_000) -> None:
+        self.batch_rows = batch_rows
+        self._pending = TableRows()
+        self._frames: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
+
+    def add(self, rows: TableRows) -> None:
+        self._pending.extend(rows)
+        if self._pending.size >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        p = self._pending
+        self._frames.append((_frame(p.projects, PROJECT_COLUMNS), _frame(p.indicators, INDICATOR_COLUMNS),
+                             _frame(p.issues, ISSUE_COLUMNS)))
+        self._pending = TableRows()
+
+    def collection(self, file_count: int = 0) -> Collection:
+        if self._pending.size or not self._frames:
+            self._flush()
+        tables = [
+            self._frames[0][k] if len(self._frames) == 1
+            else pd.concat([f[k] for f in self._frames], ignore_index=True)
+            for k in range(3)
+        ]
+        self._frames = []
+        return Collection(*tables, file_count=file_count)
 
 
 @dataclass
@@ -119,7 +171,9 @@ class Collection:
 
     @classmethod
     def from_forms(cls, forms: list[ProjectForm], issues: list[Issue], file_count: int = 0) -> Collection:
-        return cls(projects_frame(forms), indicators_frame(forms), issues_frame(issues), file_count)
+        builder = TableBuilder()
+        builder.add(TableRows.of(forms, issues))
+        return builder.collection(file_count)
 
     @property
     def error_count(self) -> int:
