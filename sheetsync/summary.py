@@ -41,7 +41,9 @@ def _styles(errors: pd.Series, warnings: pd.Series) -> list[str | None]:
 
 
 def _totals(frame: pd.DataFrame, kinds: list[str]) -> dict[int, float]:
-    return {i: float(frame.iloc[:, i].sum()) for i, k in enumerate(kinds) if k in (AMOUNT, COUNT)}
+    totals = {i: float(frame.iloc[:, i].sum()) for i, k in enumerate(kinds) if k == AMOUNT}
+    totals.update({i: int(frame.iloc[:, i].sum()) for i, k in enumerate(kinds) if k == COUNT})
+    return totals
 
 
 def _share(quantitative: float, total: float) -> float:
@@ -77,7 +79,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     note = headers.text("continued_note", rows=len(copies.indicators), sheets="、".join(names[1:])) if chunks > 1 else ""
 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
-    kinds = _kinds(columns)
+    kinds = [COUNT if c in level1 else k for c, k in zip(columns, _kinds(columns))]
     totals = _totals(projects, kinds)
     quantitative = (projects["quantitative_share"] * projects["indicators"]).sum()
     totals[columns.index("quantitative_share")] = _share(quantitative, projects["indicators"].sum())

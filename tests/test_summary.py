@@ -102,6 +102,9 @@ def test_rows_and_totals_equal_the_inputs(tmp_path, collection, forms):
     assert total[annual] == pytest.approx(sum(f.annual_budget_wan for f in forms if f.annual_budget_wan == f.annual_budget_wan))
     assert total[header.index(h.column("indicators"))] == sum(len(f.indicators) for f in forms)
     assert total[header.index(h.column("errors"))] == 1 and total[header.index(h.column("warnings"))] == 1
+    for level1 in ("预期产出指标", "满意度指标"):
+        assert total[header.index(h.level1_count(level1))] == sum(
+            1 for f in forms for i in f.indicators if i.level1 == level1)
     assert [r[annual] for r in body] == [10.25, 4.5, 40.0, 0.5, None]
 
     units = _rows(book[h.sheet("units")])
