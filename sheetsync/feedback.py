@@ -32,8 +32,10 @@ ANNOTATABLE = {".xlsx", ".xlsm"}
 AUTHOR = "sheetsync"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-LIST_COLUMNS = ["sheet", "cell", "field", "severity", "message"]
-LIST_WIDTHS = [16, 10, 20, 10, 80]
+# No column of field labels: a cell holding exactly a form label would make the reader take
+# the 问题清单 sheet for a form when the department sends the corrected copy back.
+LIST_COLUMNS = ["sheet", "cell", "severity", "message"]
+LIST_WIDTHS = [16, 10, 10, 90]
 # Comment box size in pixels, large enough for a message of two or three lines.
 COMMENT_WIDTH, COMMENT_HEIGHT = 320, 120
 _FIRST_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)")
@@ -214,7 +216,7 @@ def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, note
         _text(sheet.cell(row + 1, 1), headers.text("no_issues"))
     for record in records:
         row += 1
-        values = {**record, "field": headers.field_label(record["field"]), "severity": headers.severity(record["severity"])}
+        values = {**record, "severity": headers.severity(record["severity"])}
         for col, name in enumerate(LIST_COLUMNS, start=1):
             cell = sheet.cell(row, col)
             _text(cell, str(values[name]))

@@ -56,16 +56,20 @@ def test_copies_mark_every_problem_cell_and_list_them(tmp_path, inbox):
     book = openpyxl.load_workbook(written[1])
     assert book.sheetnames[0] == h.sheet("issues") and book.active.title == h.sheet("issues")
     listed = list(book[h.sheet("issues")].iter_rows(values_only=True))
-    assert listed[0] == tuple(h.column(c) for c in ("sheet", "cell", "field", "severity", "message"))
+    assert listed[0] == tuple(h.column(c) for c in ("sheet", "cell", "severity", "message"))
     assert [r[-1] for r in listed[1:]] == issues["message"].tolist()
     sheet = book[issues["sheet"].iloc[0]]
     for record in issues.to_dict(orient="records"):
         cell = sheet[record["cell"]]
         assert record["message"] in cell.comment.text
         assert cell.fill.fgColor.rgb.endswith(FILLS[record["severity"]])
-    # The department's own cells are kept as they were.
+    # The department's own cells are kept as they were, so the copy reads back like the original.
     original = openpyxl.load_workbook(inbox / "甲局.xlsx")[sheet.title]
     assert sheet["B4"].value == original["B4"].value == "办公设备购置"
+    again = collect([str(written[1])])
+    columns = ["sheet", "cell", "code", "message"]
+    pd.testing.assert_frame_equal(again.issues[columns], issues[columns])
+    pd.testing.assert_frame_equal(again.indicators.drop(columns="file"), collect([str(inbox / "甲局.xlsx")]).indicators.drop(columns="file"))
 
 
 def test_copy_of_a_clean_file_says_so(tmp_path, inbox):
