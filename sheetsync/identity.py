@@ -23,6 +23,9 @@ from typing import Iterable, Sequence
 from .values import clean_text
 
 IDENTITY_SHEET = "_sheetsync"
+# The custom document property (name, value) that marks a summary workbook we wrote: its
+# header rows carry the form's labels, so the reader must know to skip it.
+SUMMARY_MARK = ("sheetsync", "summary")
 RECORD_KEYS = ("form_id", "spec_version", "spec_hash", "year", "budget_unit", "framework", "generated_at")
 PROJECT_HEADER = ("sheet", "project_key", "project_code", "budget_unit", "project_name")
 

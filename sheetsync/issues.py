@@ -26,6 +26,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "empty_file": (ERROR, "文件是空的（0字节），请重新提交。"),
     "encrypted_file": (ERROR, "文件设置了打开密码，无法读取，请取消密码后重新提交。"),
     "zip_bomb": (ERROR, "文件解压后过大（{detail}），为安全起见未读取，请检查文件后重新提交。"),
+    "own_summary": (INFO, "这是sheetsync生成的汇总表，不是填报的表格，已跳过。"),
     "lock_file": (INFO, "这是Excel打开文件时生成的临时锁定文件（~$开头），已跳过。"),
     "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
     "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .identity import SUMMARY_MARK
 from .issues import Issue, issue
 
 LOCK_PREFIX = "~$"
@@ -106,7 +107,8 @@ def _inspect_zip(path: str | os.PathLike, file: str) -> FileCheck:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-            manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+            manifest = _small_part(archive, "META-INF/manifest.xml")
+            properties = _small_part(archive, "docProps/custom.xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
     biggest = max(infos, key=lambda info: info.file_size, default=None)
@@ -116,6 +118,8 @@ def _inspect_zip(path: str | os.PathLike, file: str) -> FileCheck:
                                    detail=f"其中“{biggest.filename}”解压后{_mb(biggest.file_size)}，上限{_mb(MAX_PART_BYTES)}"))
     if total > MAX_TOTAL_BYTES:
         return FileCheck("", issue("zip_bomb", file=file, detail=f"解压后共{_mb(total)}，上限{_mb(MAX_TOTAL_BYTES)}"))
+    if _is_our_summary(properties):
+        return FileCheck("", issue("own_summary", file=file))
     if "xl/workbook.xml" in names:
         return FileCheck("xlsx")
     if "xl/workbook.bin" in names:
@@ -125,3 +129,17 @@ def _inspect_zip(path: str | os.PathLike, file: str) -> FileCheck:
             return FileCheck("", issue("encrypted_file", file=file))
         return FileCheck("ods")
     return FileCheck("", issue("not_a_workbook", file=file, detail="压缩包中没有工作簿"))
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A part of at most 1 MB, or b"" (absent, or too big to be what we look for)."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return b""
+    return archive.read(info) if info.file_size <= 1024 * 1024 else b""
+
+
+def _is_our_summary(properties: bytes) -> bool:
+    key, value = SUMMARY_MARK
+    return f'name="{key}"'.encode() in properties and f">{value}<".encode() in properties

@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 
 from . import summary_sheets as sheets
 from .headers import Headers, load_headers
+from .identity import SUMMARY_MARK
 from .model import Collection
 from .output import atomic_path
 from .roster import read_roster
@@ -26,10 +27,6 @@ from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
                              UNIT_TABLE, level1_order, project_table, structure_table, unit_table)
-
-# A custom document property naming the workbook a summary: its header rows carry the form's
-# labels, so a reader given a folder that also holds the summary can recognise and skip it.
-OUTPUT_MARK = ("sheetsync", "summary")
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
          "warnings": COUNT, "projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER,
@@ -67,7 +64,7 @@ def write_summary(collection: Collection, path: Path | str, *, roster: Path | st
     copies = choose_copies(collection)
     with atomic_path(path, force=force) as tmp:
         workbook = Workbook(str(tmp), sheets.workbook_options())
-        workbook.set_custom_property(*OUTPUT_MARK)
+        workbook.set_custom_property(*SUMMARY_MARK)
         _write_sheets(workbook, headers, collection, copies, entries)
         workbook.close()
     return Path(path)

@@ -97,3 +97,16 @@ def test_inputs_are_never_modified(tmp_path):
     collect([folder])
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
     assert sorted(p for p in folder.rglob("*") if p.is_file()) == files
+
+
+def test_a_summary_written_into_the_folder_is_skipped_next_time(tmp_path):
+    from sheetsync.summary import write_summary
+
+    folder, _ = make_folder(tmp_path)
+    first = collect([folder])
+    write_summary(first, folder / "汇总.xlsx")
+    again = collect([folder])
+    pd.testing.assert_frame_equal(again.projects, first.projects)
+    pd.testing.assert_frame_equal(again.indicators, first.indicators)
+    skipped = again.issues[again.issues["file"] == str(folder / "汇总.xlsx")]
+    assert skipped[["severity", "code"]].values.tolist() == [["info", "own_summary"]]

@@ -12,6 +12,7 @@ import pytest
 from sheetsync import summary, summary_chart, summary_sheets
 from sheetsync.errors import OutputExistsError
 from sheetsync.headers import load_headers
+from sheetsync.identity import SUMMARY_MARK
 from sheetsync.issues import issue
 from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.summary import write_summary
@@ -86,7 +87,7 @@ def test_sheets_and_headers_come_from_the_spec(tmp_path, collection, spec):
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
     assert projects.auto_filter.ref == "A1:O6"
-    assert {p.name: p.value for p in book.custom_doc_props.props} == dict([summary.OUTPUT_MARK])
+    assert {p.name: p.value for p in book.custom_doc_props.props} == dict([SUMMARY_MARK])
 
 
 def test_rows_and_totals_equal_the_inputs(tmp_path, collection, forms):
