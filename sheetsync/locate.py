@@ -240,9 +240,14 @@ def _find_year(grid: Grid, layout: Layout, labels: Labels) -> None:
             return
 
 
-def span_at(grid: Grid, row: int, col: int, spec_span: Span) -> Span:
+# (first row, first col, last row, last col), zero-based and inclusive: a Span without the
+# cost of a frozen dataclass, for the cells of every sheet.
+Area = tuple[int, int, int, int]
+
+
+def area_at(grid: Grid, row: int, col: int, spec_span: Span) -> Area:
     """The cells a label or value at (row, col) covers: its merge in the sheet, else the spec's size."""
-    merge = grid.merge_at(row, col)
-    if merge is not None:
-        return merge
-    return Span(row, col, row + spec_span.height - 1, col + spec_span.width - 1)
+    last = grid.merge_end(row, col)
+    if last is not None:
+        return (row, col, *last)
+    return (row, col, row + spec_span.last_row - spec_span.first_row, col + spec_span.last_col - spec_span.first_col)

@@ -18,10 +18,10 @@ from . import checks
 from .checks import IndicatorRow, SheetRead
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity
 from .issues import Issue, issue
-from .locate import Layout, label_key, locate, span_at
+from .locate import Area, Layout, area_at, label_key, locate
 from .model import Collection, Indicator, ProjectForm
 from .safety import inspect_file
-from .spec import FieldSpec, FormSpec, Span, cell_ref, column_letter, load_specs
+from .spec import FieldSpec, FormSpec, cell_ref, column_letter, load_specs
 from .values import clean_text, parse_amount
 from .workbook import Book, Grid, open_workbook
 
@@ -194,13 +194,40 @@ def _compact(text: str) -> str:
 _canonical_levels: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
 
 
+@dataclass(frozen=True)
+class _TableArea:
+    """The indicator rows' cells that the table takes: any non-empty cell in a table column,
+    and 绩效指标 repeated down its label column (a merge undone with its value copied)."""
+
+    first_row: int
+    end_row: int
+    columns: frozenset[int]
+    label_columns: frozenset[int]
+    label_keys: frozenset[str]
+
+    def takes(self, row: int, col: int, value: object) -> bool:
+        if not self.first_row <= row < self.end_row:
+            return False
+        return col in self.columns or (col in self.label_columns and label_key(_text(value)) in self.label_keys)
+
+
+_NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
+
+# A column the table does not have: past the end of every row.
+_ABSENT = 1 << 30
+
+
 class _SheetReader:
     def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None,
                  entry: SheetIdentity | None) -> None:
         self.grid = grid
         self.layout = layout
         self.spec = layout.spec
+        # What the fields took; checked against the non-empty cells only at the end, since
+        # most cells of a merge are empty and most of the table is taken whole.
         self.claimed: set[tuple[int, int]] = set()
+        self.repeated: list[tuple[Area, object]] = []
+        self.table: _TableArea | None = None
         self.identity = identity
         # The same 一级/二级 spellings recur on every sheet: their tree labels are kept per spec.
         self._canonical = _canonical_levels.setdefault(self.spec.hash, {})
@@ -216,18 +243,18 @@ class _SheetReader:
     def claim(self, row: int, col: int) -> None:
         self.claimed.add((row, col))
 
-    def claim_repeats(self, span: Span, value: object) -> None:
-        """Claim the cells of ``span`` that repeat ``value``: a merge undone with its value copied."""
-        if not span.is_merged:
-            return
-        key = _same_key(value)
-        rows = self.grid.rows
-        for r in range(span.first_row, min(span.last_row + 1, len(rows))):
-            row = rows[r]
-            for c in range(span.first_col, min(span.last_col + 1, len(row))):
-                other = row[c]
-                if other != "" and (other == value or _same_key(other) == key):
-                    self.claimed.add((r, c))
+    def claim_repeats(self, area: Area, value: object) -> None:
+        """Claim the cells of ``area`` that repeat ``value``: a merge undone with its value copied."""
+        if area[0] != area[2] or area[1] != area[3]:
+            self.repeated.append((area, value))
+
+    def _is_claimed(self, row: int, col: int, value: object) -> bool:
+        if self.table is not None and self.table.takes(row, col, value):
+            return True
+        for (r1, c1, r2, c2), repeated in self.repeated:
+            if r1 <= row <= r2 and c1 <= col <= c2 and (value == repeated or _same_key(value) == _same_key(repeated)):
+                return True
+        return False
 
     # -- the whole form
 
@@ -240,28 +267,28 @@ class _SheetReader:
             self._read_table()
         return self.read_result
 
-    def _line_span(self, row: int, col: int) -> Span:
-        return Span(row, col, row, col + self.spec.columns - 1)
+    def _line_area(self, row: int, col: int) -> Area:
+        return (row, col, row, col + self.spec.columns - 1)
 
     def _read_lines(self) -> None:
         layout, read = self.layout, self.read_result
         if layout.title is not None:
             r, c = layout.title
             self.claim(r, c)
-            self.claim_repeats(self._line_span(r, c), self.grid.value(r, c))
+            self.claim_repeats(self._line_area(r, c), self.grid.value(r, c))
         if layout.year is not None:
             r, c, year = layout.year
             read.form.year = year
             read.year_found = True
             self.claim(r, c)
-            self.claim_repeats(self._line_span(r, c), self.grid.value(r, c))
+            self.claim_repeats(self._line_area(r, c), self.grid.value(r, c))
         elif self.identity is not None and self.identity.year.isdigit():
             read.form.year = int(self.identity.year)
         if layout.unit is not None:
             r, c = layout.unit
             self.claim(r, c)
             text = _text(self.grid.value(r, c))
-            self.claim_repeats(self._line_span(r, c), text)
+            self.claim_repeats(self._line_area(r, c), text)
             unit = _after_label(text, self.spec.unit_line.label or "")
             read.unit_cell = cell_ref(r, c)
             if not unit:
@@ -271,7 +298,7 @@ class _SheetReader:
                     if value:
                         unit = value
                         self.claim(r, col)
-                        self.claim_repeats(Span(r, col, r, c + self.spec.columns - 1), value)
+                        self.claim_repeats((r, col, r, c + self.spec.columns - 1), value)
                         read.unit_cell = cell_ref(r, col)
                         break
             read.form.budget_unit = unit
@@ -280,7 +307,7 @@ class _SheetReader:
         spans = dict(self.spec.labels)
         for r, c, text in self.layout.blocks:
             self.claim(r, c)
-            self.claim_repeats(span_at(self.grid, r, c, spans[text]), self.grid.value(r, c))
+            self.claim_repeats(area_at(self.grid, r, c, spans[text]), self.grid.value(r, c))
 
     def _read_field(self, f: FieldSpec) -> None:
         read = self.read_result
@@ -291,19 +318,19 @@ class _SheetReader:
         r, c = where
         label_value = self.grid.value(r, c)
         self.claim(r, c)
-        label_span = span_at(self.grid, r, c, f.label_at)
-        self.claim_repeats(label_span, label_value)
+        label_area = area_at(self.grid, r, c, f.label_at)
+        self.claim_repeats(label_area, label_value)
         dr, dc = f.offset
         # The value sits beside or below the label, past the label's own merge.
-        vr = label_span.last_row + 1 if dr > 0 else r + dr
-        vc = label_span.last_col + 1 if dc > 0 else c + dc
-        value_span = span_at(self.grid, vr, vc, f.value_at)
-        raw, at = _first_value(self.grid.rows, value_span, (vr, vc))
+        vr = label_area[2] + 1 if dr > 0 else r + dr
+        vc = label_area[3] + 1 if dc > 0 else c + dc
+        value_area = area_at(self.grid, vr, vc, f.value_at)
+        raw, at = _first_value(self.grid.rows, value_area, (vr, vc))
         if raw != "":
             self.claim(*at)
-            self.claim_repeats(value_span, raw)
+            self.claim_repeats(value_area, raw)
         read.raw[f.name] = raw
-        read.cells[f.name] = cell_ref(*at)
+        read.cells[f.name] = _ref(*at)
         if f.kind == "amount":
             setattr(read.form, f.name, parse_amount(raw).value)
         else:
@@ -316,50 +343,36 @@ class _SheetReader:
     # -- the indicator table
 
     def _read_table(self) -> None:
-        layout, spec, grid, read = self.layout, self.spec, self.grid, self.read_result
+        layout, spec, read = self.layout, self.spec, self.read_result
         header = layout.header_row
         columns = layout.columns
-        claim = self.claimed.add
-        for col in columns.values():
-            claim((header, col))
-        for r, c in layout.table_labels:
-            claim((r, c))
-        label_cols = {c for _r, c in layout.table_labels}
-        table_label = spec.indicators.label.accepted
+        self.claimed.update((header, col) for col in columns.values())
+        self.claimed.update(layout.table_labels)
+        self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
+                                frozenset(c for _r, c in layout.table_labels), spec.indicators.label.accepted)
         level1_col = columns.get(("", "level1"))
         periods = [(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
                     columns.get((p.name, "value"))) for p in spec.indicators.periods]
-        table_cols = list(columns.values())
+        # Every row's texts are taken at once, in this order: 一级, then 二级, 三级, value per period.
+        wanted = [_ABSENT if c is None else c for c in (level1_col, *(c for p in periods for c in p[1:]))]
         level1, level2 = "", {p[0]: "" for p in periods}
-        indicators, rows = read.form.indicators, read.rows
+        indicators, rows, grid_rows = read.form.indicators, read.rows, self.grid.rows
         for r in range(header + 1, layout.table_end):
-            row = grid.rows[r]
+            row = grid_rows[r]
             width = len(row)
-
-            def text(c: int | None) -> str:
-                if c is None or c >= width:
-                    return ""
-                value = row[c]
-                return value.strip() if type(value) is str else clean_text(value)
-
-            for c in table_cols:
-                if c < width and row[c] != "":
-                    claim((r, c))
-            for c in label_cols:
-                if c < width and row[c] != "" and label_key(text(c)) in table_label:
-                    claim((r, c))
-            typed1 = text(level1_col)
+            texts = [(row[c].strip() if type(row[c]) is str else clean_text(row[c])) if c < width else ""
+                     for c in wanted]
+            typed1 = texts[0]
             if typed1 and typed1 != level1:
                 level1 = typed1
                 level2 = {name: "" for name in level2}
                 read.level1_cells.append((typed1, _ref(r, level1_col)))
-            for name, c2, c3, cv in periods:
-                typed2 = text(c2)
+            for index, (name, c2, c3, cv) in enumerate(periods):
+                typed2, level3, value = texts[1 + 3 * index: 4 + 3 * index]
                 if typed2:
                     if typed2 != level2[name]:
                         read.level2_cells.append((name, level1, typed2, _ref(r, c2)))
                     level2[name] = typed2
-                level3, value = text(c3), text(cv)
                 if not (level3 or value):
                     continue
                 value_cell = _ref(r, cv) if cv is not None else ""
@@ -384,22 +397,29 @@ class _SheetReader:
 
     def unclaimed(self) -> list[Issue]:
         found = []
-        grid, read = self.grid, self.read_result
-        for r, c in self.layout.nonempty:
-            if (r, c) in self.claimed:
+        rows, read, claimed = self.grid.rows, self.read_result, self.claimed
+        table = self.table or _NO_TABLE
+        first, end, columns = table.first_row, table.end_row, table.columns
+        # Most cells are a field's or in a table column: those go first, without a call each.
+        left = [cell for cell in self.layout.nonempty
+                if cell not in claimed and not (first <= cell[0] < end and cell[1] in columns)]
+        for r, c in left:
+            value = rows[r][c]
+            if self._is_claimed(r, c, value):
                 continue
-            text = _text(grid.rows[r][c])
+            text = _text(value)
             if len(text) > _QUOTE_CHARS:
                 text = text[:_QUOTE_CHARS] + "…"
             found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
         return found
 
 
-def _first_value(rows: list[list[object]], span: Span, default: tuple[int, int]) -> tuple[object, tuple[int, int]]:
-    """The first non-empty cell of ``span``, row by row: a value typed anywhere in its merge."""
-    for r in range(span.first_row, min(span.last_row + 1, len(rows))):
+def _first_value(rows: list[list[object]], area: Area, default: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+    """The first non-empty cell of ``area``, row by row: a value typed anywhere in its merge."""
+    first_row, first_col, last_row, last_col = area
+    for r in range(first_row, min(last_row + 1, len(rows))):
         row = rows[r]
-        for c in range(span.first_col, min(span.last_col + 1, len(row))):
+        for c in range(first_col, min(last_col + 1, len(row))):
             if row[c] != "":
                 return row[c], (r, c)
     return "", default

@@ -40,10 +40,14 @@ class Grid:
 
     def merge_at(self, row: int, col: int) -> Span | None:
         """The merged range whose first cell is (row, col), if any."""
+        last = self.merge_end(row, col)
+        return None if last is None else Span(row, col, *last)
+
+    def merge_end(self, row: int, col: int) -> tuple[int, int] | None:
+        """The last (row, col) of the merged range whose first cell is (row, col), if any."""
         if self._merge_starts is None:
             self._merge_starts = {first: last for first, last in self.merged_ranges}
-        last = self._merge_starts.get((row, col))
-        return None if last is None else Span(row, col, *last)
+        return self._merge_starts.get((row, col))
 
     def value(self, row: int, col: int) -> object:
         if 0 <= row < len(self.rows):
