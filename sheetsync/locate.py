@@ -46,6 +46,14 @@ class Labels:
     # First characters a label cell can start with (before normalising): most data cells
     # start otherwise and are never normalised.
     first_chars: frozenset[str]
+    footer_names: frozenset[str]
+    # Cell text as typed → what it is (see _classify); the same texts recur on every sheet.
+    seen: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+
+
+# What a cell's text is, besides the exact and prefix labels' (kind, name).
+_LEVEL1_HEADER = ("header", "level1")
+_SEEN_LIMIT = 100_000
 
 
 _labels_of: dict[int, tuple[FormSpec, Labels]] = {}
@@ -99,7 +107,24 @@ def _build_labels(spec: FormSpec) -> Labels:
         year_pattern=re.compile(pattern) if pattern else None,
         level1_slots=frozenset(i for i, (period, _role) in enumerate(slots) if period == ""),
         first_chars=_first_chars([*exact, *header, *(p for p, _k, _n in prefixes)]),
+        footer_names=frozenset(f.name for f in spec.footer),
     )
+
+
+def _classify(labels: Labels, text: str) -> tuple[str, str] | None:
+    """(kind, name) of the label ``text`` spells, :data:`_LEVEL1_HEADER`, or None."""
+    hit = labels.seen.get(text, ())
+    if hit != ():
+        return hit
+    key = label_key(text)
+    hit = labels.exact.get(key)
+    if hit is None and key in labels.header:
+        hit = _LEVEL1_HEADER if labels.header[key] & labels.level1_slots else None
+    elif hit is None:
+        hit = next(((kind, name) for prefix, kind, name in labels.prefixes if key.startswith(prefix)), None)
+    if len(labels.seen) < _SEEN_LIMIT:
+        labels.seen[text] = hit
+    return hit
 
 
 def _first_chars(keys: list[str]) -> frozenset[str]:
@@ -143,28 +168,21 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
     exact_hits: list[tuple[int, int, str, str]] = []
     header_hits: list[tuple[int, int]] = []
     nonempty = layout.nonempty
-    exact, prefixes, header, starts = labels.exact, labels.prefixes, labels.header, labels.first_chars
+    starts = labels.first_chars
     for r, row in enumerate(grid.rows):
         filled = [c for c, value in enumerate(row) if value != ""]
         if not filled:
             continue
-        nonempty.extend([(r, c) for c in filled])
+        nonempty += [(r, c) for c in filled]
         for c in filled:
             value = row[c]
             if type(value) is not str or value[0] not in starts or len(value) > _MAX_LABEL_CHARS:
                 continue
-            key = label_key(value)
-            hit = exact.get(key)
-            if hit is not None:
+            hit = _classify(labels, value)
+            if hit is _LEVEL1_HEADER:
+                header_hits.append((r, c))
+            elif hit is not None:
                 exact_hits.append((r, c, *hit))
-            elif key in header:
-                if header[key] & labels.level1_slots:
-                    header_hits.append((r, c))
-            else:
-                for prefix, kind, name in prefixes:
-                    if key.startswith(prefix):
-                        exact_hits.append((r, c, kind, name))
-                        break
 
     _find_header(grid, layout, labels, header_hits)
     header_row = layout.header_row
@@ -216,8 +234,8 @@ def _find_header(grid: Grid, layout: Layout, labels: Labels, level1_hits: list[t
 def _table_end(grid: Grid, layout: Layout) -> int:
     if layout.header_row is None:
         return 0
-    footer_rows = [r for name, (r, _c) in layout.fields.items()
-                   if r > layout.header_row and name in {f.name for f in layout.spec.footer}]
+    footer_names = spec_labels(layout.spec).footer_names
+    footer_rows = [r for name, (r, _c) in layout.fields.items() if r > layout.header_row and name in footer_names]
     return min(footer_rows, default=len(grid.rows))
 
 
