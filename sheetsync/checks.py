@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from .identity import Identity, SheetIdentity
 from .issues import Issue, issue
 from .model import ProjectForm
-from .spec import FormSpec, normalize_label
-from .values import clean_text, parse_amount
+from .spec import FieldSpec, FormSpec, normalize_label
+from .values import Amount, clean_text, parse_amount
 
 # An amount in 万元 this large (10亿元 and up) on one city project is almost surely 元.
 YUAN_LIKELY_FROM = 100_000
@@ -42,6 +42,7 @@ class SheetRead:
     file: str
     sheet: str
     raw: dict[str, object] = field(default_factory=dict)  # field → cell value as stored
+    amounts: dict[str, Amount] = field(default_factory=dict)  # amount field → its value as read
     cells: dict[str, str] = field(default_factory=dict)  # field → A1 of its value
     unlocated: list[str] = field(default_factory=list)  # fields whose label is not on the sheet
     rows: list[IndicatorRow] = field(default_factory=list)
@@ -58,6 +59,18 @@ def _is_blank(value: object) -> bool:
     return clean_text(value) == ""
 
 
+_labelled_fields: dict[str, tuple[tuple[FieldSpec, str], ...]] = {}
+
+
+def _fields_with_labels(spec: FormSpec) -> tuple[tuple[FieldSpec, str], ...]:
+    """Every field and footer of ``spec`` with the label its issues quote, built once per spec."""
+    found = _labelled_fields.get(spec.hash)
+    if found is None:
+        found = _labelled_fields[spec.hash] = tuple(
+            (f, f.label.prefix or spec.label_of(f.name)) for f in (*spec.fields, *spec.footer))
+    return found
+
+
 def field_issues(read: SheetRead) -> list[Issue]:
     """Missing labels and fields, amounts, text lengths, the year and the budget unit."""
     spec, form = read.spec, read.form
@@ -66,8 +79,7 @@ def field_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("missing_year", field="year"))
     if not form.budget_unit:
         found.append(read.issue("missing_unit", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit"))
-    for f in (*spec.fields, *spec.footer):
-        label = f.label.prefix or spec.label_of(f.name)
+    for f, label in _fields_with_labels(spec):
         cell = read.cells.get(f.name, "")
         if f.name in read.unlocated:
             found.append(read.issue("missing_label", field=f.name, label=label))
@@ -90,7 +102,7 @@ def field_issues(read: SheetRead) -> list[Issue]:
 
 
 def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: str) -> list[Issue]:
-    amount = parse_amount(raw)
+    amount = read.amounts[name] if name in read.amounts else parse_amount(raw)
     text = clean_text(raw)
     if amount.value is None:
         return [read.issue("bad_amount", cell=cell, field=name, label=label, text=text)]
@@ -116,11 +128,32 @@ def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
+_stray_level2: dict[str, dict[tuple[str, str], str | None]] = {}
+
+
+def _level1_of_stray_level2(spec: FormSpec, level1: str, level2: str) -> str | None:
+    """The tree label of ``level1`` when ``level2`` is in none of its trees, else None.
+
+    Remembered per spec: the same pairs recur on every sheet.
+    """
+    known = _stray_level2.setdefault(spec.hash, {})
+    key = (level1, level2)
+    if key not in known:
+        canon1 = spec.canonical_level1(level1)
+        stray = canon1 is not None and spec.canonical_level2(canon1, level2) is None
+        if len(known) >= 50_000:
+            return canon1 if stray else None
+        known[key] = canon1 if stray else None
+    return known[key]
+
+
 def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
     found: list[Issue] = []
     for row in read.rows:
+        if row.level3 and row.value and row.level1 and row.level2:
+            continue
         if row.level3 and not row.value:
             found.append(read.issue("level3_without_value", cell=row.value_cell, field="value",
                                     period=row.period, level3=row.level3))
@@ -139,21 +172,24 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         if spec.canonical_level1(text) is None and (text,) not in seen:
             seen.add((text,))
             found.append(read.issue("unknown_level1", cell=cell, field="level1", level1=text))
+    strays = _stray_level2.setdefault(spec.hash, {})
     for _period, level1, level2, cell in read.level2_cells:
-        canon1 = spec.canonical_level1(level1)
-        if canon1 is None or spec.canonical_level2(canon1, level2) is not None or (canon1, level2) in seen:
+        pair = (level1, level2)
+        canon1 = strays[pair] if pair in strays else _level1_of_stray_level2(spec, level1, level2)
+        if canon1 is None or (canon1, level2) in seen:
             continue
         seen.add((canon1, level2))
         found.append(read.issue("unknown_level2", cell=cell, field="level2", level1=canon1, level2=level2))
 
-    filled = {(row.period, normalize_label(row.level1)) for row in read.rows}
+    filled = {(period, normalize_label(level1)) for period, level1 in {(row.period, row.level1) for row in read.rows}}
     reported: set[str] = set()
+    periods = spec.period_names
     for text, cell in read.level1_cells:
         key = normalize_label(text)
         if key in reported:
             continue
         reported.add(key)
-        for period in spec.period_names:
+        for period in periods:
             if (period, key) not in filled:
                 found.append(read.issue("empty_level1", cell=cell, field="level1",
                                         level1=spec.canonical_level1(text) or text, period=period))

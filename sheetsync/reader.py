@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from . import checks
 from .checks import IndicatorRow, SheetRead
@@ -316,8 +316,8 @@ class _SheetReader:
             read.unlocated.append(f.name)
             return
         r, c = where
-        label_value = self.grid.value(r, c)
-        self.claim(r, c)
+        label_value = self.grid.rows[r][c]  # a label found in the sheet, so within it
+        self.claimed.add(where)
         label_area = area_at(self.grid, r, c, f.label_at)
         self.claim_repeats(label_area, label_value)
         dr, dc = f.offset
@@ -327,18 +327,19 @@ class _SheetReader:
         value_area = area_at(self.grid, vr, vc, f.value_at)
         raw, at = _first_value(self.grid.rows, value_area, (vr, vc))
         if raw != "":
-            self.claim(*at)
+            self.claimed.add(at)
             self.claim_repeats(value_area, raw)
         read.raw[f.name] = raw
         read.cells[f.name] = _ref(*at)
         if f.kind == "amount":
-            setattr(read.form, f.name, parse_amount(raw).value)
+            amount = read.amounts[f.name] = parse_amount(raw)
+            setattr(read.form, f.name, amount.value)
         else:
             setattr(read.form, f.name, _text(raw))
         if f.period_field and f.period_pattern:
-            m = re.search(f.period_pattern, _text(label_value))
-            if m:
-                setattr(read.form, f.period_field, f"{m.group(1)}-{m.group(2)}")
+            period = _period_in(f.period_pattern, _text(label_value))
+            if period:
+                setattr(read.form, f.period_field, period)
 
     # -- the indicator table
 
@@ -412,6 +413,13 @@ class _SheetReader:
                 text = text[:_QUOTE_CHARS] + "…"
             found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
         return found
+
+
+@lru_cache(maxsize=4096)
+def _period_in(pattern: str, label: str) -> str:
+    """``中期滚动目标 (2021年-2023年)`` → ``2021-2023``, or ""."""
+    m = re.search(pattern, label)
+    return f"{m.group(1)}-{m.group(2)}" if m else ""
 
 
 def _first_value(rows: list[list[object]], area: Area, default: tuple[int, int]) -> tuple[object, tuple[int, int]]:
