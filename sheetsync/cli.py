@@ -132,15 +132,15 @@ def collect(
         sheetsync collect a.xlsx b.xls c.ods -o summary.xlsx --csv tables/ --sqlite rounds.db
     """
     from . import exports, summary
-    from .collect import collect as collect_files
     from .output import check_writable
+    from .roster import read_roster
 
     try:
-        for target in (output, sqlite_file):
-            if target is not None:
-                check_writable(target, force)
+        check_writable(output, force)
+        exports.check_exports(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file, force=force)
+        entries = read_roster(roster) if roster is not None else None
         collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet)
-        summary.write_summary(collection, output, roster=roster, force=force)
+        summary.write_summary(collection, output, roster=entries, force=force)
         if csv_dir is not None:
             exports.export_csv(collection, csv_dir, force=force)
         if parquet_dir is not None:
@@ -157,9 +157,9 @@ def collect(
 def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
     from .collect import collect as collect_files, expand_paths
 
-    files = expand_paths(paths)
     if not _show_progress(quiet):
-        return collect_files(files, jobs=jobs)
+        return collect_files(paths, jobs=jobs)
+    files = expand_paths(paths)
     counts = {"forms": 0, "errors": 0}
 
     def label(_item: object) -> str:
@@ -171,7 +171,7 @@ def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
             counts["errors"] += errors
             bar.update(1, current_item=None)
 
-        return collect_files(files, jobs=jobs, on_file=on_file)
+        return collect_files(paths, jobs=jobs, on_file=on_file)
 
 
 @app.command()

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .errors import InputError
 from .issues import ERROR
 from .model import Collection, TableBuilder, TableRows
 from .reader import read_file
@@ -53,7 +54,10 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         >>> c = collect(["收回/"], jobs=2)                # doctest: +SKIP
         >>> c.indicators.groupby("level1").size()         # doctest: +SKIP
     """
+    paths = list(paths)
     files = expand_paths(paths)
+    if not files:
+        raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}")
     tables = TableBuilder()
     for rows, forms, errors in _read_all(files, jobs):
         tables.add(rows)

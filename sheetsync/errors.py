@@ -21,5 +21,13 @@ class OutputExistsError(SheetsyncError):
     """The output exists and --force was not given."""
 
 
+class OutputError(SheetsyncError):
+    """An output cannot be written there (a folder in the way, no permission, no such place)."""
+
+
+class InputError(SheetsyncError):
+    """The inputs hold nothing to work on (no workbook in the folders given)."""
+
+
 class TemplateError(SheetsyncError):
     """XlsxWriter rejected part of a template (a write, merge or validation)."""

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import SheetsyncError
 from .model import Collection
-from .output import atomic_path, check_writable
+from .output import atomic_path, check_writable, output_folder, publish
 
 TABLES = ("projects", "indicators", "issues")
 SQLITE_ROWS = 100_000
@@ -36,7 +36,7 @@ def _write_folder(folder: Path | str, suffix: str, force: bool,
     """Write every table to a temporary name in ``folder``, then rename them all."""
     folder = Path(folder)
     targets = [check_writable(folder / f"{name}{suffix}", force) for name in TABLES]
-    folder.mkdir(parents=True, exist_ok=True)
+    output_folder(folder)
     temps: list[Path] = []
     try:
         for (name, frame), target in zip(_tables(collection).items(), targets):
@@ -47,12 +47,32 @@ def _write_folder(folder: Path | str, suffix: str, force: bool,
         for tmp, target in zip(temps, targets):
             check_writable(target, force)
         for tmp, target in zip(temps, targets):
-            os.replace(tmp, target)
+            publish(tmp, target)
     finally:
         for tmp in temps:
             if tmp.exists():
                 tmp.unlink()
     return targets
+
+
+def check_exports(*, csv_dir: Path | str | None = None, parquet_dir: Path | str | None = None,
+                  sqlite_file: Path | str | None = None, force: bool = False) -> None:
+    """Raise before any work when an export could not be written (exists without ``force``, a folder in the way)."""
+    for folder, suffix in ((csv_dir, ".csv"), (parquet_dir, ".parquet")):
+        if folder is not None:
+            for name in TABLES:
+                check_writable(Path(folder) / f"{name}{suffix}", force)
+    if parquet_dir is not None:
+        _require_pyarrow()
+    if sqlite_file is not None:
+        check_writable(sqlite_file, force)
+
+
+def _require_pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise SheetsyncError("Parquet export needs pyarrow: pip install 'sheetsync[parquet]'") from None
 
 
 def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
@@ -68,10 +88,7 @@ def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) 
 
 def export_parquet(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
     """Write ``projects.parquet``, ``indicators.parquet`` and ``issues.parquet`` into ``dir`` (needs pyarrow)."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise SheetsyncError("Parquet export needs pyarrow: pip install 'sheetsync[parquet]'") from None
+    _require_pyarrow()
 
     def write(frame: pd.DataFrame, path: Path) -> None:
         frame.to_parquet(path, engine="pyarrow", index=False)

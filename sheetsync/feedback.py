@@ -25,8 +25,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from .errors import InputError
 from .headers import Headers, load_headers
 from .output import atomic_path, check_writable
+from .safety import inspect_file, is_lock_file
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
 AUTHOR = "sheetsync"
@@ -68,11 +70,14 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     """
     from .collect import collect, expand_paths
 
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
     files = [Path(f) for f in expand_paths([str(p) for p in paths])]
     collection = collect([str(f) for f in files])
     headers = load_headers()
     by_file = _issues_by_file(collection.issues, files)
-    sources = [f for f in files if not f.name.startswith("~$")]  # Excel's lock files are no submission
+    sources = [f for f in files if not is_lock_file(f)]
     targets = _targets(sources, Path(out_dir), headers)
     for target in targets:
         check_writable(target, force)
@@ -140,7 +145,9 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
 
 
 def _open(source: Path, rebuild: bool) -> Workbook | None:
-    """The workbook to annotate, or None when the file cannot be opened at all."""
+    """The workbook to annotate, or None when the file cannot or must not be opened at all."""
+    if inspect_file(source).issue is not None:
+        return None  # corrupt, encrypted, a zip bomb...: the reader's checks come first
     try:
         if rebuild:
             return _rebuilt(source)
@@ -199,8 +206,11 @@ def _mark(workbook: Workbook, record: dict) -> None:
 
 
 def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, note: str) -> None:
-    """The 问题清单 sheet, first in the workbook and shown on opening."""
-    sheet = workbook.create_sheet(headers.sheet("issues"), 0)
+    """The 问题清单 sheet, first in the workbook and shown on opening (replacing an earlier one)."""
+    name = headers.sheet("issues")
+    if name in workbook.sheetnames:
+        del workbook[name]
+    sheet = workbook.create_sheet(name, 0)
     bold = Font(bold=True)
     row = 1
     for line in [note] if note else []:

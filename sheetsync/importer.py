@@ -17,7 +17,6 @@ done; text that cannot be placed is named in an issue, never dropped silently.
 from __future__ import annotations
 
 import dataclasses
-import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from .issues import Issue, issue
 from .model import Collection
-from .output import check_writable
+from .output import check_writable, output_folder, publish
 from .spec import FormSpec, load_spec
 from .text_form import FormText, ImportedForm, is_title
 from .text_rows import Row, read_rows, read_text
@@ -81,7 +80,7 @@ def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bo
     for target in targets:
         check_writable(target, force)
     if targets:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        output_folder(out_dir)
         with tempfile.TemporaryDirectory(prefix=".import-", dir=out_dir) as tmp:
             for target, ((unit, year), items) in zip(targets, groups.items()):
                 _name_sheets(items)
@@ -89,7 +88,7 @@ def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bo
                                     budget_unit=unit)
             for target in targets:
                 check_writable(target, force)
-                os.replace(Path(tmp) / target.name, target)
+                publish(Path(tmp) / target.name, target)
     return _collection(files), targets
 
 

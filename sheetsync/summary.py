@@ -21,7 +21,7 @@ from .headers import Headers, load_headers
 from .identity import SUMMARY_MARK
 from .model import Collection
 from .output import atomic_path
-from .roster import read_roster
+from .roster import RosterEntry, read_roster
 from .status import Copies, choose_copies, submission_status
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
@@ -51,16 +51,16 @@ def _share(quantitative: float, total: float) -> float:
     return quantitative / total if total else math.nan
 
 
-def write_summary(collection: Collection, path: Path | str, *, roster: Path | str | None = None,
-                  force: bool = False) -> Path:
+def write_summary(collection: Collection, path: Path | str, *,
+                  roster: Path | str | list[RosterEntry] | None = None, force: bool = False) -> Path:
     """Write the summary workbook of ``collection`` to ``path`` (atomically; ``force`` to overwrite).
 
-    ``roster`` is a roster file (see :func:`sheetsync.roster.read_roster`); with it, the
+    ``roster`` is a roster file or its entries (see :func:`sheetsync.roster.read_roster`); with it, the
     提交情况 sheet marks every roster project 已提交, 未提交 or 重复提交 and every other
     project found 名单外.
     """
     headers = load_headers()
-    entries = read_roster(roster) if roster is not None else None
+    entries = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     copies = choose_copies(collection)
     with atomic_path(path, force=force) as tmp:
         workbook = Workbook(str(tmp), sheets.workbook_options())

@@ -7,6 +7,7 @@ import shutil
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
@@ -110,3 +111,27 @@ def test_a_summary_written_into_the_folder_is_skipped_next_time(tmp_path):
     pd.testing.assert_frame_equal(again.indicators, first.indicators)
     skipped = again.issues[again.issues["file"] == str(folder / "汇总.xlsx")]
     assert skipped[["severity", "code"]].values.tolist() == [["info", "own_summary"]]
+
+
+def test_nothing_to_read_is_an_error_not_an_empty_result(tmp_path):
+    from sheetsync.errors import InputError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no workbooks"):
+        collect([tmp_path / "empty"])
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "empty")])
+    assert result.exit_code == 1 and "no workbooks" in result.output
+
+
+def test_collect_checks_every_output_and_the_roster_before_reading(tmp_path):
+    folder, _ = make_folder(tmp_path)
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "issues.csv").write_text("old")
+    runner = CliRunner()
+    result = runner.invoke(app, ["collect", str(folder), "-o", str(tmp_path / "s.xlsx"), "--csv", str(tmp_path / "csv")])
+    assert result.exit_code == 1 and "issues.csv exists" in result.output
+    bad_roster = tmp_path / "roster.csv"
+    bad_roster.write_text("预算单位\n某局\n", encoding="utf-8")
+    result = runner.invoke(app, ["collect", str(folder), "-o", str(tmp_path / "s.xlsx"), "--roster", str(bad_roster)])
+    assert result.exit_code == 1 and "项目名称" in result.output
+    assert not (tmp_path / "s.xlsx").exists()

@@ -152,3 +152,32 @@ def test_libreoffice_converts_the_feedback_copy_to_pdf(tmp_path, inbox, soffice)
     written = write_feedback([inbox / "甲局.xlsx"], tmp_path / "反馈")
     pdf = convert(soffice, written[0], "pdf", tmp_path / "pdf")
     assert pdf_page_count(pdf) >= 2
+
+
+def test_a_zip_bomb_is_not_opened_for_its_copy(tmp_path):
+    from test_safety import write_zip_bomb
+
+    from sheetsync.safety import MAX_PART_BYTES
+
+    (tmp_path / "in").mkdir()
+    write_zip_bomb(tmp_path / "in" / "bomb.xlsx", inflated_mb=MAX_PART_BYTES // 2**20 + 8)
+    copies = []
+    write_feedback([tmp_path / "in"], tmp_path / "out", on_copy=copies.append)
+    assert [c.unreadable for c in copies] == [True]
+    book = openpyxl.load_workbook(copies[0].path)
+    assert book.sheetnames == [load_headers().sheet("issues")]
+
+
+def test_a_missing_input_is_an_error(tmp_path):
+    from sheetsync.errors import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        write_feedback([tmp_path / "nowhere.xlsx"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_feedback_on_a_feedback_copy_replaces_its_issue_list(tmp_path, inbox):
+    first = write_feedback([inbox / "甲局.xlsx"], tmp_path / "once")
+    second = write_feedback(first, tmp_path / "twice")
+    sheets = openpyxl.load_workbook(second[0]).sheetnames
+    assert sheets.count(load_headers().sheet("issues")) == 1 and sheets[0] == load_headers().sheet("issues")

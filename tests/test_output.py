@@ -43,3 +43,19 @@ def test_output_gets_ordinary_permissions(tmp_path):
     ordinary = tmp_path / "b.txt"
     ordinary.write_text("x")
     assert os.stat(target).st_mode & 0o777 == os.stat(ordinary).st_mode & 0o777
+
+
+def test_a_folder_or_a_file_in_the_way_is_a_clear_error(tmp_path):
+    from sheetsync.errors import OutputError
+    from sheetsync.output import output_folder
+
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        with atomic_path(tmp_path / "folder", force=True):
+            pass
+    (tmp_path / "file.xlsx").write_text("x")
+    with pytest.raises(OutputError, match="is a file"):
+        with atomic_path(tmp_path / "file.xlsx" / "summary.xlsx"):
+            pass
+    with pytest.raises(OutputError, match="is a file"):
+        output_folder(tmp_path / "file.xlsx")
