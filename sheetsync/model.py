@@ -13,6 +13,7 @@ from typing import Iterable
 import pandas as pd
 
 from .issues import ISSUE_COLUMNS, Issue
+from .spec import normalize_label
 from .values import parse_value
 
 PROJECT_COLUMNS = [
@@ -64,8 +65,19 @@ class ProjectForm:
 
     @property
     def key(self) -> str:
-        """The project key of the identity sheet: 项目编码, else unit + name."""
-        return self.project_code or f"{self.budget_unit}/{self.project_name}"
+        """The project key of the identity sheet: see :func:`project_key`."""
+        return project_key(self.budget_unit, self.project_name, self.project_code)
+
+
+def project_key(budget_unit: str, project_name: str, project_code: str = "") -> str:
+    """What identifies a project across copies: 项目编码, else ``预算单位/项目名称``.
+
+    Spaces, line breaks and full-width characters do not count: ``某局/办公 设备`` and
+    ``某局/办公设备`` are one project.
+    """
+    if project_code.strip():
+        return normalize_label(project_code)
+    return f"{normalize_label(budget_unit)}/{normalize_label(project_name)}"
 
 
 def _frame(columns: dict[str, list], names: list[str]) -> pd.DataFrame:

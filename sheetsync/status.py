@@ -12,8 +12,6 @@ as duplicates, never dropped silently::
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
@@ -21,16 +19,18 @@ from typing import Sequence
 import pandas as pd
 
 from .headers import Headers
-from .model import Collection
+from .model import Collection, project_key
+from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
 DUPLICATE_COLUMNS = ["key", "file", "sheet", "winner_file", "winner_sheet", "reason"]
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
-    """The project key of every row: 项目编码, else ``预算单位/项目名称``."""
-    code = projects["project_code"].astype(str)
-    return code.where(code != "", projects["budget_unit"].astype(str) + "/" + projects["project_name"].astype(str))
+    """The project key of every row (:func:`sheetsync.model.project_key`)."""
+    keys = [project_key(unit, name, code) for unit, name, code
+            in zip(projects["budget_unit"], projects["project_name"], projects["project_code"])]
+    return pd.Series(keys, index=projects.index, dtype=object)
 
 
 @dataclass
@@ -104,13 +104,6 @@ def choose_copies(collection: Collection) -> Copies:
     )
 
 
-_SPACE = re.compile(r"\s+")
-
-
-def _norm(text: object) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or "")))
-
-
 def submission_status(roster: Sequence | None, copies: Copies, headers: Headers) -> pd.DataFrame:
     """One row per roster project (已提交/未提交), per project outside it (名单外) and per
     duplicate copy (重复提交, right after the project it duplicates); columns :data:`STATUS_COLUMNS`.
@@ -125,8 +118,8 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers)
     by_name: dict[tuple[str, str], int] = {}
     for i, (code, unit, name) in enumerate(zip(projects["project_code"], projects["budget_unit"], projects["project_name"])):
         if code:
-            by_code.setdefault(_norm(code), i)
-        by_name.setdefault((_norm(unit), _norm(name)), i)
+            by_code.setdefault(normalize_label(code), i)
+        by_name.setdefault((normalize_label(unit), normalize_label(name)), i)
     dups_by_key: dict[str, list[dict]] = {}
     for dup in copies.duplicates.to_dict(orient="records"):
         dups_by_key.setdefault(dup["key"], []).append(dup)
@@ -145,9 +138,9 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers)
 
     claimed: set[int] = set()
     for entry in roster or ():
-        match = by_code.get(_norm(entry.project_code)) if entry.project_code else None
+        match = by_code.get(normalize_label(entry.project_code)) if entry.project_code else None
         if match is None or match in claimed:
-            match = by_name.get((_norm(entry.budget_unit), _norm(entry.project_name)))
+            match = by_name.get((normalize_label(entry.budget_unit), normalize_label(entry.project_name)))
         if match is not None and match not in claimed:
             claimed.add(match)
             found(match, "submitted", entry.row, "")

@@ -80,3 +80,10 @@ def test_statuses_match_names_despite_spaces_and_full_width_forms():
     forms = [_form("培训 项目（２０２１）", "a.xlsx")]
     status = submission_status([RosterEntry(2, "某局", "培训项目(2021)")], choose_copies(Collection.from_forms(forms, [])), h)
     assert status["status"].tolist() == [h.status("submitted")]
+
+
+def test_a_project_retyped_with_a_space_is_the_same_project():
+    from sheetsync.model import project_key
+
+    assert project_key("某局", "办公 设备购置") == project_key("某局 ", "办公设备购置") == "某局/办公设备购置"
+    assert project_key("某局", "办公设备购置", " X-01 ") == "X-01"

@@ -7,6 +7,8 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from sheetsync.model import project_key
+
 from sheetsync.errors import OutputExistsError, SpecError
 from sheetsync.identity import IDENTITY_SHEET, parse_identity
 from sheetsync.instructions import INSTRUCTIONS_SHEET
@@ -278,7 +280,7 @@ def test_roster_one_workbook_per_unit_identity_prefilled_and_locked(tmp_path, sp
     assert blank_amount.value is None and not blank_amount.protection.locked
     identity = parse_identity(wb[IDENTITY_SHEET].iter_rows(values_only=True))
     assert identity.sheets["物业管理费"].project_key == "P001"
-    assert identity.sheets["项目／一［二］：三＊四？五"].project_key == "财务科/项目/一[二]:三*四?五"
+    assert identity.sheets["项目／一［二］：三＊四？五"].project_key == project_key("财务科", "项目/一[二]:三*四?五")
 
 
 def test_roster_error_leaves_no_output(tmp_path):
