@@ -92,7 +92,9 @@ _OPS_AFTER = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("�
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?")
+# A Chinese numeral counts only before a measure word (两场, 四个): 一流 and 第一季度 are words.
+_CN_MEASURES = frozenset("次场个家人项份本套篇期批台件名所户座条辆张支部类种天周年月")
 _DATE_OR_RANGE = re.compile(r"\d\s*(?:年|月|日|号|时)(?!度)|\d\s*[-~～至到]\s*\d|\d+/\d+")
 _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及")
@@ -128,19 +130,20 @@ def parse_value(text: object) -> ParsedValue:
     raw = clean_text(text)
     if not raw:
         return _QUALITATIVE
-    s = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("\u3000", "")
+    s = _THOUSANDS.sub("", unicodedata.normalize("NFKC", raw).replace(" ", "").replace("\u3000", ""))
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):
         return _QUALITATIVE
 
     m = _NUMBER.search(s)
     if m:
-        num = float(m.group())
+        num = float(m.group().replace("−", "-"))
         before, after = s[: m.start()], s[m.end():]
     else:
         cn = None
         for cm in _CN_NUMBER.finditer(s):
-            rest = s[cm.end():]
-            if rest and not _NUMBER.match(rest) and (value := _chinese_number(cm.group())) is not None:
+            rest, before_numeral = s[cm.end():], s[:cm.start()]
+            if (rest[:1] in _CN_MEASURES and not before_numeral.endswith("第")
+                    and (value := _chinese_number(cm.group())) is not None):
                 cn = cm
                 num = float(value)
                 break

@@ -7,11 +7,11 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from sheetsync.model import project_key
 
 from sheetsync.errors import OutputExistsError, SpecError
 from sheetsync.identity import IDENTITY_SHEET, parse_identity
 from sheetsync.instructions import INSTRUCTIONS_SHEET
+from sheetsync.model import project_key
 from sheetsync.spec import Span, cell_ref, column_letter
 from sheetsync.template import LISTS_SHEET, write_template, write_templates_from_roster
 

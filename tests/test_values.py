@@ -22,6 +22,10 @@ from sheetsync.values import QUALITATIVE, QUANTITATIVE, clean_text, parse_amount
         ("±3%以内", "±", 3, "%"),
         ("≥100百分比", "≥", 100, "百分比"),
         ("０．７５", "=", 0.75, ""),
+        ("≤-5%", "≤", -5, "%"),
+        ("-5%", "=", -5, "%"),
+        ("1,000人", "=", 1000, "人"),
+        ("四个租赁合同", "=", 4, "个租赁合同"),
     ],
 )
 def test_quantitative_values(text, op, num, unit):
@@ -31,7 +35,7 @@ def test_quantitative_values(text, op, num, unit):
 
 @pytest.mark.parametrize(
     "text",
-    ["有效", "及时", "满意", "合格以上", "每年5-9月", "2020年9月", "达成/部分达成/未达成", "≥**%", "预算执行率≥", "",
+    ["有效", "及时", "满意", "合格以上", "一流", "第一季度完成", "每年5-9月", "2020年9月", "达成/部分达成/未达成", "≥**%", "预算执行率≥", "",
      "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。"],
 )
 def test_qualitative_values(text):
