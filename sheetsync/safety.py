@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import codecs
 import os
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
@@ -66,6 +68,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
             head = fh.read(512)
+            directory = _read_plain_zip_directory(fh, size) if head.startswith(_ZIP_MAGIC) else None
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
     except OSError as exc:
@@ -73,7 +76,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     if size == 0:
         return FileCheck("", issue("empty_file", file=file))
     if head.startswith(_ZIP_MAGIC):
-        return _inspect_zip(path, file)
+        return _inspect_zip(path, file, directory)
     if head.startswith(_EMPTY_ZIP_MAGIC):
         return FileCheck("", issue("corrupt_file", file=file, detail="压缩包内没有内容"))
     if head.startswith(_OLE_MAGIC):
@@ -102,20 +105,22 @@ def _inspect_ole(path: str | os.PathLike, file: str) -> FileCheck:
     return FileCheck("xls")
 
 
-def _inspect_zip(path: str | os.PathLike, file: str) -> FileCheck:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            manifest = _small_part(archive, "META-INF/manifest.xml")
-            properties = _small_part(archive, "docProps/custom.xml")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
-    biggest = max(infos, key=lambda info: info.file_size, default=None)
-    total = sum(info.file_size for info in infos)
-    if biggest is not None and biggest.file_size > MAX_PART_BYTES:
+def _inspect_zip(path: str | os.PathLike, file: str, parts: list[tuple[str, int]] | None) -> FileCheck:
+    manifest = properties = b""
+    if parts is None or any(name in _PARTS_TO_READ for name, _size in parts):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                parts = [(info.filename, info.file_size) for info in archive.infolist()]
+                manifest = _small_part(archive, "META-INF/manifest.xml")
+                properties = _small_part(archive, "docProps/custom.xml")
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
+    names = {name for name, _size in parts}
+    biggest = max(parts, key=lambda part: part[1], default=None)
+    total = sum(size for _name, size in parts)
+    if biggest is not None and biggest[1] > MAX_PART_BYTES:
         return FileCheck("", issue("zip_bomb", file=file,
-                                   detail=f"其中“{biggest.filename}”解压后{_mb(biggest.file_size)}，上限{_mb(MAX_PART_BYTES)}"))
+                                   detail=f"其中“{biggest[0]}”解压后{_mb(biggest[1])}，上限{_mb(MAX_PART_BYTES)}"))
     if total > MAX_TOTAL_BYTES:
         return FileCheck("", issue("zip_bomb", file=file, detail=f"解压后共{_mb(total)}，上限{_mb(MAX_TOTAL_BYTES)}"))
     if _is_our_summary(properties):
@@ -129,6 +134,59 @@ def _inspect_zip(path: str | os.PathLike, file: str) -> FileCheck:
             return FileCheck("", issue("encrypted_file", file=file))
         return FileCheck("ods")
     return FileCheck("", issue("not_a_workbook", file=file, detail="压缩包中没有工作簿"))
+
+
+# Parts whose content is looked at: a zip holding one is opened with zipfile.
+_PARTS_TO_READ = frozenset({"META-INF/manifest.xml", "docProps/custom.xml"})
+# The zip format's end-of-central-directory record and central directory header (APPNOTE 4.3.16, 4.3.12).
+_END_RECORD = struct.Struct("<4s4H2LH")
+_DIRECTORY_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
+_UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8, else code page 437
+
+
+def _read_plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | None:
+    try:
+        return _plain_zip_directory(fh, size)
+    except OSError:
+        return None  # zipfile reads it again and reports what is wrong
+
+
+def _plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | None:
+    """(name, inflated size) of every part, read straight from a plain zip directory.
+
+    zipfile builds an object per part, which costs more than the check it serves. Anything
+    but the plain case (a zip comment, zip64, extra fields, data before the archive, a
+    malformed entry) gives None, and zipfile reads the directory with its own checks.
+    """
+    if size < _END_RECORD.size:
+        return None
+    fh.seek(size - _END_RECORD.size)
+    end = fh.read(_END_RECORD.size)
+    if len(end) != _END_RECORD.size:
+        return None
+    signature, disk, directory_disk, disk_entries, entries, directory_size, directory_at, comment = _END_RECORD.unpack(end)
+    if (signature != b"PK\x05\x06" or comment or disk or directory_disk or disk_entries != entries
+            or directory_at + directory_size != size - _END_RECORD.size):
+        return None
+    fh.seek(directory_at)
+    directory = fh.read(directory_size)
+    parts = []
+    at = 0
+    for _ in range(entries):
+        if at + _DIRECTORY_ENTRY.size > len(directory):
+            return None
+        entry = _DIRECTORY_ENTRY.unpack_from(directory, at)
+        signature, flags, inflated = entry[0], entry[5], entry[11]
+        name_length, extra_length, comment_length = entry[12:15]
+        name = directory[at + _DIRECTORY_ENTRY.size:at + _DIRECTORY_ENTRY.size + name_length]
+        if signature != b"PK\x01\x02" or extra_length or inflated == 0xFFFFFFFF or len(name) != name_length or b"\0" in name:
+            return None
+        try:
+            parts.append((name.decode("utf-8" if flags & _UTF8_NAME else "cp437"), inflated))
+        except UnicodeDecodeError:
+            return None
+        at += _DIRECTORY_ENTRY.size + name_length + extra_length + comment_length
+    return parts if at == len(directory) else None
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
