@@ -153,8 +153,11 @@ def _field_validation(spec: FormSpec, f: FieldSpec, title: str) -> dict:
         options = {"validate": "decimal", "criteria": ">=", "value": 0}
         if f.not_above:
             other = spec.field(f.not_above).value_at
-            ref = f"=${column_letter(other.first_col)}${other.first_row + 1}"
-            options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": ref}
+            ref = f"${column_letter(other.first_col)}${other.first_row + 1}"
+            # Excel reads an empty cell as 0 in a validation bound: until the other amount is
+            # filled in, the bound is Excel's largest number instead.
+            maximum = f"=IF(ISBLANK({ref}),9.99E+307,{ref})"
+            options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": maximum}
         options["error_message"] = f.prompt[:INPUT_MESSAGE_MAX]
     else:
         options = {"validate": "length", "criteria": "<=", "value": f.max_length or 32767,

@@ -123,7 +123,9 @@ def test_amount_and_text_validations(blank, spec):
             if f.not_above:
                 other = spec.field(f.not_above).value_at
                 assert dv.operator in (None, "between")
-                assert dv.formula2 == f"${column_letter(other.first_col)}${other.first_row + 1}"
+                ref = f"${column_letter(other.first_col)}${other.first_row + 1}"
+                # The bound is the other amount once it is filled in (an empty cell would read as 0).
+                assert dv.formula2 == f"IF(ISBLANK({ref}),9.99E+307,{ref})"
             else:
                 assert dv.operator == "greaterThanOrEqual"
         else:
