@@ -27,24 +27,15 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 STEPS = ("raw", "collect1", "collect2", "summary", "exports")
 
 
 def raw_read(folder: Path) -> int:
-    from python_calamine import CalamineWorkbook
+    from bench_collect import raw_calamine
 
-    sheets = 0
-    for path in sorted(folder.glob("*.xlsx")):
-        workbook = CalamineWorkbook.from_path(str(path))
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            sheet.to_python(skip_empty_area=False)
-            sheet.merged_cell_ranges
-            sheets += 1
-        workbook.close()
-    return sheets
+    return raw_calamine(sorted(folder.glob("*.xlsx")))
 
 
 def run_step(step: str, folder: Path) -> dict:
