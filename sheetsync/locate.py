@@ -49,11 +49,13 @@ class Labels:
     footer_names: frozenset[str]
     # Cell text as typed → what it is (see _classify); the same texts recur on every sheet.
     seen: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    years: dict[str, int | None] = field(default_factory=dict)  # cell text → the year it names
 
 
 # What a cell's text is, besides the exact and prefix labels' (kind, name).
 _LEVEL1_HEADER = ("header", "level1")
 _SEEN_LIMIT = 100_000
+_UNSEEN = object()
 
 
 _labels_of: dict[int, tuple[FormSpec, Labels]] = {}
@@ -112,10 +114,7 @@ def _build_labels(spec: FormSpec) -> Labels:
 
 
 def _classify(labels: Labels, text: str) -> tuple[str, str] | None:
-    """(kind, name) of the label ``text`` spells, :data:`_LEVEL1_HEADER`, or None."""
-    hit = labels.seen.get(text, ())
-    if hit != ():
-        return hit
+    """(kind, name) of the label ``text`` spells, :data:`_LEVEL1_HEADER`, or None; remembered in ``labels.seen``."""
     key = label_key(text)
     hit = labels.exact.get(key)
     if hit is None and key in labels.header:
@@ -149,7 +148,7 @@ class Layout:
     columns: dict[tuple[str, str], int] = field(default_factory=dict)  # (period, role) → column
     table_labels: list[tuple[int, int]] = field(default_factory=list)  # 绩效指标 cells
     table_end: int = 0  # first row after the indicator rows
-    nonempty: list[tuple[int, int]] = field(default_factory=list)
+    filled: list[tuple[int, list[int]]] = field(default_factory=list)  # each non-empty row's non-empty columns
 
     @property
     def is_form(self) -> bool:
@@ -167,18 +166,22 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
     layout = Layout(spec)
     exact_hits: list[tuple[int, int, str, str]] = []
     header_hits: list[tuple[int, int]] = []
-    nonempty = layout.nonempty
-    starts = labels.first_chars
+    filled_rows = layout.filled
+    starts, seen = labels.first_chars, labels.seen
     for r, row in enumerate(grid.rows):
         filled = [c for c, value in enumerate(row) if value != ""]
         if not filled:
             continue
-        nonempty += [(r, c) for c in filled]
+        filled_rows.append((r, filled))
         for c in filled:
             value = row[c]
-            if type(value) is not str or value[0] not in starts or len(value) > _MAX_LABEL_CHARS:
+            if type(value) is not str:
                 continue
-            hit = _classify(labels, value)
+            hit = seen.get(value, _UNSEEN)
+            if hit is _UNSEEN:
+                if value[0] not in starts or len(value) > _MAX_LABEL_CHARS:
+                    continue
+                hit = _classify(labels, value)
             if hit is _LEVEL1_HEADER:
                 header_hits.append((r, c))
             elif hit is not None:
@@ -246,16 +249,26 @@ def _find_year(grid: Grid, layout: Layout, labels: Labels) -> None:
     first_field_row = min((r for r, _c in layout.fields.values()), default=len(grid.rows))
     if layout.header_row is not None:
         first_field_row = min(first_field_row, layout.header_row)
-    for r, c in layout.nonempty:
+    for r, filled in layout.filled:
         if r >= first_field_row:
             break
-        value = grid.rows[r][c]
-        if not isinstance(value, str):
-            continue
-        m = labels.year_pattern.search(unicodedata.normalize("NFKC", value))
-        if m:
-            layout.year = (r, c, int(m.group(1)))
-            return
+        row = grid.rows[r]
+        for c in filled:
+            year = _year_in(labels, row[c]) if type(row[c]) is str else None
+            if year is not None:
+                layout.year = (r, c, year)
+                return
+
+
+def _year_in(labels: Labels, text: str) -> int | None:
+    """The year ``text`` names (``（2021 年度）`` → 2021), remembered: titles and year lines recur."""
+    year = labels.years.get(text, _UNSEEN)
+    if year is _UNSEEN:
+        m = labels.year_pattern.search(unicodedata.normalize("NFKC", text))
+        year = int(m.group(1)) if m else None
+        if len(labels.years) < _SEEN_LIMIT:
+            labels.years[text] = year
+    return year
 
 
 # (first row, first col, last row, last col), zero-based and inclusive: a Span without the

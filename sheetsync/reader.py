@@ -211,6 +211,16 @@ class _TableArea:
         return col in self.columns or (col in self.label_columns and label_key(_text(value)) in self.label_keys)
 
 
+class _PeriodColumns:
+    """Where one period's 二级, 三级 and value are in the table (None: not found)."""
+
+    def __init__(self, name: str, level2: int | None, level3: int | None, value: int | None) -> None:
+        self.name = name
+        self.columns = (level2, level3, value)
+        self.level2_letter, self.level3_letter, self.value_letter = (
+            column_letter(c) if c is not None else "" for c in self.columns)
+
+
 _NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
 
 # A column the table does not have: past the end of every row.
@@ -352,35 +362,37 @@ class _SheetReader:
         self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
                                 frozenset(c for _r, c in layout.table_labels), spec.indicators.label.accepted)
         level1_col = columns.get(("", "level1"))
-        periods = [(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
-                    columns.get((p.name, "value"))) for p in spec.indicators.periods]
+        level1_letter = column_letter(level1_col) if level1_col is not None else ""
+        periods = [_PeriodColumns(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
+                                  columns.get((p.name, "value"))) for p in spec.indicators.periods]
         # Every row's texts are taken at once, in this order: 一级, then 二级, 三级, value per period.
-        wanted = [_ABSENT if c is None else c for c in (level1_col, *(c for p in periods for c in p[1:]))]
-        level1, level2 = "", {p[0]: "" for p in periods}
-        indicators, rows, grid_rows = read.form.indicators, read.rows, self.grid.rows
+        wanted = [_ABSENT if c is None else c for c in (level1_col, *(c for p in periods for c in p.columns))]
+        level1, level2 = "", [""] * len(periods)
+        indicators, rows, grid_rows, canonical = read.form.indicators, read.rows, self.grid.rows, self._canonical
         for r in range(header + 1, layout.table_end):
             row = grid_rows[r]
             width = len(row)
             texts = [(row[c].strip() if type(row[c]) is str else clean_text(row[c])) if c < width else ""
                      for c in wanted]
+            row_number = str(r + 1)
             typed1 = texts[0]
             if typed1 and typed1 != level1:
                 level1 = typed1
-                level2 = {name: "" for name in level2}
-                read.level1_cells.append((typed1, _ref(r, level1_col)))
-            for index, (name, c2, c3, cv) in enumerate(periods):
-                typed2, level3, value = texts[1 + 3 * index: 4 + 3 * index]
+                level2 = [""] * len(periods)
+                read.level1_cells.append((typed1, level1_letter + row_number))
+            for index, period in enumerate(periods):
+                typed2, level3, value = texts[1 + 3 * index], texts[2 + 3 * index], texts[3 + 3 * index]
                 if typed2:
-                    if typed2 != level2[name]:
-                        read.level2_cells.append((name, level1, typed2, _ref(r, c2)))
-                    level2[name] = typed2
+                    if typed2 != level2[index]:
+                        read.level2_cells.append((period.name, level1, typed2, period.level2_letter + row_number))
+                    level2[index] = typed2
                 if not (level3 or value):
                     continue
-                value_cell = _ref(r, cv) if cv is not None else ""
-                level3_cell = _ref(r, c3) if c3 is not None else ""
-                rows.append(IndicatorRow(name, level1, level2[name], level3, value, level3_cell, value_cell))
-                canon1, canon2 = self._levels(level1, level2[name])
-                indicators.append(Indicator(name, canon1, canon2, level3, value, value_cell))
+                value_cell = period.value_letter + row_number if period.value_letter else ""
+                level3_cell = period.level3_letter + row_number if period.level3_letter else ""
+                rows.append(IndicatorRow(period.name, level1, level2[index], level3, value, level3_cell, value_cell))
+                canon1, canon2 = canonical.get((level1, level2[index])) or self._levels(level1, level2[index])
+                indicators.append(Indicator(period.name, canon1, canon2, level3, value, value_cell))
 
     def _levels(self, level1: str, level2: str) -> tuple[str, str]:
         """The tree labels of a 一级 and 二级 as typed, else the text without spaces."""
@@ -402,8 +414,9 @@ class _SheetReader:
         table = self.table or _NO_TABLE
         first, end, columns = table.first_row, table.end_row, table.columns
         # Most cells are a field's or in a table column: those go first, without a call each.
-        left = [cell for cell in self.layout.nonempty
-                if cell not in claimed and not (first <= cell[0] < end and cell[1] in columns)]
+        left = [(r, c) for r, filled in self.layout.filled
+                for c in (filled if not first <= r < end else [c for c in filled if c not in columns])
+                if (r, c) not in claimed]
         for r, c in left:
             value = rows[r][c]
             if self._is_claimed(r, c, value):
