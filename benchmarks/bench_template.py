@@ -27,7 +27,7 @@ from sheetsync.model import ProjectForm  # noqa: E402
 from sheetsync.names import unique_file_names, unique_sheet_names  # noqa: E402
 from sheetsync.roster import read_roster  # noqa: E402
 from sheetsync.spec import load_spec  # noqa: E402
-from sheetsync.template import RESERVED_SHEETS, _Lists, write_templates_from_roster  # noqa: E402
+from sheetsync.template import reserved_sheets, _Lists, write_templates_from_roster  # noqa: E402
 
 YEAR = 2021
 
@@ -50,7 +50,7 @@ def plain_xlsxwriter(roster: Path, out_dir: Path) -> None:
         mine = [e for e in entries if e.budget_unit == unit]
         wb = xlsxwriter.Workbook(str(out_dir / f"{name}.xlsx"), {"in_memory": True})
         lists = _Lists()
-        for sheet_name, e in zip(unique_sheet_names([e.project_name for e in mine], taken=RESERVED_SHEETS), mine):
+        for sheet_name, e in zip(unique_sheet_names([e.project_name for e in mine], taken=reserved_sheets(spec)), mine):
             ws = wb.add_worksheet(sheet_name)
             form = ProjectForm(budget_unit=unit, project_name=e.project_name, midterm_budget_wan=e.midterm_budget_wan,
                                annual_budget_wan=e.annual_budget_wan, year=YEAR)

@@ -139,9 +139,9 @@ def _stray(row: Row, file: str) -> list[Issue]:
 def _name_sheets(items: list[ImportedForm]) -> None:
     """Give each form the sheet name the template writer gives it, and its issues that sheet."""
     from .names import unique_sheet_names
-    from .template import RESERVED_SHEETS
+    from .template import reserved_sheets
 
-    names = unique_sheet_names([item.form.project_name for item in items], taken=RESERVED_SHEETS)
+    names = unique_sheet_names([item.form.project_name for item in items], taken=reserved_sheets(load_spec()))
     for item, name in zip(items, names):
         item.form.sheet = name
         item.issues = [dataclasses.replace(i, sheet=name) for i in item.issues]

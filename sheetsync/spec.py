@@ -292,6 +292,19 @@ def _lookup(index: tuple[dict[str, str], dict[str, str]], text: str) -> str | No
 
 
 @dataclass(frozen=True)
+class InstructionsSpec:
+    """The 填表说明 sheet: its name and its text, with placeholders for the form's labels."""
+
+    sheet: str
+    heading: str
+    points: tuple[str, ...]
+    protected_with_password: str
+    protected_without_password: str
+    tree_heading: str
+    tree_line: str
+
+
+@dataclass(frozen=True)
 class RosterColumn:
     """A column of a roster: the field it fills and the headers that name it."""
 
@@ -323,6 +336,7 @@ class FormSpec:
     roster: tuple[RosterColumn, ...] = ()
     _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     blank_sheet_name: str = "{number}"
+    instructions: InstructionsSpec | None = None
 
     def field(self, name: str) -> FieldSpec:
         for f in (*self.fields, *self.footer):
@@ -416,6 +430,15 @@ def _indicators(data: dict) -> IndicatorSpec:
     )
 
 
+def _instructions(data: dict) -> InstructionsSpec:
+    return InstructionsSpec(
+        sheet=data["sheet"], heading=data["heading"], points=tuple(data["points"]),
+        protected_with_password=data["protected_with_password"],
+        protected_without_password=data["protected_without_password"],
+        tree_heading=data["tree_heading"], tree_line=data["tree_line"],
+    )
+
+
 def _line(data: dict) -> LineSpec:
     return LineSpec(
         at=Span.parse(data["at"]),
@@ -485,6 +508,7 @@ def load_spec(form_id: str = DEFAULT_FORM) -> FormSpec:
         trees=trees,
         row_heights={k: float(v) for k, v in data.get("row_heights", {}).items()},
         blank_sheet_name=form.get("blank_sheet_name", "{number}"),
+        instructions=_instructions(data["instructions"]),
         roster=tuple(RosterColumn(c["name"], _label(c), c.get("required", False)) for c in data.get("roster", ())),
     )
 

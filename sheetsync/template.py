@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import OutputExistsError, TemplateError
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity
-from .instructions import COLUMN_WIDTH, INSTRUCTIONS_SHEET, instruction_lines
+from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
 from .names import unique_file_names, unique_sheet_names
@@ -27,7 +27,11 @@ from .spec import FormSpec, Tree, column_letter, load_spec
 from .xlsx import Book, Sheet, check
 
 LISTS_SHEET = "_lists"
-RESERVED_SHEETS = (INSTRUCTIONS_SHEET, LISTS_SHEET, IDENTITY_SHEET)
+
+
+def reserved_sheets(spec: FormSpec) -> tuple[str, ...]:
+    """Sheet names our templates use besides the project sheets."""
+    return (spec.instructions.sheet, LISTS_SHEET, IDENTITY_SHEET)
 LIST_COLUMN_WIDTH = 30
 
 # Print setup: A4 (XlsxWriter paper 9), landscape, centred, the whole form on one page;
@@ -64,7 +68,7 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
     tree = spec.tree(framework or spec.default_framework)
     if count < 1:
         raise TemplateError(f"count must be at least 1, not {count}")
-    names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=RESERVED_SHEETS)
+    names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=reserved_sheets(spec))
     sheets = [ProjectSheet(n, ProjectForm(budget_unit=unit, year=year), tree, blank=True) for n in names]
     output = Path(output)
     with atomic_path(output, force=force) as tmp:
@@ -97,7 +101,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     with ExitStack() as stack:
         for unit, path in zip(units, paths):
             mine = [e for e in entries if e.budget_unit == unit]
-            names = unique_sheet_names([e.project_name for e in mine], taken=RESERVED_SHEETS)
+            names = unique_sheet_names([e.project_name for e in mine], taken=reserved_sheets(spec))
             sheets = [
                 ProjectSheet(name, ProjectForm(
                     budget_unit=unit, project_name=e.project_name, project_code=e.project_code, year=year,
@@ -123,7 +127,7 @@ def write_unit_workbook(path, forms: list[ProjectForm], *, year, budget_unit, fr
     """
     spec = load_spec(form)
     chosen = spec.tree(framework) if framework else None
-    names = unique_sheet_names([f.project_name for f in forms], taken=RESERVED_SHEETS)
+    names = unique_sheet_names([f.project_name for f in forms], taken=reserved_sheets(spec))
     sheets = [ProjectSheet(n, f, chosen or choose_tree(spec, f.indicators)) for n, f in zip(names, forms)]
     used = ",".join(dict.fromkeys(s.tree.key for s in sheets)) or spec.default_framework
     path = Path(path)
@@ -163,10 +167,10 @@ class _Lists:
 def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, year: int | None, budget_unit: str,
                     framework: str, password: str | None, rows_per_level2: int) -> None:
     book = Book(path)
-    instructions = book.add_sheet(INSTRUCTIONS_SHEET)
-    first_tree = sheets[0].tree if sheets else spec.tree(spec.default_framework)
+    instructions = book.add_sheet(spec.instructions.sheet)
+    trees = list({s.tree.key: s.tree for s in sheets}.values()) or [spec.tree(spec.default_framework)]
     instructions.column_width(0, COLUMN_WIDTH)
-    for row, (style, text) in enumerate(instruction_lines(spec, first_tree, year=year, password=bool(password))):
+    for row, (style, text) in enumerate(instruction_lines(spec, trees, year=year, password=bool(password))):
         instructions.text(row, 0, text, style)
         instructions.row_height(row, LINE_HEIGHT * text_lines(text, COLUMN_WIDTH) + 6)
     instructions.ws.set_paper(A4)

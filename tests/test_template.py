@@ -10,7 +10,6 @@ import pytest
 
 from sheetsync.errors import OutputExistsError, SpecError
 from sheetsync.identity import IDENTITY_SHEET, parse_identity
-from sheetsync.instructions import INSTRUCTIONS_SHEET
 from sheetsync.model import project_key
 from sheetsync.spec import Span, cell_ref, column_letter
 from sheetsync.template import LISTS_SHEET, write_template, write_templates_from_roster
@@ -52,11 +51,11 @@ def blank(tmp_path_factory):
 
 def test_sheets_order_and_visibility(blank, spec):
     names = [spec.blank_sheet_name.format(number=i) for i in (1, 2)]
-    assert blank.sheetnames == [INSTRUCTIONS_SHEET, *names, LISTS_SHEET, IDENTITY_SHEET]
+    assert blank.sheetnames == [spec.instructions.sheet, *names, LISTS_SHEET, IDENTITY_SHEET]
     states = {ws.title: ws.sheet_state for ws in blank.worksheets}
     assert states[LISTS_SHEET] == "hidden"
     assert states[IDENTITY_SHEET] == "veryHidden"
-    assert all(states[n] == "visible" for n in (INSTRUCTIONS_SHEET, *names))
+    assert all(states[n] == "visible" for n in (spec.instructions.sheet, *names))
 
 
 def test_labels_written_as_the_spec_gives_them(blank, spec):
@@ -238,14 +237,14 @@ def test_unknown_framework_writes_nothing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_existing_output_needs_force(tmp_path):
+def test_existing_output_needs_force(tmp_path, spec):
     path = tmp_path / "t.xlsx"
     path.write_bytes(b"keep")
     with pytest.raises(OutputExistsError):
         write_template(path, year=YEAR)
     assert path.read_bytes() == b"keep"
     write_template(path, year=YEAR, force=True)
-    assert openpyxl.load_workbook(path).sheetnames[0] == INSTRUCTIONS_SHEET
+    assert openpyxl.load_workbook(path).sheetnames[0] == spec.instructions.sheet
 
 
 def test_empty_unit_line_stays_editable(tmp_path, spec):
@@ -327,3 +326,20 @@ def test_blank_unit_line_has_an_input_message(tmp_path, spec):
     ws = openpyxl.load_workbook(write_template(tmp_path / "u.xlsx", year=YEAR)).worksheets[1]
     at = cell_ref(spec.unit_line.at.first_row, spec.unit_line.at.first_col)
     assert validations(ws)[at].prompt == spec.unit_line.prompt
+
+
+def test_instructions_come_from_the_spec_and_name_every_tree_used(tmp_path, spec):
+    from sheetsync.model import Indicator, ProjectForm
+    from sheetsync.template import write_unit_workbook
+
+    forms = [
+        ProjectForm(budget_unit="某局", project_name="甲", indicators=[Indicator("中期", "预期产出指标", "质量指标", "合格率", "100%")]),
+        ProjectForm(budget_unit="某局", project_name="乙", indicators=[Indicator("中期", "产出指标", "成本指标", "成本", "≤5万元")]),
+    ]
+    path = write_unit_workbook(tmp_path / "mixed.xlsx", forms, year=YEAR, budget_unit="某局")
+    sheet = openpyxl.load_workbook(path)[spec.instructions.sheet]
+    text = "\n".join(str(c.value) for c in sheet["A"] if c.value)
+    assert spec.title in text and spec.label_of("annual_budget_wan") in text
+    for key in ("dongguan", "2020"):
+        assert spec.instructions.tree_heading.format(tree=spec.tree(key).name) in text
+    assert spec.tree("2021").name not in text

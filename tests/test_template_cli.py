@@ -6,7 +6,6 @@ import openpyxl
 from typer.testing import CliRunner
 
 from sheetsync.cli import app
-from sheetsync.instructions import INSTRUCTIONS_SHEET
 
 runner = CliRunner()
 
@@ -17,7 +16,7 @@ def test_blank_template(tmp_path, spec):
     assert result.exit_code == 0, result.output
     assert str(out) in result.stdout
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:4] == [INSTRUCTIONS_SHEET] + [spec.blank_sheet_name.format(number=i) for i in (1, 2, 3)]
+    assert wb.sheetnames[:4] == [spec.instructions.sheet] + [spec.blank_sheet_name.format(number=i) for i in (1, 2, 3)]
     assert wb.worksheets[1]["A3"].value == spec.unit_line.text.format(budget_unit="东莞市某局")
 
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sheetsync.layout import choose_tree, group_indicators
 from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.reader import read_workbook
-from sheetsync.spec import column_letter
+from sheetsync.spec import column_letter, load_spec
 from sheetsync.names import unique_sheet_names
-from sheetsync.template import RESERVED_SHEETS, write_template, write_templates_from_roster, write_unit_workbook
+from sheetsync.template import reserved_sheets, write_template, write_templates_from_roster, write_unit_workbook
 
 UNIT = "测试单位"
 PROJECT_FIELDS = ["sheet", "budget_unit", "project_name", "midterm_period", "midterm_budget_wan", "annual_budget_wan",
@@ -41,7 +41,7 @@ def seed_forms() -> list[ProjectForm]:
     from sheetsync.importer import read_text_file
 
     forms = [item.form for item in read_text_file("examples/seed_2021_dongguan_ccpit.txt").forms]
-    for form, name in zip(forms, unique_sheet_names([f.project_name for f in forms], taken=RESERVED_SHEETS)):
+    for form, name in zip(forms, unique_sheet_names([f.project_name for f in forms], taken=reserved_sheets(load_spec()))):
         form.sheet = name
     return forms
 
