@@ -107,6 +107,3 @@ def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", field: 
         message=template.format(**params),
     )
 
-
-def has_errors(issues: list[Issue]) -> bool:
-    return any(i.severity == ERROR for i in issues)
