@@ -47,6 +47,7 @@ class Labels:
     # start otherwise and are never normalised.
     first_chars: frozenset[str]
     footer_names: frozenset[str]
+    table_label: frozenset[str]  # the keys of 绩效指标 and its variants
     # Cell text as typed → what it is (see _classify); the same texts recur on every sheet.
     seen: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     years: dict[str, int | None] = field(default_factory=dict)  # cell text → the year it names
@@ -110,6 +111,7 @@ def _build_labels(spec: FormSpec) -> Labels:
         level1_slots=frozenset(i for i, (period, _role) in enumerate(slots) if period == ""),
         first_chars=_first_chars([*exact, *header, *(p for p, _k, _n in prefixes)]),
         footer_names=frozenset(f.name for f in spec.footer),
+        table_label=spec.indicators.label.accepted,
     )
 
 

@@ -18,7 +18,7 @@ from . import checks
 from .checks import IndicatorRow, SheetRead
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity
 from .issues import Issue, issue
-from .locate import Area, Layout, area_at, label_key, locate
+from .locate import Area, Layout, area_at, label_key, locate, spec_labels
 from .model import Collection, Indicator, ProjectForm
 from .safety import inspect_file
 from .spec import FieldSpec, FormSpec, cell_ref, column_letter, load_specs
@@ -335,7 +335,7 @@ class _SheetReader:
         vr = label_area[2] + 1 if dr > 0 else r + dr
         vc = label_area[3] + 1 if dc > 0 else c + dc
         value_area = area_at(self.grid, vr, vc, f.value_at)
-        raw, at = _first_value(self.grid.rows, value_area, (vr, vc))
+        raw, at = _first_value(self.grid.rows, value_area)
         if raw != "":
             self.claimed.add(at)
             self.claim_repeats(value_area, raw)
@@ -360,7 +360,7 @@ class _SheetReader:
         self.claimed.update((header, col) for col in columns.values())
         self.claimed.update(layout.table_labels)
         self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
-                                frozenset(c for _r, c in layout.table_labels), spec.indicators.label.accepted)
+                                frozenset(c for _r, c in layout.table_labels), spec_labels(spec).table_label)
         level1_col = columns.get(("", "level1"))
         level1_letter = column_letter(level1_col) if level1_col is not None else ""
         periods = [_PeriodColumns(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
@@ -435,15 +435,20 @@ def _period_in(pattern: str, label: str) -> str:
     return f"{m.group(1)}-{m.group(2)}" if m else ""
 
 
-def _first_value(rows: list[list[object]], area: Area, default: tuple[int, int]) -> tuple[object, tuple[int, int]]:
-    """The first non-empty cell of ``area``, row by row: a value typed anywhere in its merge."""
+def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[int, int]]:
+    """The first non-empty cell of ``area``, row by row: a value typed anywhere in its merge.
+
+    An empty area gives ``""`` and its first cell.
+    """
     first_row, first_col, last_row, last_col = area
+    if first_row < len(rows) and first_col < len(rows[first_row]) and rows[first_row][first_col] != "":
+        return rows[first_row][first_col], (first_row, first_col)
     for r in range(first_row, min(last_row + 1, len(rows))):
         row = rows[r]
         for c in range(first_col, min(last_col + 1, len(row))):
             if row[c] != "":
                 return row[c], (r, c)
-    return "", default
+    return "", (first_row, first_col)
 
 
 def _after_label(text: str, label: str) -> str:
