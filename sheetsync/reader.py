@@ -258,13 +258,21 @@ class _SheetReader:
         if area[0] != area[2] or area[1] != area[3]:
             self.repeated.append((area, value))
 
-    def _is_claimed(self, row: int, col: int, value: object) -> bool:
+    def _is_claimed(self, row: int, col: int, value: object,
+                    repeated_by_row: dict[int, list[tuple[Area, object]]]) -> bool:
         if self.table is not None and self.table.takes(row, col, value):
             return True
-        for (r1, c1, r2, c2), repeated in self.repeated:
-            if r1 <= row <= r2 and c1 <= col <= c2 and (value == repeated or _same_key(value) == _same_key(repeated)):
+        for (_r1, c1, _r2, c2), repeated in repeated_by_row.get(row, ()):
+            if c1 <= col <= c2 and (value == repeated or _same_key(value) == _same_key(repeated)):
                 return True
         return False
+
+    def _repeated_by_row(self) -> dict[int, list[tuple[Area, object]]]:
+        by_row: dict[int, list[tuple[Area, object]]] = {}
+        for area, value in self.repeated:
+            for row in range(area[0], min(area[2] + 1, len(self.grid.rows))):
+                by_row.setdefault(row, []).append((area, value))
+        return by_row
 
     # -- the whole form
 
@@ -417,9 +425,10 @@ class _SheetReader:
         left = [(r, c) for r, filled in self.layout.filled
                 for c in (filled if not first <= r < end else [c for c in filled if c not in columns])
                 if (r, c) not in claimed]
+        repeated_by_row = self._repeated_by_row() if left else {}
         for r, c in left:
             value = rows[r][c]
-            if self._is_claimed(r, c, value):
+            if self._is_claimed(r, c, value, repeated_by_row):
                 continue
             text = _text(value)
             if len(text) > _QUOTE_CHARS:
