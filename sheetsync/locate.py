@@ -208,7 +208,7 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
             layout.table_labels.append((r, c))
         elif kind == "unit" and layout.unit is None:
             layout.unit = (r, c)
-    layout.table_end = _table_end(grid, layout)
+    layout.table_end = _table_end(grid, layout, labels)
     _find_year(grid, layout, labels)
     return layout
 
@@ -236,11 +236,11 @@ def _find_header(grid: Grid, layout: Layout, labels: Labels, level1_hits: list[t
             return
 
 
-def _table_end(grid: Grid, layout: Layout) -> int:
+def _table_end(grid: Grid, layout: Layout, labels: Labels) -> int:
     if layout.header_row is None:
         return 0
-    footer_names = spec_labels(layout.spec).footer_names
-    footer_rows = [r for name, (r, _c) in layout.fields.items() if r > layout.header_row and name in footer_names]
+    footer_rows = [r for name, (r, _c) in layout.fields.items()
+                   if r > layout.header_row and name in labels.footer_names]
     return min(footer_rows, default=len(grid.rows))
 
 
