@@ -179,7 +179,14 @@ _LETTERS = [column_letter(c) for c in range(702)]
 
 def _ref(row: int, col: int) -> str:
     """:func:`cell_ref` for the hot loop: column letters looked up, not computed."""
-    return f"{_LETTERS[col]}{row + 1}" if col < len(_LETTERS) else cell_ref(row, col)
+    return f"{_letter(col)}{row + 1}"
+
+
+def _letter(col: int | None) -> str:
+    """The column's letters (``""`` for no column), looked up for the first 702 columns."""
+    if col is None:
+        return ""
+    return _LETTERS[col] if col < len(_LETTERS) else column_letter(col)
 
 
 def _same_key(value: object) -> str:
@@ -217,8 +224,7 @@ class _PeriodColumns:
     def __init__(self, name: str, level2: int | None, level3: int | None, value: int | None) -> None:
         self.name = name
         self.columns = (level2, level3, value)
-        self.level2_letter, self.level3_letter, self.value_letter = (
-            column_letter(c) if c is not None else "" for c in self.columns)
+        self.level2_letter, self.level3_letter, self.value_letter = map(_letter, self.columns)
 
 
 _NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
@@ -370,7 +376,7 @@ class _SheetReader:
         self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
                                 frozenset(c for _r, c in layout.table_labels), spec_labels(spec).table_label)
         level1_col = columns.get(("", "level1"))
-        level1_letter = column_letter(level1_col) if level1_col is not None else ""
+        level1_letter = _letter(level1_col)
         periods = [_PeriodColumns(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
                                   columns.get((p.name, "value"))) for p in spec.indicators.periods]
         # Every row's texts are taken at once, in this order: 一级, then 二级, 三级, value per period.
