@@ -80,8 +80,9 @@ def project_key(budget_unit: str, project_name: str, project_code: str = "") -> 
     return f"{normalize_label(budget_unit)}/{normalize_label(project_name)}"
 
 
-def _frame(columns: dict[str, list], names: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame({name: columns.get(name, []) for name in names}, columns=names)
+def _frame(rows: list[tuple], names: list[str]) -> pd.DataFrame:
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    df = pd.DataFrame(dict(zip(names, (list(c) for c in columns))), columns=names)
     for col in names:
         if col in _FLOAT_COLUMNS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -94,47 +95,37 @@ def _frame(columns: dict[str, list], names: list[str]) -> pd.DataFrame:
 
 @dataclass
 class TableRows:
-    """Forms and issues as plain columns of lists: cheap to send back from a worker and to append.
+    """Forms and issues as plain row tuples: cheap to send back from a worker and to append.
 
-    The 指标值 of every indicator is parsed here, so worker processes share that work.
+    Rows follow :data:`PROJECT_COLUMNS`, :data:`INDICATOR_COLUMNS` and ``ISSUE_COLUMNS``. The
+    指标值 of every indicator is parsed here, so worker processes share that work.
     """
 
-    projects: dict[str, list] = field(default_factory=lambda: {c: [] for c in PROJECT_COLUMNS})
-    indicators: dict[str, list] = field(default_factory=lambda: {c: [] for c in INDICATOR_COLUMNS})
-    issues: dict[str, list] = field(default_factory=lambda: {c: [] for c in ISSUE_COLUMNS})
+    projects: list[tuple] = field(default_factory=list)
+    indicators: list[tuple] = field(default_factory=list)
+    issues: list[tuple] = field(default_factory=list)
 
     @classmethod
     def of(cls, forms: Iterable[ProjectForm], issues: Iterable[Issue]) -> TableRows:
         rows = cls()
-        projects, indicators = rows.projects, rows.indicators
         for f in forms:
-            for name in PROJECT_COLUMNS:
-                projects[name].append(getattr(f, name))
-            n = len(f.indicators)
-            for name in ("file", "sheet", "budget_unit", "project_name"):
-                indicators[name] += [getattr(f, name)] * n
+            rows.projects.append(tuple(getattr(f, name) for name in PROJECT_COLUMNS))
+            where = (f.file, f.sheet, f.budget_unit, f.project_name)
             for ind in f.indicators:
-                for name in ("period", "level1", "level2", "level3", "value", "cell"):
-                    indicators[name].append(getattr(ind, name))
                 parsed = parse_value(ind.value)
-                indicators["value_op"].append(parsed.op)
-                indicators["value_num"].append(parsed.num)
-                indicators["value_unit"].append(parsed.unit)
-                indicators["value_kind"].append(parsed.kind)
-        for i in issues:
-            for name in ISSUE_COLUMNS:
-                rows.issues[name].append(getattr(i, name))
+                rows.indicators.append((*where, ind.period, ind.level1, ind.level2, ind.level3, ind.value,
+                                        parsed.op, parsed.num, parsed.unit, parsed.kind, ind.cell))
+        rows.issues = [tuple(getattr(i, name) for name in ISSUE_COLUMNS) for i in issues]
         return rows
 
     def extend(self, other: TableRows) -> None:
-        for mine, theirs in ((self.projects, other.projects), (self.indicators, other.indicators),
-                             (self.issues, other.issues)):
-            for name, values in theirs.items():
-                mine[name] += values
+        self.projects += other.projects
+        self.indicators += other.indicators
+        self.issues += other.issues
 
     @property
     def size(self) -> int:
-        return len(self.projects["file"]) + len(self.indicators["file"]) + len(self.issues["file"])
+        return len(self.projects) + len(self.indicators) + len(self.issues)
 
 
 class TableBuilder:
