@@ -45,7 +45,9 @@ class SheetRead:
     amounts: dict[str, Amount] = field(default_factory=dict)  # amount field → its value as read
     cells: dict[str, str] = field(default_factory=dict)  # field → A1 of its value
     unlocated: list[str] = field(default_factory=list)  # fields whose label is not on the sheet
-    rows: list[IndicatorRow] = field(default_factory=list)
+    # Indicator rows missing their 一级, 二级, 三级 or value: the others need no row check.
+    incomplete_rows: list[IndicatorRow] = field(default_factory=list)
+    groups: set[tuple[str, str]] = field(default_factory=set)  # (period, 一级 as typed) of every indicator row
     level1_cells: list[tuple[str, str]] = field(default_factory=list)  # (一级 text, cell) typed in the table
     level2_cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # (period, 一级, 二级, cell)
     year_found: bool = False
@@ -151,9 +153,7 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
     found: list[Issue] = []
-    for row in read.rows:
-        if row.level3 and row.value and row.level1 and row.level2:
-            continue
+    for row in read.incomplete_rows:
         if row.level3 and not row.value:
             found.append(read.issue("level3_without_value", cell=row.value_cell, field="value",
                                     period=row.period, level3=row.level3))
@@ -181,7 +181,7 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         seen.add((canon1, level2))
         found.append(read.issue("unknown_level2", cell=cell, field="level2", level1=canon1, level2=level2))
 
-    filled = {(period, normalize_label(level1)) for period, level1 in {(row.period, row.level1) for row in read.rows}}
+    filled = {(period, normalize_label(level1)) for period, level1 in read.groups}
     reported: set[str] = set()
     periods = spec.period_names
     for text, cell in read.level1_cells:

@@ -382,7 +382,7 @@ class _SheetReader:
         # Every row's texts are taken at once, in this order: 一级, then 二级, 三级, value per period.
         wanted = [_ABSENT if c is None else c for c in (level1_col, *(c for p in periods for c in p.columns))]
         level1, level2 = "", [""] * len(periods)
-        indicators, rows, grid_rows, canonical = read.form.indicators, read.rows, self.grid.rows, self._canonical
+        indicators, grid_rows, canonical = read.form.indicators, self.grid.rows, self._canonical
         for r in range(header + 1, layout.table_end):
             row = grid_rows[r]
             width = len(row)
@@ -403,8 +403,11 @@ class _SheetReader:
                 if not (level3 or value):
                     continue
                 value_cell = period.value_letter + row_number if period.value_letter else ""
-                level3_cell = period.level3_letter + row_number if period.level3_letter else ""
-                rows.append(IndicatorRow(period.name, level1, level2[index], level3, value, level3_cell, value_cell))
+                read.groups.add((period.name, level1))
+                if not (level1 and level2[index] and level3 and value):
+                    level3_cell = period.level3_letter + row_number if period.level3_letter else ""
+                    read.incomplete_rows.append(
+                        IndicatorRow(period.name, level1, level2[index], level3, value, level3_cell, value_cell))
                 canon1, canon2 = canonical.get((level1, level2[index])) or self._levels(level1, level2[index])
                 indicators.append(Indicator(period.name, canon1, canon2, level3, value, value_cell))
 
