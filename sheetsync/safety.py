@@ -164,7 +164,8 @@ def _plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | Non
     end = fh.read(_END_RECORD.size)
     if len(end) != _END_RECORD.size:
         return None
-    signature, disk, directory_disk, disk_entries, entries, directory_size, directory_at, comment = _END_RECORD.unpack(end)
+    (signature, disk, directory_disk, disk_entries, entries, directory_size, directory_at,
+     comment) = _END_RECORD.unpack(end)
     if (signature != b"PK\x05\x06" or comment or disk or directory_disk or disk_entries != entries
             or directory_at + directory_size != size - _END_RECORD.size):
         return None
@@ -179,8 +180,10 @@ def _plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | Non
         signature, flags, inflated = entry[0], entry[5], entry[11]
         name_length, extra_length, comment_length = entry[12:15]
         name = directory[at + _DIRECTORY_ENTRY.size:at + _DIRECTORY_ENTRY.size + name_length]
-        if signature != b"PK\x01\x02" or extra_length or inflated == 0xFFFFFFFF or len(name) != name_length or b"\0" in name:
+        if signature != b"PK\x01\x02" or extra_length or inflated == 0xFFFFFFFF or len(name) != name_length:
             return None
+        if b"\0" in name or b"\\" in name:
+            return None  # zipfile cuts a name at NUL and, on Windows, turns backslashes into slashes
         try:
             parts.append((name.decode("utf-8" if flags & _UTF8_NAME else "cp437"), inflated))
         except UnicodeDecodeError:
