@@ -11,13 +11,14 @@ whatever the number of worker processes, so ``jobs=4`` gives the same tables as 
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import dataclass
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
 from .issues import ERROR
-from .model import Collection, TableBuilder, TableRows
+from .model import Collection, TableRows, Tables
 from .reader import read_file
 from .safety import WORKBOOK_SUFFIXES, is_lock_file
 
@@ -26,6 +27,10 @@ OnFile = Callable[[int, int], None]
 # Starting worker processes and importing the reader in them costs about as much as
 # reading this many files in one process; below it one process is faster.
 MIN_FILES_FOR_WORKERS = 48
+# Files read and turned into tables at a time. Building a DataFrame has a fixed cost that
+# many rows make small; a worker's run is shorter, so that the workers end together.
+CHUNK_FILES = 256
+WORKER_CHUNK_FILES = 16
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
@@ -58,31 +63,46 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
     files = expand_paths(paths)
     if not files:
         raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}")
-    tables = TableBuilder()
-    for rows, forms, errors in _read_all(files, jobs):
-        tables.add(rows)
+    parts = list(_read_all(files, jobs, on_file))
+    return Collection.concat(parts, file_count=len(files))
+
+
+@dataclass
+class Chunk:
+    """What a worker sends back for a run of files: their tables, and (forms, errors) per file."""
+
+    tables: Tables
+    counts: list[tuple[int, int]]
+
+
+def read_chunk(files: list[str], on_file: OnFile | None = None) -> Chunk:
+    """Read a run of files into one set of tables (built where the files are read)."""
+    rows, counts = TableRows(), []
+    for file in files:
+        result = read_file(file)
+        rows.extend(TableRows.of(result.forms, result.issues))
+        counts.append((len(result.forms), sum(1 for i in result.issues if i.severity == ERROR)))
         if on_file is not None:
-            on_file(forms, errors)
-    return tables.collection(file_count=len(files))
+            on_file(*counts[-1])
+    return Chunk(rows.tables(), counts)
 
 
-def read_rows(file: str) -> tuple[TableRows, int, int]:
-    """One file as table rows, with its count of forms and of errors (what a worker sends back)."""
-    result = read_file(file)
-    errors = sum(1 for i in result.issues if i.severity == ERROR)
-    return TableRows.of(result.forms, result.issues), len(result.forms), errors
-
-
-def _read_all(files: list[str], jobs: int) -> Iterator[tuple[TableRows, int, int]]:
+def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[Tables]:
     if jobs <= 1 or len(files) < MIN_FILES_FOR_WORKERS:
-        for file in files:
-            yield read_rows(file)
+        for run in _runs(files, CHUNK_FILES):
+            yield read_chunk(run, on_file).tables
         return
-    workers = min(jobs, len(files))
-    # Small chunks keep the workers busy to the end; ordered imap keeps the file order.
-    chunksize = max(1, min(16, len(files) // (workers * 8)))
-    with _worker_context().Pool(workers) as pool:
-        yield from pool.imap(read_rows, files, chunksize=chunksize)
+    runs = _runs(files, WORKER_CHUNK_FILES)
+    with _worker_context().Pool(min(jobs, len(runs))) as pool:
+        for chunk in pool.imap(read_chunk, runs):
+            if on_file is not None:
+                for forms, errors in chunk.counts:
+                    on_file(forms, errors)
+            yield chunk.tables
+
+
+def _runs(files: list[str], size: int) -> list[list[str]]:
+    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def _worker_context():

@@ -123,44 +123,18 @@ class TableRows:
         self.indicators += other.indicators
         self.issues += other.issues
 
-    @property
-    def size(self) -> int:
-        return len(self.projects) + len(self.indicators) + len(self.issues)
+    def tables(self) -> Tables:
+        return Tables(_frame(self.projects, PROJECT_COLUMNS), _frame(self.indicators, INDICATOR_COLUMNS),
+                      _frame(self.issues, ISSUE_COLUMNS))
 
 
-class TableBuilder:
-    """Accumulates :class:`TableRows` and turns them into DataFrames batch by batch.
+@dataclass
+class Tables:
+    """The three tables of some forms; a :class:`Collection` is these tables of all of them."""
 
-    Python lists of strings take several times the memory of the DataFrames' columns, so
-    rows are converted every ``batch_rows`` rows and memory grows with the result only.
-    """
-
-    def __init__(self, batch_rows: int = 200_000) -> None:
-        self.batch_rows = batch_rows
-        self._pending = TableRows()
-        self._frames: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
-
-    def add(self, rows: TableRows) -> None:
-        self._pending.extend(rows)
-        if self._pending.size >= self.batch_rows:
-            self._flush()
-
-    def _flush(self) -> None:
-        p = self._pending
-        self._frames.append((_frame(p.projects, PROJECT_COLUMNS), _frame(p.indicators, INDICATOR_COLUMNS),
-                             _frame(p.issues, ISSUE_COLUMNS)))
-        self._pending = TableRows()
-
-    def collection(self, file_count: int = 0) -> Collection:
-        if self._pending.size or not self._frames:
-            self._flush()
-        tables = [
-            self._frames[0][k] if len(self._frames) == 1
-            else pd.concat([f[k] for f in self._frames], ignore_index=True)
-            for k in range(3)
-        ]
-        self._frames = []
-        return Collection(*tables, file_count=file_count)
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    issues: pd.DataFrame
 
 
 @dataclass
@@ -174,9 +148,17 @@ class Collection:
 
     @classmethod
     def from_forms(cls, forms: list[ProjectForm], issues: list[Issue], file_count: int = 0) -> Collection:
-        builder = TableBuilder()
-        builder.add(TableRows.of(forms, issues))
-        return builder.collection(file_count)
+        return cls.concat([TableRows.of(forms, issues).tables()], file_count)
+
+    @classmethod
+    def concat(cls, parts: list[Tables], file_count: int = 0) -> Collection:
+        """One collection of the tables of ``parts``, in their order."""
+        if len(parts) == 1:
+            only = parts[0]
+            return cls(only.projects, only.indicators, only.issues, file_count)
+        tables = [pd.concat([getattr(p, name) for p in parts], ignore_index=True)
+                  for name in ("projects", "indicators", "issues")]
+        return cls(*tables, file_count=file_count)
 
     @property
     def error_count(self) -> int:

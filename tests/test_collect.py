@@ -62,13 +62,13 @@ def test_workers_give_the_same_tables_in_the_same_order(tmp_path):
     # Enough files for collect to start workers; copies read as fast as distinct files.
     for n in range(MIN_FILES_FOR_WORKERS):
         shutil.copyfile(pool[n % 3], folder / f"more_{n:03d}.xlsx")
-    calls = []
-    one = collect([folder], jobs=1)
+    calls, calls_one = [], []
+    one = collect([folder], jobs=1, on_file=lambda forms, errors: calls_one.append((forms, errors)))
     two = collect([folder], jobs=2, on_file=lambda forms, errors: calls.append((forms, errors)))
     for table in ("projects", "indicators", "issues"):
         pd.testing.assert_frame_equal(getattr(two, table), getattr(one, table))
     assert two.file_count == one.file_count == MIN_FILES_FOR_WORKERS + 4
-    assert calls == [(2, 1), (0, 1), (1, 1)] + [(1, 0)] * MIN_FILES_FOR_WORKERS + [(0, 0)]
+    assert calls == calls_one == [(2, 1), (0, 1), (1, 1)] + [(1, 0)] * MIN_FILES_FOR_WORKERS + [(0, 0)]
     assert two.projects.project_name.tolist()[3:6] == ["项目0", "项目1", "项目2"]
 
 
