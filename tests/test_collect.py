@@ -135,3 +135,17 @@ def test_collect_checks_every_output_and_the_roster_before_reading(tmp_path):
     result = runner.invoke(app, ["collect", str(folder), "-o", str(tmp_path / "s.xlsx"), "--roster", str(bad_roster)])
     assert result.exit_code == 1 and "项目名称" in result.output
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_stopping_early_leaves_no_workers_behind(tmp_path):
+    import multiprocessing
+    import sys
+
+    folder, _ = make_folder(tmp_path)
+    source = next(folder.glob("*.xlsx"))
+    for n in range(MIN_FILES_FOR_WORKERS * 2):
+        shutil.copyfile(source, folder / f"more_{n:03d}.xlsx")
+    reading = sys.modules["sheetsync.collect"]._read_all(sorted(map(str, folder.rglob("*.xlsx"))), 2, None)
+    next(reading)
+    reading.close()
+    assert multiprocessing.active_children() == []
