@@ -146,7 +146,7 @@ class Label:
             return norm.startswith(normalize_label(self.prefix))
         return norm in self.accepted
 
-    @property
+    @cached_property
     def accepted(self) -> frozenset[str]:
         return frozenset(normalize_label(t) for t in (self.text, *self.variants))
 
@@ -171,7 +171,7 @@ class FieldSpec:
     period_pattern: str | None = None
     period_field: str | None = None
 
-    @property
+    @cached_property
     def offset(self) -> tuple[int, int]:
         """(rows, cols) from the label's first cell to the value's first cell."""
         return (self.value_at.first_row - self.label_at.first_row, self.value_at.first_col - self.label_at.first_col)
@@ -246,7 +246,7 @@ class Tree:
     level1: tuple[Level1, ...]
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
+    @cached_property
     def level1_labels(self) -> tuple[str, ...]:
         return tuple(l1.label for l1 in self.level1)
 
@@ -356,7 +356,7 @@ class FormSpec:
         except KeyError:
             raise SpecError(f"unknown framework {key!r}; choose one of {', '.join(self.trees)}") from None
 
-    @property
+    @cached_property
     def period_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.indicators.periods)
 
