@@ -25,9 +25,9 @@ from .safety import WORKBOOK_SUFFIXES, is_lock_file
 
 OnFile = Callable[[int, int], None]
 
-# Starting worker processes and importing the reader in them costs about as much as
-# reading this many files in one process; below it one process is faster.
-MIN_FILES_FOR_WORKERS = 48
+# Starting the workers takes about half a second; below this many files (a second or so
+# in one process) they cost more than they save.
+MIN_FILES_FOR_WORKERS = 160
 # Files read and turned into tables at a time. Building a DataFrame has a fixed cost that
 # many rows make small; a worker's run is shorter, so that the workers end together.
 CHUNK_FILES = 256
