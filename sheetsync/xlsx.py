@@ -26,8 +26,10 @@ STYLES: dict[str, dict] = {
     "year": {"align": "center", "valign": "vcenter", "font_size": 12},
     "unit": {"align": "left", "valign": "vcenter", "font_size": 12},
     "label": {**_BORDERED, "bold": True, "align": "center", "bg_color": "#F2F2F2"},
-    "text": {**_BORDERED, "align": "left"},
-    "long_text": {**_BORDERED, "align": "left", "valign": "top"},
+    # Text cells are formatted as text ("@"): Excel would otherwise turn a typed 95% into
+    # the number 0.95, and the 指标值 the clerk wrote would be lost.
+    "text": {**_BORDERED, "align": "left", "num_format": "@"},
+    "long_text": {**_BORDERED, "align": "left", "valign": "top", "num_format": "@"},
     "amount": {**_BORDERED, "align": "right", "num_format": "0.00"},
     "level": {**_BORDERED, "align": "center"},
     "plain": {"text_wrap": True, "valign": "top"},

@@ -343,3 +343,14 @@ def test_instructions_come_from_the_spec_and_name_every_tree_used(tmp_path, spec
     for key in ("dongguan", "2020"):
         assert spec.instructions.tree_heading.format(tree=spec.tree(key).name) in text
     assert spec.tree("2021").name not in text
+
+
+def test_text_input_cells_are_formatted_as_text(blank, spec):
+    # Excel keeps what a clerk types into a text-formatted cell as typed (95% stays "95%").
+    ws = blank.worksheets[1]
+    first = spec.indicators.first_row + 1
+    for period in spec.indicators.periods:
+        for column in (period.level3.column, period.value.column):
+            assert ws.cell(first, column + 1).number_format == "@"
+    goal = spec.field("midterm_goal").value_at
+    assert ws.cell(goal.first_row + 1, goal.first_col + 1).number_format == "@"
