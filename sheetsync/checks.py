@@ -50,6 +50,9 @@ class SheetRead:
     groups: set[tuple[str, str]] = field(default_factory=set)  # (period, 一级 as typed) of every indicator row
     level1_cells: list[tuple[str, str]] = field(default_factory=list)  # (一级 text, cell) typed in the table
     level2_cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # (period, 一级, 二级, cell)
+    # (period, value as read, cell) of 指标值 stored as a fraction such as 0.95: Excel makes
+    # one of a typed "95%" in a cell not formatted as text, and shows it as 95%.
+    fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
     year_found: bool = False
     unit_cell: str = ""
 
@@ -166,6 +169,9 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         elif not row.level2:
             found.append(read.issue("missing_level2", cell=row.level3_cell, field="level2",
                                     period=row.period, level3=row.level3 or row.value))
+
+    for period, value, cell in read.fraction_values:
+        found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
 
     seen: set[tuple[str, ...]] = set()
     for text, cell in read.level1_cells:

@@ -45,6 +45,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "level3_without_value": (ERROR, "{period}三级指标“{level3}”未填写指标值，请补充。"),
     "value_without_level3": (ERROR, "{period}指标值“{value}”没有对应的三级指标名称，请补充。"),
     "unknown_level2": (WARNING, "二级指标“{level2}”不属于一级指标“{level1}”（对照各指标体系），请核对后从下拉列表选择。"),
+    "value_as_fraction": (WARNING, "{period}指标值读到的是数字{value}，原来可能填的是百分比（如95%被Excel存成0.95）。请把单元格设为文本格式后重新填写，如“≥95%”。"),
     "unknown_level1": (WARNING, "一级指标“{level1}”不在任何指标体系中，请核对。"),
     "missing_level1": (ERROR, "{period}指标“{level3}”没有一级指标，请补充。"),
     "missing_level2": (WARNING, "{period}指标“{level3}”没有二级指标，请补充。"),

@@ -218,6 +218,14 @@ class _TableArea:
         return col in self.columns or (col in self.label_columns and label_key(_text(value)) in self.label_keys)
 
 
+def _is_fraction(row: list[object], column: int | None) -> bool:
+    """A number cell holding 0 < x <= 1: most likely a percentage Excel turned into a number."""
+    if column is None or column >= len(row):
+        return False
+    value = row[column]
+    return type(value) is float and 0 < value <= 1
+
+
 class _PeriodColumns:
     """Where one period's 二级, 三级 and value are in the table (None: not found)."""
 
@@ -404,6 +412,8 @@ class _SheetReader:
                     continue
                 value_cell = period.value_letter + row_number if period.value_letter else ""
                 read.groups.add((period.name, level1))
+                if _is_fraction(row, period.columns[2]):
+                    read.fraction_values.append((period.name, value, value_cell))
                 if not (level1 and level2[index] and level3 and value):
                     level3_cell = period.level3_letter + row_number if period.level3_letter else ""
                     read.incomplete_rows.append(

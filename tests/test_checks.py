@@ -178,3 +178,22 @@ def test_newer_spec_version_and_foreign_form_id(tmp_path):
     assert read_workbook(newer).issues.code.tolist() == ["unknown_template"]
     assert read_workbook(other).issues.code.tolist() == ["unknown_template"]
     assert read_workbook(same_version).issues.empty
+
+
+def test_a_percentage_excel_stored_as_a_number_is_flagged(tmp_path):
+    import openpyxl
+
+    from fixtures_forms import SEED_FORM, Layout, write_workbook
+    from sheetsync.reader import read_workbook
+
+    path = write_workbook(tmp_path / "pct.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.load_workbook(path)
+    sheet = book["项目1"]
+    # What Excel stores when a clerk types 95% into a General cell.
+    sheet["E14"] = 0.95
+    sheet["E14"].number_format = "0%"
+    book.save(path)
+    result = read_workbook(path)
+    flagged = result.issues[result.issues["code"] == "value_as_fraction"]
+    assert flagged[["cell", "severity"]].values.tolist() == [["E14", "warning"]]
+    assert result.indicators.loc[result.indicators["cell"] == "E14", "value"].tolist() == ["0.95"]
