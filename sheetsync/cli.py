@@ -165,11 +165,12 @@ def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
     def label(_item: object) -> str:
         return f"{counts['forms']} forms, {counts['errors']} errors"
 
-    with typer.progressbar(length=len(files), label="Reading", item_show_func=label, file=sys.stderr) as bar:
+    with typer.progressbar(length=len(files), label="Reading", item_show_func=label, show_pos=True,
+                           file=sys.stderr) as bar:
         def on_file(forms: int, errors: int) -> None:
             counts["forms"] += forms
             counts["errors"] += errors
-            bar.update(1, current_item=None)
+            bar.update(1)
 
         return collect_files(paths, jobs=jobs, on_file=on_file)
 

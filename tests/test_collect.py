@@ -149,3 +149,30 @@ def test_stopping_early_leaves_no_workers_behind(tmp_path):
     next(reading)
     reading.close()
     assert multiprocessing.active_children() == []
+
+
+def test_the_progress_bar_counts_files_forms_and_errors(tmp_path):
+    # The bar shows only on a terminal: give the command a pseudo-terminal for stderr.
+    import os
+    import subprocess
+    import sys
+
+    folder, _ = make_folder(tmp_path)
+    leader, follower = os.openpty()
+    done = subprocess.run([sys.executable, "-m", "sheetsync", "collect", str(folder), "-o", str(tmp_path / "s.xlsx"),
+                           "--jobs", "1"], stderr=follower, stdout=subprocess.PIPE, text=True, timeout=120)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 1  # the folder holds files with errors
+    assert "4 files, 3 forms" in done.stdout
+    text = shown.decode()
+    assert "Reading" in text and "4/4" in text and "3 forms, 3 errors" in text
