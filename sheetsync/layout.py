@@ -22,6 +22,8 @@ LINE_HEIGHT = 15
 # Excel's limits on a data validation's input title and message.
 INPUT_TITLE_MAX = 32
 INPUT_MESSAGE_MAX = 255
+# Excel holds at most this many characters in one cell.
+EXCEL_CELL_CHARS = 32767
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,10 @@ def _input_message(title: str, prompt: str) -> dict:
     return {"input_title": title[:INPUT_TITLE_MAX], "input_message": prompt[:INPUT_MESSAGE_MAX]}
 
 
+def _length_validation(limit: int) -> dict:
+    return {"validate": "length", "criteria": "<=", "value": limit, "error_message": f"不超过{limit}字。"}
+
+
 def _field_validation(spec: FormSpec, f: FieldSpec, title: str) -> dict:
     if f.kind == "amount":
         options = {"validate": "decimal", "criteria": ">=", "value": 0}
@@ -160,8 +166,7 @@ def _field_validation(spec: FormSpec, f: FieldSpec, title: str) -> dict:
             options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": maximum}
         options["error_message"] = f.prompt[:INPUT_MESSAGE_MAX]
     else:
-        options = {"validate": "length", "criteria": "<=", "value": f.max_length or 32767,
-                   "error_message": f"不超过{f.max_length}字。"}
+        options = _length_validation(f.max_length or EXCEL_CELL_CHARS)
     options["error_title"] = title[:INPUT_TITLE_MAX]
     return {**options, **_input_message(title, f.prompt)}
 
@@ -271,8 +276,7 @@ def _place_indicators(plan, spec: FormSpec, form: ProjectForm, tree: Tree, list_
     plan.place(Span(header, ind.label_column, last, ind.label_column), ind.label.text, "label")
     for p in ind.periods:
         for col, limit, prompt in ((p.level3, ind.level3_max_length, ind.level3_prompt), (p.value, ind.value_max_length, ind.value_prompt)):
-            options = {"validate": "length", "criteria": "<=", "value": limit, "error_message": f"不超过{limit}字。",
-                       **_input_message(f"{p.name}{col.label.text}", prompt)}
+            options = {**_length_validation(limit), **_input_message(f"{p.name}{col.label.text}", prompt)}
             plan.validations.append((Span(ind.first_row, col.column, last, col.column), options))
     return last
 
