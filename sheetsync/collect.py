@@ -84,7 +84,7 @@ def read_chunk(files: list[str], on_file: OnFile | None = None) -> Chunk:
     rows, counts = TableRows(), []
     for file in files:
         result = read_file(file)
-        rows.extend(TableRows.of(result.forms, result.issues))
+        rows.add(result.forms, result.issues)
         counts.append((len(result.forms), sum(1 for i in result.issues if i.severity == ERROR)))
         if on_file is not None:
             on_file(*counts[-1])

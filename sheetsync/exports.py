@@ -19,7 +19,6 @@ from typing import Callable
 
 import pandas as pd
 
-from .errors import SheetsyncError
 from .model import Collection
 from .output import atomic_path, check_writable, output_folder, publish
 
@@ -62,17 +61,8 @@ def check_exports(*, csv_dir: Path | str | None = None, parquet_dir: Path | str 
         if folder is not None:
             for name in TABLES:
                 check_writable(Path(folder) / f"{name}{suffix}", force)
-    if parquet_dir is not None:
-        _require_pyarrow()
     if sqlite_file is not None:
         check_writable(sqlite_file, force)
-
-
-def _require_pyarrow() -> None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise SheetsyncError("Parquet export needs pyarrow: pip install 'sheetsync[parquet]'") from None
 
 
 def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
@@ -87,8 +77,7 @@ def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) 
 
 
 def export_parquet(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
-    """Write ``projects.parquet``, ``indicators.parquet`` and ``issues.parquet`` into ``dir`` (needs pyarrow)."""
-    _require_pyarrow()
+    """Write ``projects.parquet``, ``indicators.parquet`` and ``issues.parquet`` into ``dir``."""
 
     def write(frame: pd.DataFrame, path: Path) -> None:
         frame.to_parquet(path, engine="pyarrow", index=False)

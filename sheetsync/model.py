@@ -8,9 +8,13 @@ public, stable API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from itertools import repeat
+from typing import Iterable, NamedTuple
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.arrays import ArrowStringArray
 
 from .issues import ISSUE_COLUMNS, Issue
 from .spec import normalize_label
@@ -27,10 +31,11 @@ INDICATOR_COLUMNS = [
 ]
 _FLOAT_COLUMNS = {"midterm_budget_wan", "annual_budget_wan", "value_num"}
 _INT_COLUMNS = {"year"}
+# pandas' text dtype ("str"); built from Arrow directly when Arrow stores it.
+_STR = pd.api.types.pandas_dtype("str")
 
 
-@dataclass
-class Indicator:
+class Indicator(NamedTuple):
     """One indicator of one period (中期 or 年度), with the cell its value is in."""
 
     period: str
@@ -80,52 +85,68 @@ def project_key(budget_unit: str, project_name: str, project_code: str = "") -> 
     return f"{normalize_label(budget_unit)}/{normalize_label(project_name)}"
 
 
-def _frame(rows: list[tuple], names: list[str]) -> pd.DataFrame:
-    columns = list(zip(*rows)) if rows else [()] * len(names)
-    df = pd.DataFrame(dict(zip(names, (list(c) for c in columns))), columns=names)
-    for col in names:
-        if col in _FLOAT_COLUMNS:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-        elif col in _INT_COLUMNS:
-            df[col] = pd.array(df[col].tolist(), dtype="Int64")
-        else:
-            df[col] = df[col].fillna("").astype(str)
-    return df
+Columns = dict[str, list]
+
+# Per indicator row, the form's columns repeated, then the Indicator's, then the parsed value's.
+_FORM_COLUMNS = ("file", "sheet", "budget_unit", "project_name")
+_VALUE_COLUMNS = ("value_op", "value_num", "value_unit", "value_kind")
+_VALUE_INDEX = Indicator._fields.index("value")
+
+
+def _columns(names: list[str]) -> Columns:
+    return {name: [] for name in names}
 
 
 @dataclass
 class TableRows:
-    """Forms and issues as plain row tuples: cheap to send back from a worker and to append.
+    """Forms and issues as plain column lists: cheap to send back from a worker and to append.
 
-    Rows follow :data:`PROJECT_COLUMNS`, :data:`INDICATOR_COLUMNS` and ``ISSUE_COLUMNS``. The
+    Columns follow :data:`PROJECT_COLUMNS`, :data:`INDICATOR_COLUMNS` and ``ISSUE_COLUMNS``. The
     指标值 of every indicator is parsed here, so worker processes share that work.
     """
 
-    projects: list[tuple] = field(default_factory=list)
-    indicators: list[tuple] = field(default_factory=list)
-    issues: list[tuple] = field(default_factory=list)
+    projects: Columns = field(default_factory=lambda: _columns(PROJECT_COLUMNS))
+    indicators: Columns = field(default_factory=lambda: _columns(INDICATOR_COLUMNS))
+    issues: Columns = field(default_factory=lambda: _columns(ISSUE_COLUMNS))
 
-    @classmethod
-    def of(cls, forms: Iterable[ProjectForm], issues: Iterable[Issue]) -> TableRows:
-        rows = cls()
+    def add(self, forms: Iterable[ProjectForm], issues: Iterable[Issue]) -> None:
+        projects, indicators = self.projects, self.indicators
         for f in forms:
-            rows.projects.append(tuple(getattr(f, name) for name in PROJECT_COLUMNS))
-            where = (f.file, f.sheet, f.budget_unit, f.project_name)
-            for ind in f.indicators:
-                parsed = parse_value(ind.value)
-                rows.indicators.append((*where, ind.period, ind.level1, ind.level2, ind.level3, ind.value,
-                                        parsed.op, parsed.num, parsed.unit, parsed.kind, ind.cell))
-        rows.issues = [tuple(getattr(i, name) for name in ISSUE_COLUMNS) for i in issues]
-        return rows
-
-    def extend(self, other: TableRows) -> None:
-        self.projects += other.projects
-        self.indicators += other.indicators
-        self.issues += other.issues
+            for name, column in projects.items():
+                column.append(getattr(f, name))
+            if not f.indicators:
+                continue
+            count = len(f.indicators)
+            for name in _FORM_COLUMNS:
+                indicators[name] += repeat(getattr(f, name), count)
+            by_field = list(zip(*f.indicators))
+            for name, column in zip(Indicator._fields, by_field):
+                indicators[name] += column
+            for name, column in zip(_VALUE_COLUMNS, zip(*map(parse_value, by_field[_VALUE_INDEX]))):
+                indicators[name] += column
+        for i in issues:
+            for name, column in self.issues.items():
+                column.append(getattr(i, name))
 
     def tables(self) -> Tables:
-        return Tables(_frame(self.projects, PROJECT_COLUMNS), _frame(self.indicators, INDICATOR_COLUMNS),
-                      _frame(self.issues, ISSUE_COLUMNS))
+        return Tables(_frame(self.projects), _frame(self.indicators), _frame(self.issues))
+
+
+def _frame(columns: Columns) -> pd.DataFrame:
+    return pd.DataFrame({name: _array(name, values) for name, values in columns.items()}, copy=False)
+
+
+def _array(name: str, values: list) -> object:
+    if name in _FLOAT_COLUMNS:
+        return np.array(values, dtype="float64")
+    if name in _INT_COLUMNS:
+        return pd.array(values, dtype="Int64")
+    if _STR.storage == "pyarrow":
+        try:
+            return ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # a value that is not text: converted one by one below
+    return pd.array(["" if v is None else str(v) for v in values], dtype=_STR)
 
 
 @dataclass
@@ -148,7 +169,9 @@ class Collection:
 
     @classmethod
     def from_forms(cls, forms: list[ProjectForm], issues: list[Issue], file_count: int = 0) -> Collection:
-        return cls.concat([TableRows.of(forms, issues).tables()], file_count)
+        rows = TableRows()
+        rows.add(forms, issues)
+        return cls.concat([rows.tables()], file_count)
 
     @classmethod
     def concat(cls, parts: list[Tables], file_count: int = 0) -> Collection:

@@ -90,13 +90,13 @@ class FormText:
         else:
             table_reader.read_header(header)
             table = table_reader.read_rows(table_rows)
-            self.form.indicators = table.indicators
             self.issues += table.issues
             self.slots += table.slots
             self._overflow(trailing)
             for a, b in table.pairs:
                 self._truncated(a, b)
                 self._truncated(b, a)
+            self.form.indicators = [draft.indicator() for draft in table.indicators]
         self._required()
         self.issues.sort(key=lambda i: _line_number(i.cell))
         return ImportedForm(self.form, self.issues)

@@ -32,10 +32,25 @@ def is_spaced(text: str) -> bool:
 
 
 @dataclass
+class Draft:
+    """An imported indicator whose texts may still get an overflowed fragment back."""
+
+    period: str
+    level1: str
+    level2: str
+    level3: str
+    value: str
+    cell: str
+
+    def indicator(self) -> Indicator:
+        return Indicator(self.period, self.level1, self.level2, self.level3, self.value, self.cell)
+
+
+@dataclass
 class Table:
     """What one form's indicator table gave: indicators, issues and cells open to repair."""
 
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: list[Draft] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     pairs: list[tuple[Slot, Slot]] = field(default_factory=list)
@@ -215,7 +230,7 @@ class TableReader:
                     continue
                 self._check(row, period.name, level1, level2[period.name], level3, value)
                 self._tags(item, period)
-                indicator = Indicator(period.name, level1, level2[period.name], level3, value, row.ref)
+                indicator = Draft(period.name, level1, level2[period.name], level3, value, row.ref)
                 self.table.indicators.append(indicator)
                 sides.append(indicator)
             self._pair(row, sides)
@@ -237,7 +252,7 @@ class TableReader:
         elif value and not level3:
             self._issue("value_without_level3", row, field="level3", period=period, value=value)
 
-    def _pair(self, row: Row, sides: list[Indicator | None]) -> None:
+    def _pair(self, row: Row, sides: list[Draft | None]) -> None:
         """Each side's level-3 and value cells, with the other side's as their counterpart."""
         present = [(period, ind) for period, ind in zip(self.periods, sides) if ind is not None]
         if len(present) != 2:

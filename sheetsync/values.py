@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 QUANTITATIVE = "定量"
 QUALITATIVE = "定性"
@@ -68,8 +69,7 @@ def parse_amount(cell: object) -> Amount:
 # --- target values ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ParsedValue:
+class ParsedValue(NamedTuple):
     op: str
     num: float | None
     unit: str

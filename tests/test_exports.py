@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 
 import pandas as pd
 import pytest
 
 from sheetsync import exports, summary_sheets
-from sheetsync.errors import OutputExistsError, SheetsyncError
+from sheetsync.errors import OutputExistsError
 from sheetsync.issues import issue
 from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.summary import write_summary
@@ -88,13 +87,6 @@ def test_exports_refuse_to_overwrite_and_leave_nothing_half_written(tmp_path, co
     exports.export_sqlite(collection, db, force=True)
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*) from indicators").fetchone() == (12,)
-
-
-def test_parquet_without_pyarrow_is_a_clear_error(tmp_path, collection, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pyarrow", None)
-    with pytest.raises(SheetsyncError, match="pyarrow"):
-        exports.export_parquet(collection, tmp_path)
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_exports_hold_every_row_when_the_summary_splits(tmp_path, collection, monkeypatch):

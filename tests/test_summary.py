@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from sheetsync import summary, summary_chart, summary_sheets
+from sheetsync import summary_chart, summary_sheets
 from sheetsync.errors import OutputExistsError
 from sheetsync.headers import load_headers
 from sheetsync.identity import SUMMARY_MARK
