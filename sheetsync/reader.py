@@ -218,27 +218,36 @@ class _TableArea:
         return col in self.columns or (col in self.label_columns and label_key(_text(value)) in self.label_keys)
 
 
-def _is_fraction(row: list[object], column: int | None) -> bool:
-    """A number cell holding 0 < x <= 1: most likely a percentage Excel turned into a number."""
-    if column is None or column >= len(row):
-        return False
-    value = row[column]
-    return type(value) is float and 0 < value <= 1
+# Per spec and header layout: (一级 column, its letter, per period (name, 二级, 三级 and value
+# columns and their letters), the row width they need). An absent column points past the
+# others, at a cell the row is padded with.
+_TablePlan = tuple[int, str, tuple[tuple[str, int, int, int, str, str, str], ...], int]
+_plans: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], _TablePlan] = {}
 
 
-class _PeriodColumns:
-    """Where one period's 二级, 三级 and value are in the table (None: not found)."""
+def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePlan:
+    key = (spec.hash, tuple(columns.items()))
+    plan = _plans.get(key)
+    if plan is None:
+        absent = max(columns.values(), default=-1) + 1
 
-    def __init__(self, name: str, level2: int | None, level3: int | None, value: int | None) -> None:
-        self.name = name
-        self.columns = (level2, level3, value)
-        self.level2_letter, self.level3_letter, self.value_letter = map(_letter, self.columns)
+        def at(period: str, role: str) -> tuple[int, str]:
+            col = columns.get((period, role))
+            return (absent, "") if col is None else (col, _letter(col))
+
+        periods = []
+        for p in spec.indicators.periods:
+            (col2, letter2), (col3, letter3), (value_col, value_letter) = (
+                at(p.name, role) for role in ("level2", "level3", "value"))
+            periods.append((p.name, col2, col3, value_col, letter2, letter3, value_letter))
+        level1_col, level1_letter = at("", "level1")
+        plan = (level1_col, level1_letter, tuple(periods), absent + 1)
+        if len(_plans) < 10_000:
+            _plans[key] = plan
+    return plan
 
 
 _NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
-
-# A column the table does not have: past the end of every row.
-_ABSENT = 1 << 30
 
 
 class _SheetReader:
@@ -383,43 +392,44 @@ class _SheetReader:
         self.claimed.update(layout.table_labels)
         self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
                                 frozenset(c for _r, c in layout.table_labels), spec_labels(spec).table_label)
-        level1_col = columns.get(("", "level1"))
-        level1_letter = _letter(level1_col)
-        periods = [_PeriodColumns(p.name, columns.get((p.name, "level2")), columns.get((p.name, "level3")),
-                                  columns.get((p.name, "value"))) for p in spec.indicators.periods]
-        # Every row's texts are taken at once, in this order: 一级, then 二级, 三级, value per period.
-        wanted = [_ABSENT if c is None else c for c in (level1_col, *(c for p in periods for c in p.columns))]
+        plan = _table_plan(spec, columns)
+        level1_col, level1_letter, periods, width = plan
         level1, level2 = "", [""] * len(periods)
-        indicators, grid_rows, canonical = read.form.indicators, self.grid.rows, self._canonical
+        rows, indicators, canonical = self.grid.rows, read.form.indicators, self._canonical
+        level1_cells, level2_cells, groups = read.level1_cells, read.level2_cells, read.groups
         for r in range(header + 1, layout.table_end):
-            row = grid_rows[r]
-            width = len(row)
-            texts = [(row[c].strip() if type(row[c]) is str else clean_text(row[c])) if c < width else ""
-                     for c in wanted]
+            row = rows[r]
+            if len(row) < width:
+                row = [*row, *[""] * (width - len(row))]
+            typed1 = row[level1_col]
+            typed1 = typed1.strip() if type(typed1) is str else clean_text(typed1)
             row_number = str(r + 1)
-            typed1 = texts[0]
             if typed1 and typed1 != level1:
                 level1 = typed1
                 level2 = [""] * len(periods)
-                read.level1_cells.append((typed1, level1_letter + row_number))
-            for index, period in enumerate(periods):
-                typed2, level3, value = texts[1 + 3 * index], texts[2 + 3 * index], texts[3 + 3 * index]
+                level1_cells.append((typed1, level1_letter + row_number))
+            for index, (period, col2, col3, value_col, letter2, letter3, value_letter) in enumerate(periods):
+                typed2, level3, raw = row[col2], row[col3], row[value_col]
+                typed2 = typed2.strip() if type(typed2) is str else clean_text(typed2)
+                level3 = level3.strip() if type(level3) is str else clean_text(level3)
+                value = raw.strip() if type(raw) is str else clean_text(raw)
                 if typed2:
                     if typed2 != level2[index]:
-                        read.level2_cells.append((period.name, level1, typed2, period.level2_letter + row_number))
+                        level2_cells.append((period, level1, typed2, letter2 + row_number))
                     level2[index] = typed2
                 if not (level3 or value):
                     continue
-                value_cell = period.value_letter + row_number if period.value_letter else ""
-                read.groups.add((period.name, level1))
-                if _is_fraction(row, period.columns[2]):
-                    read.fraction_values.append((period.name, value, value_cell))
-                if not (level1 and level2[index] and level3 and value):
-                    level3_cell = period.level3_letter + row_number if period.level3_letter else ""
+                value_cell = value_letter + row_number if value_letter else ""
+                groups.add((period, level1))
+                if type(raw) is float and 0 < raw <= 1:
+                    read.fraction_values.append((period, value, value_cell))
+                typed2 = level2[index]
+                if not (level1 and typed2 and level3 and value):
+                    level3_cell = letter3 + row_number if letter3 else ""
                     read.incomplete_rows.append(
-                        IndicatorRow(period.name, level1, level2[index], level3, value, level3_cell, value_cell))
-                canon1, canon2 = canonical.get((level1, level2[index])) or self._levels(level1, level2[index])
-                indicators.append(Indicator(period.name, canon1, canon2, level3, value, value_cell))
+                        IndicatorRow(period, level1, typed2, level3, value, level3_cell, value_cell))
+                canon1, canon2 = canonical.get((level1, typed2)) or self._levels(level1, typed2)
+                indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
 
     def _levels(self, level1: str, level2: str) -> tuple[str, str]:
         """The tree labels of a 一级 and 二级 as typed, else the text without spaces."""
