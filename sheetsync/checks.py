@@ -61,7 +61,7 @@ class SheetRead:
 
 
 def _is_blank(value: object) -> bool:
-    return clean_text(value) == ""
+    return not value.strip() if type(value) is str else clean_text(value) == ""
 
 
 _labelled_fields: dict[str, tuple[tuple[FieldSpec, str], ...]] = {}

@@ -51,6 +51,8 @@ class Labels:
     # Cell text as typed → what it is (see _classify); the same texts recur on every sheet.
     seen: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     years: dict[str, int | None] = field(default_factory=dict)  # cell text → the year it names
+    # A header row's cells from 一级指标 on → where its labels are, counted from 一级指标.
+    headers: dict[tuple[object, ...], dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 # What a cell's text is, besides the exact and prefix labels' (kind, name).
@@ -216,24 +218,33 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
 def _find_header(grid: Grid, layout: Layout, labels: Labels, level1_hits: list[tuple[int, int]]) -> None:
     """The header row: the first row with 一级指标 followed by the other column labels."""
     for r, c in level1_hits:
-        row = grid.rows[r]
-        columns: dict[tuple[str, str], int] = {}
-        slots = labels.header_slots
-        pointer = 0
-        for col in range(c, len(row)):
-            value = row[col]
-            if not isinstance(value, str) or not value or len(value) > _MAX_LABEL_CHARS:
-                continue
-            accepted = labels.header.get(label_key(value), frozenset())
-            for index in range(pointer, len(slots)):
-                if index in accepted:
-                    columns[slots[index]] = col
-                    pointer = index + 1
-                    break
-        if len(columns) >= len(slots) // 2 + 1:
+        cells = tuple(grid.rows[r][c:])
+        columns = labels.headers.get(cells)
+        if columns is None:
+            columns = _header_columns(labels, cells)
+            if len(labels.headers) < _SEEN_LIMIT:
+                labels.headers[cells] = columns
+        if len(columns) >= len(labels.header_slots) // 2 + 1:
             layout.header_row = r
-            layout.columns = columns
+            layout.columns = {slot: c + offset for slot, offset in columns.items()}
             return
+
+
+def _header_columns(labels: Labels, cells: tuple[object, ...]) -> dict[tuple[str, str], int]:
+    """Where each header label is in ``cells`` (a header row from 一级指标 on), counted from 一级指标."""
+    columns: dict[tuple[str, str], int] = {}
+    slots = labels.header_slots
+    pointer = 0
+    for col, value in enumerate(cells):
+        if not isinstance(value, str) or not value or len(value) > _MAX_LABEL_CHARS:
+            continue
+        accepted = labels.header.get(label_key(value), frozenset())
+        for index in range(pointer, len(slots)):
+            if index in accepted:
+                columns[slots[index]] = col
+                pointer = index + 1
+                break
+    return columns
 
 
 def _table_end(grid: Grid, layout: Layout, labels: Labels) -> int:

@@ -230,18 +230,13 @@ def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePl
     plan = _plans.get(key)
     if plan is None:
         absent = max(columns.values(), default=-1) + 1
-
-        def at(period: str, role: str) -> tuple[int, str]:
-            col = columns.get((period, role))
-            return (absent, "") if col is None else (col, _letter(col))
-
-        periods = []
-        for p in spec.indicators.periods:
-            (col2, letter2), (col3, letter3), (value_col, value_letter) = (
-                at(p.name, role) for role in ("level2", "level3", "value"))
-            periods.append((p.name, col2, col3, value_col, letter2, letter3, value_letter))
-        level1_col, level1_letter = at("", "level1")
-        plan = (level1_col, level1_letter, tuple(periods), absent + 1)
+        roles = [("", "level1"), *((p.name, role) for p in spec.indicators.periods
+                                   for role in ("level2", "level3", "value"))]
+        cells = [(columns[r], _letter(columns[r])) if r in columns else (absent, "") for r in roles]
+        periods = tuple((period, col2, col3, value_col, letter2, letter3, value_letter)
+                        for (period, _), (col2, letter2), (col3, letter3), (value_col, value_letter)
+                        in zip(roles[1::3], cells[1::3], cells[2::3], cells[3::3]))
+        plan = (*cells[0], periods, absent + (len(columns) < len(roles)))
         if len(_plans) < 10_000:
             _plans[key] = plan
     return plan
@@ -331,7 +326,7 @@ class _SheetReader:
             text = _text(self.grid.value(r, c))
             self.claim_repeats(self._line_area(r, c), text)
             unit = _after_label(text, self.spec.unit_line.label or "")
-            read.unit_cell = cell_ref(r, c)
+            read.unit_cell = _ref(r, c)
             if not unit:
                 # A hand-made form may put the unit's name in the next non-empty cell.
                 for col in range(c + 1, c + self.spec.columns):
@@ -340,7 +335,7 @@ class _SheetReader:
                         unit = value
                         self.claim(r, col)
                         self.claim_repeats((r, col, r, c + self.spec.columns - 1), value)
-                        read.unit_cell = cell_ref(r, col)
+                        read.unit_cell = _ref(r, col)
                         break
             read.form.budget_unit = unit
 
@@ -451,9 +446,13 @@ class _SheetReader:
         table = self.table or _NO_TABLE
         first, end, columns = table.first_row, table.end_row, table.columns
         # Most cells are a field's or in a table column: those go first, without a call each.
-        left = [(r, c) for r, filled in self.layout.filled
-                for c in (filled if not first <= r < end else [c for c in filled if c not in columns])
-                if (r, c) not in claimed]
+        left = []
+        for r, filled in self.layout.filled:
+            if first <= r < end:
+                if columns.issuperset(filled):
+                    continue
+                filled = [c for c in filled if c not in columns]
+            left += [(r, c) for c in filled if (r, c) not in claimed]
         repeated_by_row = self._repeated_by_row() if left else {}
         for r, c in left:
             value = rows[r][c]
