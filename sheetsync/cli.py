@@ -117,7 +117,7 @@ def collect(
     output: Annotated[Path, typer.Option("-o", "--output", help="Summary workbook to write (.xlsx).")],
     roster: Annotated[Optional[Path], typer.Option("--roster", help="Roster to mark submissions against (adds the 提交情况 sheet).")] = None,
     csv_dir: Annotated[Optional[Path], typer.Option("--csv", help="Also write projects.csv, indicators.csv and issues.csv here.")] = None,
-    parquet_dir: Annotated[Optional[Path], typer.Option("--parquet", help="Also write the tables as Parquet files here (needs pyarrow).")] = None,
+    parquet_dir: Annotated[Optional[Path], typer.Option("--parquet", help="Also write the tables as Parquet files here.")] = None,
     sqlite_file: Annotated[Optional[Path], typer.Option("--sqlite", help="Also write the tables into this SQLite database.")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: number of cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

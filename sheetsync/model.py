@@ -143,10 +143,17 @@ def _array(name: str, values: list) -> object:
         return pd.array(values, dtype="Int64")
     if _STR.storage == "pyarrow":
         try:
-            return ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)
+            array = pa.array(values, type=pa.large_string())
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             pass  # a value that is not text: converted one by one below
-    return pd.array(["" if v is None else str(v) for v in values], dtype=_STR)
+        else:
+            return ArrowStringArray(array.fill_null("") if array.null_count else array, dtype=_STR)
+    return pd.array([_as_text(v) for v in values], dtype=_STR)
+
+
+def _as_text(value: object) -> str:
+    """A text column's value: missing (None, NaN) as empty text, anything else as its str."""
+    return "" if value is None or value != value else str(value)
 
 
 @dataclass

@@ -30,3 +30,15 @@ def test_empty_collection_keeps_its_columns():
     result = Collection.from_forms([], [])
     assert result.projects.empty and list(result.projects.columns) == PROJECT_COLUMNS
     assert result.indicators.empty and list(result.indicators.columns) == INDICATOR_COLUMNS
+
+
+def test_text_columns_are_text_whatever_the_form_held():
+    # A missing value reads as empty text, a number as its digits: every text column is "str".
+    forms = [ProjectForm(budget_unit="某局", project_name="项目甲", project_code=None, midterm_period=None),
+             ProjectForm(budget_unit="某局", project_name=12, project_code=float("nan"), midterm_period="2021-2023")]
+    projects = Collection.from_forms(forms, []).projects
+    assert projects["project_code"].tolist() == ["", ""]
+    assert projects["midterm_period"].tolist() == ["", "2021-2023"]
+    assert projects["project_name"].tolist() == ["项目甲", "12"]
+    assert projects["project_name"].dtype == projects["budget_unit"].dtype == "str"
+    assert projects["midterm_budget_wan"].isna().all() and projects["year"].isna().all()
