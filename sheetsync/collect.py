@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 import os
 from pathlib import Path
@@ -105,7 +105,7 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
     try:
         with ThreadPoolExecutor(1) as starter:
             # Submitting starts the workers, which takes a while: this process reads meanwhile.
-            submitted = starter.submit(lambda: deque(workers.submit(read_chunk, run) for run in runs[lead:]))
+            submitted = starter.submit(_submit_runs, workers, runs[lead:])
             for run in runs[:lead]:
                 yield read_chunk(run, on_file).tables
             pending = submitted.result()
@@ -117,6 +117,10 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
             yield chunk.tables
     finally:
         workers.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit_runs(workers: ProcessPoolExecutor, runs: list[list[str]]) -> deque[Future[Chunk]]:
+    return deque(workers.submit(read_chunk, run) for run in runs)
 
 
 def _runs(files: list[str], size: int) -> list[list[str]]:

@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from . import checks
 from .checks import IndicatorRow, SheetRead
@@ -218,25 +219,61 @@ class _TableArea:
         return col in self.columns or (col in self.label_columns and label_key(_text(value)) in self.label_keys)
 
 
-# Per spec and header layout: (一级 column, its letter, per period (name, 二级, 三级 and value
-# columns and their letters), the row width they need). An absent column points past the
-# others, at a cell the row is padded with.
-_TablePlan = tuple[int, str, tuple[tuple[str, int, int, int, str, str, str], ...], int]
+class _PeriodPlan(NamedTuple):
+    """Where one period's 二级, 三级 and 指标值 are, and their column letters."""
+
+    name: str
+    level2: int
+    level3: int
+    value: int
+    level2_letter: str
+    level3_letter: str
+    value_letter: str
+
+
+class _TablePlan(NamedTuple):
+    """How to read the rows under one header layout.
+
+    A column the header lacks points at column ``width`` (letter ""): each row is cut to the
+    header's columns and a blank cell put there, so a column without a header reads as blank.
+    """
+
+    level1: int
+    level1_letter: str
+    periods: tuple[_PeriodPlan, ...]
+    width: int  # one past the header's last column
+    complete: bool  # every column is in the header: rows are read as they are
+
+    def cells(self, row: list[object]) -> list[object]:
+        """``row`` with every cell the plan reads."""
+        if self.complete:
+            return row if len(row) >= self.width else [*row, *[""] * (self.width - len(row))]
+        cells = row[:self.width]
+        return [*cells, *[""] * (self.width + 1 - len(cells))]
+
+
 _plans: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], _TablePlan] = {}
 
 
 def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePlan:
+    """The plan for ``columns`` (the header found in a sheet), made once per layout."""
     key = (spec.hash, tuple(columns.items()))
     plan = _plans.get(key)
     if plan is None:
-        absent = max(columns.values(), default=-1) + 1
-        roles = [("", "level1"), *((p.name, role) for p in spec.indicators.periods
-                                   for role in ("level2", "level3", "value"))]
-        cells = [(columns[r], _letter(columns[r])) if r in columns else (absent, "") for r in roles]
-        periods = tuple((period, col2, col3, value_col, letter2, letter3, value_letter)
-                        for (period, _), (col2, letter2), (col3, letter3), (value_col, value_letter)
-                        in zip(roles[1::3], cells[1::3], cells[2::3], cells[3::3]))
-        plan = (*cells[0], periods, absent + (len(columns) < len(roles)))
+        width = max(columns.values(), default=-1) + 1
+
+        def at(period: str, role: str) -> tuple[int, str]:
+            col = columns.get((period, role))
+            return (width, "") if col is None else (col, _letter(col))
+
+        periods = []
+        for p in spec.indicators.periods:
+            (col2, letter2), (col3, letter3), (value_col, value_letter) = (
+                at(p.name, role) for role in ("level2", "level3", "value"))
+            periods.append(_PeriodPlan(p.name, col2, col3, value_col, letter2, letter3, value_letter))
+        level1_col, level1_letter = at("", "level1")
+        complete = len(columns) == 1 + 3 * len(periods)
+        plan = _TablePlan(level1_col, level1_letter, tuple(periods), width, complete)
         if len(_plans) < 10_000:
             _plans[key] = plan
     return plan
@@ -388,14 +425,12 @@ class _SheetReader:
         self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
                                 frozenset(c for _r, c in layout.table_labels), spec_labels(spec).table_label)
         plan = _table_plan(spec, columns)
-        level1_col, level1_letter, periods, width = plan
+        level1_col, level1_letter, periods = plan.level1, plan.level1_letter, plan.periods
         level1, level2 = "", [""] * len(periods)
         rows, indicators, canonical = self.grid.rows, read.form.indicators, self._canonical
         level1_cells, level2_cells, groups = read.level1_cells, read.level2_cells, read.groups
         for r in range(header + 1, layout.table_end):
-            row = rows[r]
-            if len(row) < width:
-                row = [*row, *[""] * (width - len(row))]
+            row = plan.cells(rows[r])
             typed1 = row[level1_col]
             typed1 = typed1.strip() if type(typed1) is str else clean_text(typed1)
             row_number = str(r + 1)
@@ -418,12 +453,12 @@ class _SheetReader:
                 groups.add((period, level1))
                 if type(raw) is float and 0 < raw <= 1:
                     read.fraction_values.append((period, value, value_cell))
-                typed2 = level2[index]
-                if not (level1 and typed2 and level3 and value):
+                current2 = level2[index]  # typed on this row or above
+                if not (level1 and current2 and level3 and value):
                     level3_cell = letter3 + row_number if letter3 else ""
                     read.incomplete_rows.append(
-                        IndicatorRow(period, level1, typed2, level3, value, level3_cell, value_cell))
-                canon1, canon2 = canonical.get((level1, typed2)) or self._levels(level1, typed2)
+                        IndicatorRow(period, level1, current2, level3, value, level3_cell, value_cell))
+                canon1, canon2 = canonical.get((level1, current2)) or self._levels(level1, current2)
                 indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
 
     def _levels(self, level1: str, level2: str) -> tuple[str, str]:

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from fixtures_forms import (INSERTED_ROWS, OPINION, RETYPED_LABELS, SEED_FORM, Layout, write_workbook,
-                            with_rows)
+from fixtures_forms import (INSERTED_ROWS, OFFICIAL_LABELS, OPINION, RETYPED_LABELS, SEED_FORM, Layout,
+                            write_workbook, with_rows)
 from sheetsync.issues import ISSUE_COLUMNS
 from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS
 from sheetsync.reader import read_workbook
@@ -177,3 +177,18 @@ def test_a_workbook_without_a_form_is_an_issue(tmp_path):
     assert c.projects.empty and c.indicators.empty
     assert c.issues.code.tolist() == ["ignored_sheet", "no_form"]
     assert c.issues.severity.tolist() == ["info", "error"]
+
+
+def test_a_column_missing_from_the_header_loses_nothing(tmp_path):
+    # No 年度 指标值 header: the column is not the table's, so its values are reported, not dropped.
+    labels = {**OFFICIAL_LABELS, "annual_value": ""}
+    path = write_workbook(tmp_path / "a.xlsx", [("项目1", SEED_FORM, Layout(labels=labels))])
+    c = read_workbook(path)
+    midterm = c.indicators[c.indicators.period == "中期"]
+    annual = c.indicators[c.indicators.period == "年度"]
+    rows = SEED_FORM.rows
+    assert midterm.value.tolist() == [row.midterm.value for row in rows if row.midterm.value]
+    assert set(annual.value) == {""} and len(annual) == sum(1 for row in rows if row.annual.level3)
+    unclaimed = c.issues[c.issues.code == "unclaimed_cell"]
+    assert sorted(unclaimed.message.str.extract(r"“(.*)”")[0]) == sorted(row.annual.value for row in rows if row.annual.value)
+    assert (c.issues.code == "level3_without_value").sum() == len(annual)
