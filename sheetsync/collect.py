@@ -13,13 +13,14 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
-from .issues import ERROR
+from .issues import ERROR, issue
 from .model import Collection, TableRows, Tables
 from .reader import read_file
 from .safety import WORKBOOK_SUFFIXES, is_lock_file
@@ -97,30 +98,63 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
         for run in _runs(files, CHUNK_FILES):
             yield read_chunk(run, on_file).tables
         return
-    runs = _runs(files, WORKER_CHUNK_FILES)
+    runs = deque(_runs(files, WORKER_CHUNK_FILES))
     lead = min(LEAD_RUNS, len(runs) // 2)
-    # Not multiprocessing.Pool: its worker-handler thread busy-waits while a large result is
-    # in the pipe, taking a core from the workers (1.5 s of CPU on 100,000 sheets).
-    workers = ProcessPoolExecutor(min(jobs, len(runs) - lead), mp_context=_worker_context())
+    with ThreadPoolExecutor(1) as starter:
+        # Starting the workers takes a while: this process reads meanwhile.
+        starting = starter.submit(_start_workers, min(jobs, len(runs) - lead), list(runs)[lead:])
+        try:
+            for _ in range(lead):
+                yield read_chunk(runs.popleft(), on_file).tables
+        except BaseException:
+            starting.result()[0].shutdown(wait=True, cancel_futures=True)
+            raise
+        workers, pending = starting.result()
     try:
-        with ThreadPoolExecutor(1) as starter:
-            # Submitting starts the workers, which takes a while: this process reads meanwhile.
-            submitted = starter.submit(_submit_runs, workers, runs[lead:])
-            for run in runs[:lead]:
-                yield read_chunk(run, on_file).tables
-            pending = submitted.result()
-        while pending:
-            chunk = pending.popleft().result()
-            if on_file is not None:
-                for forms, errors in chunk.counts:
-                    on_file(forms, errors)
+        while runs:
+            try:
+                chunk = pending.popleft().result()
+            except BrokenProcessPool:
+                # A worker died (a file crashed the reader, or the system killed it) and took
+                # the runs not yet sent back with it. The first is read again file by file,
+                # each in a process of its own; new workers read the others.
+                workers.shutdown(wait=True, cancel_futures=True)
+                for chunk in map(_read_alone, runs.popleft()):
+                    _report(chunk, on_file)
+                    yield chunk.tables
+                if runs:
+                    workers, pending = _start_workers(min(jobs, len(runs)), list(runs))
+                continue
+            runs.popleft()
+            _report(chunk, on_file)
             yield chunk.tables
     finally:
         workers.shutdown(wait=True, cancel_futures=True)
 
 
-def _submit_runs(workers: ProcessPoolExecutor, runs: list[list[str]]) -> deque[Future[Chunk]]:
-    return deque(workers.submit(read_chunk, run) for run in runs)
+def _start_workers(count: int, runs: list[list[str]]) -> tuple[ProcessPoolExecutor, deque[Future[Chunk]]]:
+    """``count`` worker processes, each run submitted to them (which starts them)."""
+    # Not multiprocessing.Pool: its worker-handler thread busy-waits while a large result is
+    # in the pipe, taking a core from the workers (1.5 s of CPU on 100,000 sheets).
+    workers = ProcessPoolExecutor(count, mp_context=_worker_context())
+    return workers, deque(workers.submit(read_chunk, run) for run in runs)
+
+
+def _read_alone(file: str, read: Callable[[list[str]], Chunk] = read_chunk) -> Chunk:
+    """``read([file])`` in a process of its own; a file that kills it is an issue row."""
+    with ProcessPoolExecutor(1, mp_context=_worker_context()) as alone:
+        try:
+            return alone.submit(read, [file]).result()
+        except BrokenProcessPool:
+            rows = TableRows()
+            rows.add([], [issue("reader_crashed", file=file)])
+            return Chunk(rows.tables(), [(0, 1)])
+
+
+def _report(chunk: Chunk, on_file: OnFile | None) -> None:
+    if on_file is not None:
+        for forms, errors in chunk.counts:
+            on_file(forms, errors)
 
 
 def _runs(files: list[str], size: int) -> list[list[str]]:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
 from sheetsync.cli import app
-from sheetsync.collect import MIN_FILES_FOR_WORKERS, collect, expand_paths
+from sheetsync.collect import MIN_FILES_FOR_WORKERS, collect, expand_paths, read_chunk
 from sheetsync.reader import read_workbook
 
 
@@ -149,6 +149,62 @@ def test_stopping_early_leaves_no_workers_behind(tmp_path):
     next(reading)
     reading.close()
     assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch):
+    import multiprocessing
+    import os
+    import signal
+    import sys
+
+    reading = sys.modules["sheetsync.collect"]
+    folder, _ = make_folder(tmp_path)
+    source = next(folder.glob("*.xlsx"))
+    for n in range(MIN_FILES_FOR_WORKERS * 2):
+        shutil.copyfile(source, folder / f"more_{n:03d}.xlsx")
+    one = collect([folder], jobs=1)
+    read_alone = []
+    monkeypatch.setattr(reading, "_read_alone", lambda file: read_alone.append(file) or reading.read_chunk([file]))
+    killed = []
+
+    def kill_the_workers_once(forms, errors):
+        lead_files = reading.LEAD_RUNS * reading.WORKER_CHUNK_FILES
+        if not killed and len(calls) == lead_files + 1:
+            killed.extend(child.pid for child in multiprocessing.active_children())
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+        calls.append((forms, errors))
+
+    calls = []
+    two = collect([folder], jobs=2, on_file=kill_the_workers_once)
+    assert killed and read_alone  # the workers died and a lost run was read again
+    for table in ("projects", "indicators", "issues"):
+        pd.testing.assert_frame_equal(getattr(two, table), getattr(one, table))
+    assert len(calls) == one.file_count
+    assert multiprocessing.active_children() == []
+
+
+def _exit_on_the_second(files):
+    import os
+
+    if files[0].endswith("second.xlsx"):
+        os._exit(1)
+    return read_chunk(files)
+
+
+def test_a_file_that_kills_its_reader_is_an_issue_row(tmp_path):
+    import sys
+
+    reading = sys.modules["sheetsync.collect"]
+    folder, (first, _) = make_folder(tmp_path)
+    second = shutil.copyfile(first, tmp_path / "second.xlsx")
+    fine = reading._read_alone(str(first), read=_exit_on_the_second)
+    crashed = reading._read_alone(str(second), read=_exit_on_the_second)
+    alone = read_chunk([str(first)])
+    assert fine.counts == alone.counts and len(fine.tables.projects) == 2
+    pd.testing.assert_frame_equal(fine.tables.issues, alone.tables.issues)
+    assert crashed.counts == [(0, 1)] and crashed.tables.projects.empty
+    assert crashed.tables.issues[["file", "code", "severity"]].values.tolist() == [[str(second), "reader_crashed", "error"]]
 
 
 def test_the_progress_bar_counts_files_forms_and_errors(tmp_path):
