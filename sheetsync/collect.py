@@ -11,9 +11,12 @@ whatever the number of worker processes, so ``jobs=4`` gives the same tables as 
 from __future__ import annotations
 
 import multiprocessing
+import sys
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from dataclasses import dataclass
 import os
 from pathlib import Path
@@ -27,15 +30,14 @@ from .safety import WORKBOOK_SUFFIXES, is_lock_file
 
 OnFile = Callable[[int, int], None]
 
-# Starting the workers takes about half a second; below this many files (a second or so
-# in one process) they cost more than they save.
-MIN_FILES_FOR_WORKERS = 160
+# Below this many files (a fifth of a second in one process) workers cost more than they save.
+MIN_FILES_FOR_WORKERS = 40
 # Files read and turned into tables at a time. Building a DataFrame has a fixed cost that
 # many rows make small; a worker's run is shorter, so that the workers end together.
 CHUNK_FILES = 256
 WORKER_CHUNK_FILES = 16
-# Starting the workers takes a fresh interpreter importing pandas (about half a second);
-# meanwhile this process reads the first runs itself (at most half, so workers get the rest).
+# While workers that are not forked start, this process reads the first runs itself (at
+# most half, so that the workers get the rest).
 LEAD_RUNS = 4
 
 
@@ -99,17 +101,11 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
             yield read_chunk(run, on_file).tables
         return
     runs = deque(_runs(files, WORKER_CHUNK_FILES))
-    lead = min(LEAD_RUNS, len(runs) // 2)
-    with ThreadPoolExecutor(1) as starter:
-        # Starting the workers takes a while: this process reads meanwhile.
-        starting = starter.submit(_start_workers, min(jobs, len(runs) - lead), list(runs)[lead:])
-        try:
-            for _ in range(lead):
-                yield read_chunk(runs.popleft(), on_file).tables
-        except BaseException:
-            starting.result()[0].shutdown(wait=True, cancel_futures=True)
-            raise
-        workers, pending = starting.result()
+    context = _worker_context()
+    if context.get_start_method() == "fork":
+        workers, pending = _start_workers(context, min(jobs, len(runs)), list(runs))
+    else:
+        workers, pending = yield from _read_while_starting(context, runs, jobs, on_file)
     try:
         while runs:
             try:
@@ -123,7 +119,7 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
                     _report(chunk, on_file)
                     yield chunk.tables
                 if runs:
-                    workers, pending = _start_workers(min(jobs, len(runs)), list(runs))
+                    workers, pending = _start_workers(_worker_context(), min(jobs, len(runs)), list(runs))
                 continue
             runs.popleft()
             _report(chunk, on_file)
@@ -132,11 +128,29 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
         workers.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_workers(count: int, runs: list[list[str]]) -> tuple[ProcessPoolExecutor, deque[Future[Chunk]]]:
+def _read_while_starting(context: BaseContext, runs: deque[list[str]], jobs: int, on_file: OnFile | None):
+    """Start workers from a thread and read the first runs here meanwhile; return the workers.
+
+    A worker that is not forked imports pandas before it reads (about half a second).
+    """
+    lead = min(LEAD_RUNS, len(runs) // 2)
+    with ThreadPoolExecutor(1) as starter:
+        starting = starter.submit(_start_workers, context, min(jobs, len(runs) - lead), list(runs)[lead:])
+        try:
+            for _ in range(lead):
+                yield read_chunk(runs.popleft(), on_file).tables
+        except BaseException:
+            starting.result()[0].shutdown(wait=True, cancel_futures=True)
+            raise
+        return starting.result()
+
+
+def _start_workers(context: BaseContext, count: int,
+                   runs: list[list[str]]) -> tuple[ProcessPoolExecutor, deque[Future[Chunk]]]:
     """``count`` worker processes, each run submitted to them (which starts them)."""
     # Not multiprocessing.Pool: its worker-handler thread busy-waits while a large result is
     # in the pipe, taking a core from the workers (1.5 s of CPU on 100,000 sheets).
-    workers = ProcessPoolExecutor(count, mp_context=_worker_context())
+    workers = ProcessPoolExecutor(count, mp_context=context)
     return workers, deque(workers.submit(read_chunk, run) for run in runs)
 
 
@@ -161,13 +175,19 @@ def _runs(files: list[str], size: int) -> list[list[str]]:
     return [files[i:i + size] for i in range(0, len(files), size)]
 
 
-def _worker_context():
-    """Worker processes that never inherit the caller's threads or memory, as fork would.
+def _worker_context() -> BaseContext:
+    """How to start worker processes that share nothing with the caller but its memory.
 
-    "forkserver" imports the reader once and forks each worker from that clean process;
-    where it does not exist (Windows) every worker starts afresh with "spawn".
+    "fork" is instant and the workers inherit everything imported, but forking a process
+    that runs other threads can leave a lock held for ever in the child: then (and on macOS,
+    where system libraries break after fork, and Windows, where there is no fork) a
+    "forkserver" forks each worker from a clean process that imported the reader, else every
+    worker starts afresh ("spawn").
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform != "darwin" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["sheetsync.collect"])
         return context

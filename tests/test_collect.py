@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -139,7 +141,6 @@ def test_collect_checks_every_output_and_the_roster_before_reading(tmp_path):
 
 def test_stopping_early_leaves_no_workers_behind(tmp_path):
     import multiprocessing
-    import sys
 
     folder, _ = make_folder(tmp_path)
     source = next(folder.glob("*.xlsx"))
@@ -151,33 +152,35 @@ def test_stopping_early_leaves_no_workers_behind(tmp_path):
     assert multiprocessing.active_children() == []
 
 
-def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch):
+def _worker_killed_on_the_hundredth_once(files, on_file=None):
     import multiprocessing
     import os
     import signal
-    import sys
+
+    marker = Path(files[0]).parent / "killed"
+    in_worker = multiprocessing.parent_process() is not None
+    if in_worker and any(f.endswith("more_100.xlsx") for f in files) and not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return read_chunk(files, on_file)
+
+
+def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch):
+    import multiprocessing
 
     reading = sys.modules["sheetsync.collect"]
     folder, _ = make_folder(tmp_path)
     source = next(folder.glob("*.xlsx"))
-    for n in range(MIN_FILES_FOR_WORKERS * 2):
+    for n in range(MIN_FILES_FOR_WORKERS * 4):
         shutil.copyfile(source, folder / f"more_{n:03d}.xlsx")
     one = collect([folder], jobs=1)
     read_alone = []
-    monkeypatch.setattr(reading, "_read_alone", lambda file: read_alone.append(file) or reading.read_chunk([file]))
-    killed = []
-
-    def kill_the_workers_once(forms, errors):
-        lead_files = reading.LEAD_RUNS * reading.WORKER_CHUNK_FILES
-        if not killed and len(calls) == lead_files + 1:
-            killed.extend(child.pid for child in multiprocessing.active_children())
-            for pid in killed:
-                os.kill(pid, signal.SIGKILL)
-        calls.append((forms, errors))
-
+    monkeypatch.setattr(reading, "_read_alone", lambda file: read_alone.append(file) or read_chunk([file]))
+    # The system kills a worker (out of memory, say) while it reads its run.
+    monkeypatch.setattr(reading, "read_chunk", _worker_killed_on_the_hundredth_once)
     calls = []
-    two = collect([folder], jobs=2, on_file=kill_the_workers_once)
-    assert killed and read_alone  # the workers died and a lost run was read again
+    two = collect([folder], jobs=2, on_file=lambda forms, errors: calls.append((forms, errors)))
+    assert (folder / "killed").exists() and read_alone  # a worker died and a lost run was read again
     for table in ("projects", "indicators", "issues"):
         pd.testing.assert_frame_equal(getattr(two, table), getattr(one, table))
     assert len(calls) == one.file_count
@@ -193,8 +196,6 @@ def _exit_on_the_second(files):
 
 
 def test_a_file_that_kills_its_reader_is_an_issue_row(tmp_path):
-    import sys
-
     reading = sys.modules["sheetsync.collect"]
     folder, (first, _) = make_folder(tmp_path)
     second = shutil.copyfile(first, tmp_path / "second.xlsx")
@@ -211,7 +212,6 @@ def test_the_progress_bar_counts_files_forms_and_errors(tmp_path):
     # The bar shows only on a terminal: give the command a pseudo-terminal for stderr.
     import os
     import subprocess
-    import sys
 
     folder, _ = make_folder(tmp_path)
     leader, follower = os.openpty()
@@ -232,3 +232,19 @@ def test_the_progress_bar_counts_files_forms_and_errors(tmp_path):
     assert "4 files, 3 forms" in done.stdout
     text = shown.decode()
     assert "Reading" in text and "4/4" in text and "3 forms, 3 errors" in text
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is used on Linux only")
+def test_workers_are_forked_only_from_a_process_without_other_threads():
+    import threading
+
+    reading = sys.modules["sheetsync.collect"]
+    assert reading._worker_context().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert reading._worker_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
