@@ -35,7 +35,7 @@ MIN_FILES_FOR_WORKERS = 40
 # Files read and turned into tables at a time. Building a DataFrame has a fixed cost that
 # many rows make small; a worker's run is shorter, so that the workers end together.
 CHUNK_FILES = 256
-WORKER_CHUNK_FILES = 16
+WORKER_CHUNK_FILES = 32
 # While workers that are not forked start, this process reads the first runs itself (at
 # most half, so that the workers get the rest).
 LEAD_RUNS = 4

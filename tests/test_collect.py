@@ -152,14 +152,15 @@ def test_stopping_early_leaves_no_workers_behind(tmp_path):
     assert multiprocessing.active_children() == []
 
 
-def _worker_killed_on_the_hundredth_once(files, on_file=None):
+def _worker_killed_on_the_last_once(files, on_file=None):
     import multiprocessing
     import os
     import signal
 
     marker = Path(files[0]).parent / "killed"
     in_worker = multiprocessing.parent_process() is not None
-    if in_worker and any(f.endswith("more_100.xlsx") for f in files) and not marker.exists():
+    last = f"more_{MIN_FILES_FOR_WORKERS * 4 - 1:03d}.xlsx"
+    if in_worker and any(f.endswith(last) for f in files) and not marker.exists():
         marker.touch()
         os.kill(os.getpid(), signal.SIGKILL)
     return read_chunk(files, on_file)
@@ -177,7 +178,7 @@ def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch):
     read_alone = []
     monkeypatch.setattr(reading, "_read_alone", lambda file: read_alone.append(file) or read_chunk([file]))
     # The system kills a worker (out of memory, say) while it reads its run.
-    monkeypatch.setattr(reading, "read_chunk", _worker_killed_on_the_hundredth_once)
+    monkeypatch.setattr(reading, "read_chunk", _worker_killed_on_the_last_once)
     calls = []
     two = collect([folder], jobs=2, on_file=lambda forms, errors: calls.append((forms, errors)))
     assert (folder / "killed").exists() and read_alone  # a worker died and a lost run was read again
