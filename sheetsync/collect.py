@@ -20,7 +20,7 @@ from multiprocessing.context import BaseContext
 from dataclasses import dataclass
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Generator, Iterable, Iterator
 
 from .errors import InputError
 from .issues import ERROR, issue
@@ -83,6 +83,10 @@ class Chunk:
     counts: list[tuple[int, int]]
 
 
+# Worker processes, and the results of the runs submitted to them, in order.
+Workers = tuple[ProcessPoolExecutor, deque[Future[Chunk]]]
+
+
 def read_chunk(files: list[str], on_file: OnFile | None = None) -> Chunk:
     """Read a run of files into one set of tables (built where the files are read)."""
     rows, counts = TableRows(), []
@@ -128,7 +132,8 @@ def _read_all(files: list[str], jobs: int, on_file: OnFile | None) -> Iterator[T
         workers.shutdown(wait=True, cancel_futures=True)
 
 
-def _read_while_starting(context: BaseContext, runs: deque[list[str]], jobs: int, on_file: OnFile | None):
+def _read_while_starting(context: BaseContext, runs: deque[list[str]], jobs: int,
+                         on_file: OnFile | None) -> Generator[Tables, None, Workers]:
     """Start workers from a thread and read the first runs here meanwhile; return the workers.
 
     A worker that is not forked imports pandas before it reads (about half a second).
@@ -145,8 +150,7 @@ def _read_while_starting(context: BaseContext, runs: deque[list[str]], jobs: int
         return starting.result()
 
 
-def _start_workers(context: BaseContext, count: int,
-                   runs: list[list[str]]) -> tuple[ProcessPoolExecutor, deque[Future[Chunk]]]:
+def _start_workers(context: BaseContext, count: int, runs: list[list[str]]) -> Workers:
     """``count`` worker processes, each run submitted to them (which starts them)."""
     # Not multiprocessing.Pool: its worker-handler thread busy-waits while a large result is
     # in the pipe, taking a core from the workers (1.5 s of CPU on 100,000 sheets).
@@ -176,13 +180,12 @@ def _runs(files: list[str], size: int) -> list[list[str]]:
 
 
 def _worker_context() -> BaseContext:
-    """How to start worker processes that share nothing with the caller but its memory.
+    """How worker processes start.
 
-    "fork" is instant and the workers inherit everything imported, but forking a process
-    that runs other threads can leave a lock held for ever in the child: then (and on macOS,
-    where system libraries break after fork, and Windows, where there is no fork) a
-    "forkserver" forks each worker from a clean process that imported the reader, else every
-    worker starts afresh ("spawn").
+    "fork" starts them at once, with everything this process has imported. Forking a process
+    that runs other threads can leave a lock held for ever in the child, so then, and on macOS
+    (whose system libraries break after a fork), a "forkserver" forks each worker from a clean
+    process that imported the reader; on Windows, which has neither, each starts afresh ("spawn").
     """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform != "darwin" and threading.active_count() == 1:
