@@ -24,6 +24,12 @@ from .output import atomic_path, check_writable, output_folder, publish
 
 TABLES = ("projects", "indicators", "issues")
 SQLITE_ROWS = 100_000
+# Excel and WPS run a CSV field that starts like a formula (=, @, + or - before anything but
+# a number) when they open the file, as OWASP's "CSV injection" describes; such text is
+# written with a leading apostrophe. A signed number or percentage, and a lone =, + or -
+# (the 指标值 operator column holds "="), are not.
+_FORMULA_LIKE = r"^(?:[=@][\s\S]|[\t\r]|[+-][\s\S]*[^\d.,%\s])"
+_FORMULA_FIRST = ("=", "@", "\t", "\r", "+", "-")
 
 
 def _tables(collection: Collection) -> dict[str, pd.DataFrame]:
@@ -69,11 +75,28 @@ def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) 
     """Write ``projects.csv``, ``indicators.csv`` and ``issues.csv`` into ``dir``.
 
     UTF-8 with a byte-order mark, which Excel and WPS need to show Chinese text in a CSV.
+    Text that starts like a formula (``=HYPERLINK(...)``) gets a leading ``'`` so that they
+    show it rather than run it; the Parquet and SQLite exports hold it as typed.
     """
     def write(frame: pd.DataFrame, path: Path) -> None:
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        _formulas_as_text(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
     return _write_folder(dir, ".csv", force, write, collection)
+
+
+def _formulas_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with an apostrophe before every text that starts like a formula."""
+    guarded = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_string_dtype(column.dtype):
+            # pandas searches a regex ten times slower than it checks a prefix: first the prefix.
+            risky = column.str.startswith(_FORMULA_FIRST, na=False)
+            if risky.any():
+                risky[risky] = column[risky].str.contains(_FORMULA_LIKE, regex=True)
+            if risky.any():
+                guarded[name] = column.mask(risky, "'" + column)
+    return frame.assign(**guarded) if guarded else frame
 
 
 def export_parquet(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:

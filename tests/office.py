@@ -7,8 +7,10 @@ import tempfile
 from pathlib import Path
 
 
-def convert(soffice: str, source: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
+def convert(soffice: str, source: Path, fmt: str, outdir: Path, timeout: int = 180, infilter: str = "") -> Path:
     """Convert ``source`` with ``soffice --headless --convert-to fmt``; return the new file.
+
+    ``infilter`` names the import filter and its options (for a CSV: separator, quote, encoding).
 
     Each call gets its own user profile: two LibreOffice processes sharing one profile
     block each other (and pytest-xdist or a parallel helper would do just that).
@@ -17,6 +19,7 @@ def convert(soffice: str, source: Path, fmt: str, outdir: Path, timeout: int = 1
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         result = subprocess.run(
             [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             *([f"--infilter={infilter}"] if infilter else []),
              "--convert-to", fmt, "--outdir", str(outdir), str(source)],
             capture_output=True, text=True, timeout=timeout,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -40,8 +41,44 @@ def test_csv_round_trip(tmp_path, collection):
                            na_values={c: [""] for c in numbers})
         if "year" in back:
             back["year"] = back["year"].astype("Int64")
-        pd.testing.assert_frame_equal(back, frame)
+        # Text that starts like a formula comes back with the apostrophe that keeps Excel from running it.
+        pd.testing.assert_frame_equal(back, frame.replace({"=1+1": "'=1+1", "@SUM(1)": "'@SUM(1)"}))
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["indicators.csv", "issues.csv", "projects.csv"]
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://example.cn","点此")', "-cmd|' /C calc'!A0", "+1+1", "@SUM(1)"]
+PLAIN = ["-10%", "+5", "-", "≥95%", "满意"]
+
+
+def test_csv_text_that_starts_like_a_formula_is_not_run_by_an_office_suite(tmp_path, soffice):
+    from office import convert
+
+    form = ProjectForm(budget_unit="东莞市甲局", project_name="项目", file="f.xlsx", sheet="项目1",
+                       indicators=[Indicator("年度", "满意度指标", "服务对象满意度指标", "满意度", v, "H9")
+                                   for v in FORMULA_LIKE + PLAIN])
+    collection = Collection.from_forms([form], [], 1)
+    csv = exports.export_csv(collection, tmp_path / "tables")[1]
+    unguarded = tmp_path / "unguarded.csv"
+    collection.indicators.to_csv(unguarded, index=False, encoding="utf-8-sig")
+    utf8_csv = "CSV:44,34,76,1"
+    cells = {}
+    for path in (csv, unguarded):
+        book = openpyxl.load_workbook(convert(soffice, path, "xlsx", tmp_path / path.stem, infilter=utf8_csv))
+        value_column = [c for c in next(book.active.iter_rows()) if c.value == "value"][0].column
+        cells[path] = [row[value_column - 1] for row in book.active.iter_rows(min_row=2)]
+    assert any(c.data_type == "f" for c in cells[unguarded])  # LibreOffice runs "=..." in a CSV
+    assert all(c.data_type != "f" for c in cells[csv])
+    assert [c.value for c in cells[csv][:len(FORMULA_LIKE)]] == [f"'{v}" for v in FORMULA_LIKE]
+    assert [c.value for c in cells[csv][-3:]] == PLAIN[-3:]  # as typed (a signed number becomes a number)
+
+
+def test_which_csv_text_counts_as_a_formula():
+    texts = ["=1+1", "@SUM(1)", "+A1", "-cmd|x", "-(1)", "-5\n=1", "\t=1",  # run by Excel
+             "=", "-", "+", "-10%", "+5", "-0.5", "1-2", "−1", "＝1", "满意", ""]  # shown as they are
+    frame = pd.DataFrame({"text": pd.array(texts, dtype="str"), "number": range(len(texts))})
+    guarded = exports._formulas_as_text(frame)
+    assert guarded["text"].tolist() == [f"'{t}" for t in texts[:7]] + texts[7:]
+    assert guarded["number"].tolist() == list(range(len(texts)))
 
 
 def test_parquet_round_trip(tmp_path, collection):
