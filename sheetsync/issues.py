@@ -31,6 +31,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lock_file": (INFO, "这是Excel打开文件时生成的临时锁定文件（~$开头），已跳过。"),
     "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
     "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),
+    "range_too_large": (ERROR, "文件中有工作表的内容范围过大（共{cells}个单元格），无法读取，多半是远处的单元格误填了内容。请删除表格以外多余的行、列和内容后保存再提交。"),
+    "sheet_too_large": (ERROR, "工作表的内容一直延伸到{extent}（{rows}行×{cols}列），范围过大，无法读取。请删除表格以外多余的行、列和内容后保存再提交。"),
     # --- fields -------------------------------------------------------------
     "missing_field": (ERROR, "未填写“{label}”，请补充。"),
     "bad_amount": (ERROR, "“{label}”应填数字（单位：万元），现为“{text}”，请改为数字。"),

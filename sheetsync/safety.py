@@ -16,8 +16,9 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
+from .extent import HEAD_COMPRESSED_BYTES, Extent, LargeSheet, head_extent, is_worksheet, part_extent
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
 
@@ -44,10 +45,25 @@ _OLE_SCAN_BYTES = 16 * 1024 * 1024
 
 @dataclass(frozen=True)
 class FileCheck:
-    """What a file is (``xlsx``, ``xls``, ``ods``, or ``""``) and the issue that stops reading it."""
+    """What a file is (``xlsx``, ``xls``, ``ods``, or ``""``) and the issue that stops reading it.
+
+    ``large_sheets`` are the worksheets of an .xlsx that calamine must not load (see
+    :mod:`sheetsync.extent`).
+    """
 
     kind: str
     issue: Issue | None = None
+    large_sheets: tuple[LargeSheet, ...] = ()
+
+
+class ZipPart(NamedTuple):
+    """A part of a zip as its central directory declares it."""
+
+    name: str
+    size: int  # inflated
+    compressed: int
+    method: int  # zipfile.ZIP_STORED or ZIP_DEFLATED
+    offset: int  # of its local header
 
 
 def is_lock_file(path: str | os.PathLike) -> bool:
@@ -69,6 +85,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
         with open(path, "rb") as fh:
             head = fh.read(512)
             directory = _read_plain_zip_directory(fh, size) if head.startswith(_ZIP_MAGIC) else None
+            extents = _read_worksheet_extents(fh, directory) if directory else {}
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
     except OSError as exc:
@@ -76,7 +93,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     if size == 0:
         return FileCheck("", issue("empty_file", file=file))
     if head.startswith(_ZIP_MAGIC):
-        return _inspect_zip(path, file, directory)
+        return _inspect_zip(path, file, directory, extents)
     if head.startswith(_EMPTY_ZIP_MAGIC):
         return FileCheck("", issue("corrupt_file", file=file, detail="压缩包内没有内容"))
     if head.startswith(_OLE_MAGIC):
@@ -105,28 +122,33 @@ def _inspect_ole(path: str | os.PathLike, file: str) -> FileCheck:
     return FileCheck("xls")
 
 
-def _inspect_zip(path: str | os.PathLike, file: str, parts: list[tuple[str, int]] | None) -> FileCheck:
+def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None,
+                 extents: dict[str, Extent | None]) -> FileCheck:
     manifest = properties = b""
-    if parts is None or any(name in _PARTS_TO_READ for name, _size in parts):
+    if parts is None or any(part.name in _PARTS_TO_READ for part in parts):
         try:
             with zipfile.ZipFile(path) as archive:
-                parts = [(info.filename, info.file_size) for info in archive.infolist()]
+                parts = [ZipPart(info.filename, info.file_size, info.compress_size, info.compress_type,
+                                 info.header_offset) for info in archive.infolist()]
                 manifest = _small_part(archive, "META-INF/manifest.xml")
                 properties = _small_part(archive, "docProps/custom.xml")
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
-    names = {name for name, _size in parts}
-    biggest = max(parts, key=lambda part: part[1], default=None)
-    total = sum(size for _name, size in parts)
-    if biggest is not None and biggest[1] > MAX_PART_BYTES:
+    names = {part.name for part in parts}
+    biggest = max(parts, key=lambda part: part.size, default=None)
+    total = sum(part.size for part in parts)
+    if biggest is not None and biggest.size > MAX_PART_BYTES:
         return FileCheck("", issue("zip_bomb", file=file,
-                                   detail=f"其中“{biggest[0]}”解压后{_mb(biggest[1])}，上限{_mb(MAX_PART_BYTES)}"))
+                                   detail=f"其中“{biggest.name}”解压后{_mb(biggest.size)}，上限{_mb(MAX_PART_BYTES)}"))
     if total > MAX_TOTAL_BYTES:
         return FileCheck("", issue("zip_bomb", file=file, detail=f"解压后共{_mb(total)}，上限{_mb(MAX_TOTAL_BYTES)}"))
     if _is_our_summary(properties):
         return FileCheck("", issue("own_summary", file=file))
     if "xl/workbook.xml" in names:
-        return FileCheck("xlsx")
+        try:
+            return FileCheck("xlsx", large_sheets=_large_sheets(path, parts, extents))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
     if "xl/workbook.bin" in names:
         return FileCheck("xlsb")
     if "content.xml" in names:
@@ -142,17 +164,18 @@ _PARTS_TO_READ = frozenset({"META-INF/manifest.xml", "docProps/custom.xml"})
 _END_RECORD = struct.Struct("<4s4H2LH")
 _DIRECTORY_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
 _UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8, else code page 437
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: ends with the name and extra field lengths
 
 
-def _read_plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | None:
+def _read_plain_zip_directory(fh: BinaryIO, size: int) -> list[ZipPart] | None:
     try:
         return _plain_zip_directory(fh, size)
     except OSError:
         return None  # zipfile reads it again and reports what is wrong
 
 
-def _plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | None:
-    """(name, inflated size) of every part, read straight from a plain zip directory.
+def _plain_zip_directory(fh: BinaryIO, size: int) -> list[ZipPart] | None:
+    """Every part, read straight from a plain zip directory.
 
     zipfile builds an object per part, which costs more than the check it serves. Anything
     but the plain case (a zip comment, zip64, extra fields, data before the archive, a
@@ -177,7 +200,8 @@ def _plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | Non
         if at + _DIRECTORY_ENTRY.size > len(directory):
             return None
         entry = _DIRECTORY_ENTRY.unpack_from(directory, at)
-        signature, flags, inflated = entry[0], entry[5], entry[11]
+        signature, flags, method = entry[0], entry[5], entry[6]
+        compressed, inflated, offset = entry[10], entry[11], entry[18]
         name_length, extra_length, comment_length = entry[12:15]
         name = directory[at + _DIRECTORY_ENTRY.size:at + _DIRECTORY_ENTRY.size + name_length]
         if signature != b"PK\x01\x02" or extra_length or inflated == 0xFFFFFFFF or len(name) != name_length:
@@ -185,11 +209,48 @@ def _plain_zip_directory(fh: BinaryIO, size: int) -> list[tuple[str, int]] | Non
         if b"\0" in name or b"\\" in name:
             return None  # zipfile cuts a name at NUL and, on Windows, turns backslashes into slashes
         try:
-            parts.append((name.decode("utf-8" if flags & _UTF8_NAME else "cp437"), inflated))
+            text = name.decode("utf-8" if flags & _UTF8_NAME else "cp437")
         except UnicodeDecodeError:
             return None
+        parts.append(ZipPart(text, inflated, compressed, method, offset))
         at += _DIRECTORY_ENTRY.size + name_length + extra_length + comment_length
     return parts if at == len(directory) else None
+
+
+def _read_worksheet_extents(fh: BinaryIO, parts: list[ZipPart]) -> dict[str, Extent | None]:
+    """The dimension of every worksheet part, from its first stored bytes (None: not there)."""
+    extents: dict[str, Extent | None] = {}
+    for part in parts:
+        if not is_worksheet(part.name):
+            continue
+        extents[part.name] = None
+        if part.method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            continue
+        try:
+            fh.seek(part.offset)
+            local = fh.read(_LOCAL_HEADER.size)
+            if len(local) != _LOCAL_HEADER.size or not local.startswith(_ZIP_MAGIC):
+                continue
+            name_length, extra_length = _LOCAL_HEADER.unpack(local)[-2:]
+            fh.seek(name_length + extra_length, os.SEEK_CUR)
+            extents[part.name] = head_extent(fh.read(min(part.compressed, HEAD_COMPRESSED_BYTES)), part.method)
+        except OSError:
+            continue
+    return extents
+
+
+def _large_sheets(path: str | os.PathLike, parts: list[ZipPart],
+                  extents: dict[str, Extent | None]) -> tuple[LargeSheet, ...]:
+    """Worksheets beyond calamine's reach; those whose dimension is unknown are scanned."""
+    sheets = [part for part in parts if is_worksheet(part.name)]
+    unknown = [part.name for part in sheets if extents.get(part.name) is None]
+    if unknown:
+        extents = dict(extents)
+        with zipfile.ZipFile(path) as archive:
+            for name in unknown:
+                extents[name] = part_extent(archive, name)
+    return tuple(LargeSheet(part.name, extents[part.name], part.size)
+                 for part in sheets if extents[part.name].too_large)
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:

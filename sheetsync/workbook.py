@@ -11,23 +11,33 @@ Positions are absolute and zero-based: row 0 is the sheet's first row even when 
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from .extent import LargeSheet, sheet_parts, sparse_sheet
 from .issues import Issue, issue
 from .spec import Span
 
+# calamine loads an .ods whole when it opens it, and refuses one whose sheets would take more
+# than 100 million cells with this message.
+_CELL_LIMIT = re.compile(r"Cell limit exceeded \((\d+) cells requested")
 _SUFFIX_OF_KIND = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "xls": (".xls",), "ods": (".ods",)}
 
 
 @dataclass
 class Grid:
-    """One sheet's cells: ``rows[r][c]`` is the value (``""`` when empty); merged ranges as spans."""
+    """One sheet's cells: ``rows[r][c]`` is the value (``""`` when empty); merged ranges as spans.
+
+    Rows may be of different lengths: a sheet read sparsely has each row as long as its last value.
+    """
 
     name: str
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     # As calamine gives them, ((first row, first col), (last row, last col)): most are never
     # looked at, so they become Spans only on request.
     merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -58,16 +68,23 @@ class Grid:
 
 
 class Book:
-    """An open workbook; sheets are loaded one at a time by :meth:`grid`."""
+    """An open workbook; sheets are loaded one at a time by :meth:`grid`.
 
-    def __init__(self, workbook: CalamineWorkbook, file: str) -> None:
+    ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
+    or refused with a ``sheet_too_large`` issue.
+    """
+
+    def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self._visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
+        self._large = large or {}
 
     def grid(self, name: str) -> Grid | Issue:
-        """The sheet's cells and merges, or an ``unreadable_sheet`` issue."""
+        """The sheet's cells and merges, or an ``unreadable_sheet`` or ``sheet_too_large`` issue."""
+        if name in self._large:
+            return self._sparse_grid(name, self._large[name])
         try:
             sheet = self._workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -76,6 +93,17 @@ class Book:
             _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
         return Grid(name, rows, list(merged), self._visible.get(name, True))
+
+    def _sparse_grid(self, name: str, large: LargeSheet) -> Grid | Issue:
+        if not large.sparse:
+            return issue("sheet_too_large", file=self.file, sheet=name, extent=large.extent.ref,
+                         rows=large.extent.rows, cols=large.extent.cols)
+        try:
+            with open(self.file, "rb") as fh:
+                rows, merged = sparse_sheet(fh, name, large.part)
+        except Exception as exc:  # openpyxl raises many error types for a damaged part
+            return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
+        return Grid(name, rows, merged, self._visible.get(name, True))
 
     def close(self) -> None:
         self._workbook.close()
@@ -99,9 +127,15 @@ def _detail(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:200]
 
 
-def open_workbook(path: str | os.PathLike, kind: str) -> tuple[Book | None, Issue | None]:
-    """Open ``path`` (already sniffed as ``kind`` by :mod:`sheetsync.safety`) read-only."""
+def open_workbook(path: str | os.PathLike, kind: str,
+                  large_sheets: tuple[LargeSheet, ...] = ()) -> tuple[Book | None, Issue | None]:
+    """Open ``path`` (already sniffed as ``kind`` by :mod:`sheetsync.safety`, which also found
+    its ``large_sheets``) read-only."""
     file = str(path)
+    try:
+        large = _large_by_name(path, large_sheets)
+    except (KeyError, zipfile.BadZipFile, OSError, SyntaxError) as exc:  # ElementTree's ParseError is a SyntaxError
+        return None, issue("corrupt_file", file=file, detail=_detail(exc))
     try:
         if Path(path).suffix.lower() in _SUFFIX_OF_KIND.get(kind, ()):
             workbook = CalamineWorkbook.from_path(file)
@@ -114,5 +148,18 @@ def open_workbook(path: str | os.PathLike, kind: str) -> tuple[Book | None, Issu
         return None, issue("encrypted_file", file=file)
     except BaseException as exc:
         _reraise_fatal(exc)
+        too_many = _CELL_LIMIT.search(str(exc))
+        if too_many:
+            return None, issue("range_too_large", file=file, cells=f"{int(too_many.group(1)):,}")
         return None, issue("corrupt_file", file=file, detail=_detail(exc))
-    return Book(workbook, file), None
+    return Book(workbook, file, large), None
+
+
+def _large_by_name(path: str | os.PathLike, large_sheets: tuple[LargeSheet, ...]) -> dict[str, LargeSheet]:
+    if not large_sheets:
+        return {}
+    by_part = {sheet.part: sheet for sheet in large_sheets}
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive)
+    # A part that no sheet points at is never loaded: calamine too finds sheets by name.
+    return {name: by_part[part] for name, part in parts.items() if part in by_part}
