@@ -1,4 +1,4 @@
-"""How far each worksheet of an .xlsx reaches, known before calamine loads it.
+"""How far each sheet of an .xlsx reaches, known before calamine loads it.
 
 calamine holds a sheet as one block of cells from its first to its last value, 32 bytes a
 cell whether filled or not, and when the block cannot be allocated the whole process aborts
@@ -8,7 +8,9 @@ form in A1:H40 asks for 550 GB, and a 2 KB file would end a whole collection rou
 Every writer we have met (Excel, WPS, LibreOffice, XlsxWriter, openpyxl) puts the sheet's
 used range near the top of its XML, as ``<dimension ref="A1:H40"/>``; a sheet without one is
 scanned whole. A sheet beyond :data:`MAX_SHEET_CELLS` is read by :func:`sparse_sheet`,
-which keeps only the cells that exist::
+which keeps only the rows that exist. A hand-made file whose dimension understates its cells
+is not caught: no office suite writes one, and checking every cell would cost more than the
+read itself::
 
     >>> dimension_extent(b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>')
     Extent(rows=1048576, cols=16384)
@@ -16,39 +18,42 @@ which keeps only the cells that exist::
 
 from __future__ import annotations
 
-import posixpath
+import datetime as dt
 import re
 import zipfile
-import zlib
-from typing import BinaryIO, NamedTuple
-from xml.etree import ElementTree
+from functools import lru_cache
+from typing import BinaryIO, Callable, NamedTuple
 
 import openpyxl
 
 from .spec import column_letter
 
-# calamine's block for this many cells takes 128 MB, and its Python copy as much again.
+# calamine's block for this many cells takes 128 MB, and its Python copy as much again; a
+# sheet read sparsely stops at as many cells kept.
 MAX_SHEET_CELLS = 4_000_000
 # A sheet read sparsely is parsed by openpyxl, about a second for each few MB of XML.
 MAX_SPARSE_PART_BYTES = 16 * 1024 * 1024
 # The dimension follows the root element and <sheetPr>: Excel's root alone, with its
-# namespaces, is about a kilobyte.
+# namespaces, is about a kilobyte. Inflating costs by the byte, so the first look is short.
+_FIRST_LOOK = 512
 _HEAD_BYTES = 64 * 1024
-# Inflated a step at a time, the first small: most writers put the dimension in the first
-# 400 bytes, and inflating costs by the byte.
-_HEAD_FIRST_STEP = 512
-HEAD_COMPRESSED_BYTES = 16 * 1024
 
-_WORKSHEETS = "xl/worksheets/"
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s[^>]*?ref="\$?([A-Za-z]{1,3})?\$?(\d{1,7})?'
-                        rb'(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"')
-_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})\d')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
-_RELATION_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Reads the first ``limit`` inflated bytes of a part of the zip (None: all of it).
+ReadPart = Callable[[str, "int | None"], bytes]
+
+_PREFIX = rb"<(?:[\w.-]+:)?"
+_DIMENSION = re.compile(_PREFIX + rb"""dimension\s[^>]*?\bref\s*=\s*["']\$?([A-Za-z]{1,3})?\$?(\d{1,7})?"""
+                        rb"""(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?["']""")
+_SHEET_DATA = re.compile(_PREFIX + rb"sheetData[\s/>]")
+_CELL_REF = re.compile(_PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["']""")
+_ROW_NUMBER = re.compile(_PREFIX + rb"""row\s[^>]*?\br\s*=\s*["'](\d{1,7})["']""")
+_MERGE = re.compile(_PREFIX + rb"""mergeCell\s[^>]*?\bref\s*=\s*["']([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})["']""")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_SHEET = re.compile(_PREFIX + rb"sheet\s([^>]*)>")
+_RELATIONSHIP = re.compile(_PREFIX + rb"Relationship\s([^>]*)>")
+_RELATION_ID = re.compile(rb"""[\w.-]+:id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ID = re.compile(rb"""\bId\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TARGET = re.compile(rb"""\bTarget\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 class Extent(NamedTuple):
@@ -71,8 +76,9 @@ class Extent(NamedTuple):
 
 
 class LargeSheet(NamedTuple):
-    """A worksheet part too large for calamine, and its size in the zip."""
+    """A sheet too large for calamine: its place among the workbook's sheets, its part and size."""
 
+    index: int
     part: str
     extent: Extent
     size: int  # inflated bytes of XML
@@ -83,14 +89,62 @@ class LargeSheet(NamedTuple):
         return self.size <= MAX_SPARSE_PART_BYTES
 
 
-def is_worksheet(part: str) -> bool:
-    return part.startswith(_WORKSHEETS) and part.endswith(".xml") and "/" not in part[len(_WORKSHEETS):]
+class Sheets(NamedTuple):
+    """The sheets of an .xlsx as calamine lists them, and those it must not load."""
+
+    count: int
+    large: tuple[LargeSheet, ...]
+
+
+def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
+    """Measure the part of every sheet in ``xl/workbook.xml``; ``sizes`` are the zip's parts.
+
+    Raises (KeyError, ValueError, zlib's and zipfile's errors) when the workbook's own parts
+    cannot be read: calamine cannot open such a file either.
+    """
+    parts_by_key: dict[str, list[str]] = {}
+    for part in sizes:
+        parts_by_key.setdefault(_part_key(part), []).append(part)
+
+    def the_part(name: str) -> str:
+        found = parts_by_key.get(_part_key(name), [])
+        if len(found) != 1:
+            raise KeyError(name)
+        return found[0]
+
+    sheets = _workbook_sheets(read(the_part("xl/workbook.xml"), None))
+    targets = _relationship_targets(read(the_part("xl/_rels/workbook.xml.rels"), None))
+    large = []
+    for index, relation in enumerate(sheets):
+        target = targets.get(relation, "")
+        for part in sorted({p for key in _candidates(target) for p in parts_by_key.get(key, ())}):
+            extent = measure(read, part)
+            if extent is not None and extent.too_large:
+                large.append(LargeSheet(index, part, extent, sizes[part]))
+    return Sheets(len(sheets), tuple(large))
+
+
+def measure(read: ReadPart, part: str) -> Extent | None:
+    """A worksheet part's declared dimension, else its scanned extent; None when unreadable
+    (calamine, which reads it next, then reports what is wrong)."""
+    try:
+        look = _FIRST_LOOK
+        while True:
+            head = read(part, look)
+            found = dimension_extent(head)
+            if found is not None:
+                return found
+            if _SHEET_DATA.search(head) or len(head) < look or look >= _HEAD_BYTES:
+                return scanned_extent(read(part, None))
+            look *= 4
+    except Exception:  # zipfile and zlib raise many types for a damaged or unsupported part
+        return None
 
 
 def dimension_extent(xml: bytes) -> Extent | None:
     """The extent the ``<dimension>`` in ``xml`` declares before any cells, or None."""
     m = _DIMENSION.search(xml)
-    if m is None or _SHEET_DATA.search(xml, 0, m.start()):
+    if m is None or _SHEET_DATA.search(xml, 0, m.start()) or xml.find(b"<!--", 0, m.start()) >= 0:
         return None
     col1, row1, col2, row2 = m.groups()
     rows = max(int(row1 or 1), int(row2 or 1))
@@ -98,73 +152,95 @@ def dimension_extent(xml: bytes) -> Extent | None:
     return Extent(rows, cols)
 
 
-def head_extent(compressed: bytes, method: int) -> Extent | None:
-    """The dimension in the first bytes of a worksheet part as stored in the zip (deflated or
-    stored); None when they hold none before the cells: the cells must then be scanned."""
-    if method == zipfile.ZIP_STORED:
-        return dimension_extent(compressed[:_HEAD_BYTES])
-    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-    xml, pending, step = b"", compressed, _HEAD_FIRST_STEP
-    try:
-        while pending and len(xml) < _HEAD_BYTES:
-            xml += inflate.decompress(pending, step)
-            found = dimension_extent(xml)
-            if found is not None or _SHEET_DATA.search(xml):
-                return found
-            pending, step = inflate.unconsumed_tail, step * 2
-    except zlib.error:
-        return None
-    return None
-
-
 def scanned_extent(xml: bytes) -> Extent:
     """The extent of a worksheet's XML from the positions of its rows and cells."""
-    columns = set(_CELL_COLUMN.findall(xml))
-    rows = set(_ROW_NUMBER.findall(xml))
-    last_col = max((_column_number(c) for c in columns), default=1)
-    return Extent(max(map(int, rows), default=1), last_col)
+    cells = set(_CELL_REF.findall(xml))
+    rows = {int(r) for r in _ROW_NUMBER.findall(xml)} | {int(r) for _c, r in cells}
+    cols = {_column_number(c) for c, _r in cells}
+    return Extent(max(rows, default=1), max(cols, default=1))
 
 
-def part_extent(archive: zipfile.ZipFile, part: str) -> Extent:
-    """A worksheet part's declared dimension, else its scanned extent."""
-    with archive.open(part) as fh:
-        head = fh.read(_HEAD_BYTES)
-    found = dimension_extent(head)
-    return found if found is not None else scanned_extent(archive.read(part))
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → worksheet part, from ``xl/workbook.xml`` and its relationships."""
-    targets = {}
-    for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(_RELATIONSHIPS):
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        targets[rel.get("Id")] = part
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    return {sheet.get("name", ""): targets.get(sheet.get(_RELATION_ID), "") for sheet in workbook.iter(_SHEET)}
-
-
-def sparse_sheet(fh: BinaryIO, sheet: str, part: str) -> tuple[list, list[tuple[tuple[int, int], tuple[int, int]]]]:
+def sparse_sheet(fh: BinaryIO, large: LargeSheet,
+                 sheet_count: int) -> tuple[list, list[tuple[tuple[int, int], tuple[int, int]]]] | None:
     """The rows (each as long as its last value, ``""`` for empty) and merged ranges of one
-    sheet, read without a block of its whole extent.
+    large sheet; None when it holds more than :data:`MAX_SHEET_CELLS` cells even so.
 
     openpyxl's read-only sheet yields each stored row as it is once its declared dimension is
-    forgotten, and a row that is not stored as an empty list.
+    forgotten, and a row that is not stored as an empty list. Values are made what calamine
+    gives: numbers as float, dates without a time as dates.
     """
     with zipfile.ZipFile(fh) as archive:
-        merges = [((int(r1) - 1, _column_number(c1) - 1), (int(r2) - 1, _column_number(c2) - 1))
-                  for c1, r1, c2, r2 in _MERGE.findall(archive.read(part))]
+        xml = archive.read(large.part)
+    merges = [((int(r1) - 1, _column_number(c1) - 1), (int(r2) - 1, _column_number(c2) - 1))
+              for c1, r1, c2, r2 in _MERGE.findall(xml)]
     fh.seek(0)
     workbook = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     try:
-        worksheet = workbook[sheet]
+        if len(workbook.sheetnames) != sheet_count:
+            raise ValueError("openpyxl and calamine list different sheets")
+        worksheet = workbook[workbook.sheetnames[large.index]]
         worksheet.reset_dimensions()
         empty: tuple[object, ...] = ()
-        rows = [[("" if value is None else value) for value in row] if row else empty
-                for row in worksheet.iter_rows(values_only=True)]
+        rows, kept = [], 0
+        for row in worksheet.iter_rows(values_only=True):
+            kept += len(row)
+            if kept > MAX_SHEET_CELLS:
+                return None
+            rows.append([_as_calamine(value) for value in row] if row else empty)
     finally:
         workbook.close()
     return rows, merges
+
+
+def _as_calamine(value: object) -> object:
+    if value is None:
+        return ""
+    if type(value) is int:
+        return float(value)
+    if type(value) is dt.datetime and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _workbook_sheets(workbook_xml: bytes) -> list[bytes]:
+    """The relationship id of each ``<sheet>`` in ``xl/workbook.xml``, in order."""
+    return [_attribute(_RELATION_ID, m.group(1)) for m in _SHEET.finditer(_COMMENT.sub(b"", workbook_xml))]
+
+
+def _relationship_targets(rels_xml: bytes) -> dict[bytes, str]:
+    return {_attribute(_ID, m.group(1)): _attribute(_TARGET, m.group(1)).decode("utf-8", "replace")
+            for m in _RELATIONSHIP.finditer(_COMMENT.sub(b"", rels_xml))}
+
+
+def _attribute(pattern: re.Pattern[bytes], attributes: bytes) -> bytes:
+    m = pattern.search(attributes)
+    return b"" if m is None else m.group(1) if m.group(1) is not None else m.group(2)
+
+
+@lru_cache(maxsize=4096)
+def _candidates(target: str) -> frozenset[str]:
+    """Where a sheet's part may be: as calamine resolves the target, and as the OPC rules do."""
+    if not target:
+        return frozenset()
+    stripped = target.lstrip("/")
+    resolved = {stripped if stripped.startswith("xl/") else f"xl/{stripped}", f"xl/{target}", stripped}
+    return frozenset(_part_key(part) for part in resolved)
+
+
+@lru_cache(maxsize=4096)
+def _part_key(name: str) -> str:
+    # Part names are matched without case and with either slash, as some readers do.
+    key = name.replace("\\", "/").lower()
+    if "./" not in key and "//" not in key and not key.startswith("/") and not key.endswith((".", "/")):
+        return key
+    normal: list[str] = []
+    for p in key.split("/"):
+        if p == "..":
+            if normal:
+                normal.pop()
+        elif p not in ("", "."):
+            normal.append(p)
+    return "/".join(normal)
 
 
 def _column_number(letters: bytes) -> int:

@@ -58,7 +58,7 @@ def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileR
     check = inspect_file(path)
     if check.issue is not None:
         return FileResult(issues=[check.issue])
-    book, problem = open_workbook(path, check.kind, check.large_sheets)
+    book, problem = open_workbook(path, check.kind, check.sheets)
     if problem is not None:
         return FileResult(issues=[problem])
     with book:

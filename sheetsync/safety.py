@@ -14,11 +14,12 @@ import codecs
 import os
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from .extent import HEAD_COMPRESSED_BYTES, Extent, LargeSheet, head_extent, is_worksheet, part_extent
+from .extent import Sheets, large_sheets
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
 
@@ -47,13 +48,13 @@ _OLE_SCAN_BYTES = 16 * 1024 * 1024
 class FileCheck:
     """What a file is (``xlsx``, ``xls``, ``ods``, or ``""``) and the issue that stops reading it.
 
-    ``large_sheets`` are the worksheets of an .xlsx that calamine must not load (see
-    :mod:`sheetsync.extent`).
+    ``sheets`` are an .xlsx's sheets with those calamine must not load (see
+    :mod:`sheetsync.extent`); None when they could not be measured.
     """
 
     kind: str
     issue: Issue | None = None
-    large_sheets: tuple[LargeSheet, ...] = ()
+    sheets: Sheets | None = None
 
 
 class ZipPart(NamedTuple):
@@ -85,7 +86,6 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
         with open(path, "rb") as fh:
             head = fh.read(512)
             directory = _read_plain_zip_directory(fh, size) if head.startswith(_ZIP_MAGIC) else None
-            extents = _read_worksheet_extents(fh, directory) if directory else {}
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
     except OSError as exc:
@@ -93,7 +93,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     if size == 0:
         return FileCheck("", issue("empty_file", file=file))
     if head.startswith(_ZIP_MAGIC):
-        return _inspect_zip(path, file, directory, extents)
+        return _inspect_zip(path, file, directory)
     if head.startswith(_EMPTY_ZIP_MAGIC):
         return FileCheck("", issue("corrupt_file", file=file, detail="压缩包内没有内容"))
     if head.startswith(_OLE_MAGIC):
@@ -122,9 +122,9 @@ def _inspect_ole(path: str | os.PathLike, file: str) -> FileCheck:
     return FileCheck("xls")
 
 
-def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None,
-                 extents: dict[str, Extent | None]) -> FileCheck:
+def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None) -> FileCheck:
     manifest = properties = b""
+    directory_is_plain = parts is not None
     if parts is None or any(part.name in _PARTS_TO_READ for part in parts):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -145,10 +145,7 @@ def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None
     if _is_our_summary(properties):
         return FileCheck("", issue("own_summary", file=file))
     if "xl/workbook.xml" in names:
-        try:
-            return FileCheck("xlsx", large_sheets=_large_sheets(path, parts, extents))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-            return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
+        return FileCheck("xlsx", sheets=_measure_sheets(path, parts, plain=directory_is_plain))
     if "xl/workbook.bin" in names:
         return FileCheck("xlsb")
     if "content.xml" in names:
@@ -217,40 +214,60 @@ def _plain_zip_directory(fh: BinaryIO, size: int) -> list[ZipPart] | None:
     return parts if at == len(directory) else None
 
 
-def _read_worksheet_extents(fh: BinaryIO, parts: list[ZipPart]) -> dict[str, Extent | None]:
-    """The dimension of every worksheet part, from its first stored bytes (None: not there)."""
-    extents: dict[str, Extent | None] = {}
-    for part in parts:
-        if not is_worksheet(part.name):
-            continue
-        extents[part.name] = None
+def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool) -> Sheets | None:
+    """The sheets of an .xlsx, measured (:func:`sheetsync.extent.large_sheets`); None when its
+    workbook parts cannot be read, which calamine then reports."""
+    sizes = {part.name: part.size for part in parts}
+    try:
+        with open(path, "rb") as fh:
+            if plain:
+                return large_sheets(_PlainParts(fh, parts).read, sizes)
+            with zipfile.ZipFile(fh) as archive:
+                return large_sheets(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
+    except Exception:  # zipfile, zlib and the XML give many error types for a damaged workbook
+        return None
+
+
+def _read_zip_part(archive: zipfile.ZipFile, name: str, limit: int | None) -> bytes:
+    with archive.open(name) as part:
+        return part.read(-1 if limit is None else limit)
+
+
+class _PlainParts:
+    """Parts of a plain zip read straight from their local headers (see _plain_zip_directory)."""
+
+    def __init__(self, fh: BinaryIO, parts: list[ZipPart]) -> None:
+        self._fh = fh
+        self._parts = {part.name: part for part in parts}
+
+    def read(self, name: str, limit: int | None) -> bytes:
+        """The first ``limit`` inflated bytes of the part (all of them for None)."""
+        part, fh = self._parts[name], self._fh
         if part.method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            continue
-        try:
-            fh.seek(part.offset)
-            local = fh.read(_LOCAL_HEADER.size)
-            if len(local) != _LOCAL_HEADER.size or not local.startswith(_ZIP_MAGIC):
-                continue
-            name_length, extra_length = _LOCAL_HEADER.unpack(local)[-2:]
-            fh.seek(name_length + extra_length, os.SEEK_CUR)
-            extents[part.name] = head_extent(fh.read(min(part.compressed, HEAD_COMPRESSED_BYTES)), part.method)
-        except OSError:
-            continue
-    return extents
-
-
-def _large_sheets(path: str | os.PathLike, parts: list[ZipPart],
-                  extents: dict[str, Extent | None]) -> tuple[LargeSheet, ...]:
-    """Worksheets beyond calamine's reach; those whose dimension is unknown are scanned."""
-    sheets = [part for part in parts if is_worksheet(part.name)]
-    unknown = [part.name for part in sheets if extents.get(part.name) is None]
-    if unknown:
-        extents = dict(extents)
-        with zipfile.ZipFile(path) as archive:
-            for name in unknown:
-                extents[name] = part_extent(archive, name)
-    return tuple(LargeSheet(part.name, extents[part.name], part.size)
-                 for part in sheets if extents[part.name].too_large)
+            raise NotImplementedError(f"compression method {part.method}")
+        fh.seek(part.offset)
+        local = fh.read(_LOCAL_HEADER.size)
+        if len(local) != _LOCAL_HEADER.size or not local.startswith(_ZIP_MAGIC):
+            raise zipfile.BadZipFile(f"no local header for {name}")
+        name_length, extra_length = _LOCAL_HEADER.unpack(local)[-2:]
+        fh.seek(name_length + extra_length, os.SEEK_CUR)
+        wanted = part.size if limit is None else min(limit, part.size)
+        if part.method == zipfile.ZIP_STORED:
+            return fh.read(min(wanted, part.compressed))
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        out, left = b"", part.compressed
+        # A first read of a quarter of what is wanted covers the usual 4:1 or better of XML.
+        chunk = max(wanted // 4, 1024)
+        while len(out) < wanted and not inflate.eof:
+            data = inflate.unconsumed_tail
+            if not data:
+                data = fh.read(min(chunk, left))
+                if not data:
+                    break
+                left -= len(data)
+                chunk = 64 * 1024
+            out += inflate.decompress(data, wanted - len(out))
+        return out
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from .extent import LargeSheet, sheet_parts, sparse_sheet
+from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
 from .spec import Span
 
@@ -95,14 +94,19 @@ class Book:
         return Grid(name, rows, list(merged), self._visible.get(name, True))
 
     def _sparse_grid(self, name: str, large: LargeSheet) -> Grid | Issue:
+        too_large = issue("sheet_too_large", file=self.file, sheet=name, extent=large.extent.ref,
+                          rows=large.extent.rows, cols=large.extent.cols)
         if not large.sparse:
-            return issue("sheet_too_large", file=self.file, sheet=name, extent=large.extent.ref,
-                         rows=large.extent.rows, cols=large.extent.cols)
+            return too_large
         try:
             with open(self.file, "rb") as fh:
-                rows, merged = sparse_sheet(fh, name, large.part)
-        except Exception as exc:  # openpyxl raises many error types for a damaged part
+                read = sparse_sheet(fh, large, len(self.sheet_names))
+        except BaseException as exc:
+            _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
+        if read is None:
+            return too_large
+        rows, merged = read
         return Grid(name, rows, merged, self._visible.get(name, True))
 
     def close(self) -> None:
@@ -127,15 +131,10 @@ def _detail(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:200]
 
 
-def open_workbook(path: str | os.PathLike, kind: str,
-                  large_sheets: tuple[LargeSheet, ...] = ()) -> tuple[Book | None, Issue | None]:
-    """Open ``path`` (already sniffed as ``kind`` by :mod:`sheetsync.safety`, which also found
-    its ``large_sheets``) read-only."""
+def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = None) -> tuple[Book | None, Issue | None]:
+    """Open ``path`` (already sniffed as ``kind`` by :mod:`sheetsync.safety`, which also measured
+    its ``sheets``) read-only."""
     file = str(path)
-    try:
-        large = _large_by_name(path, large_sheets)
-    except (KeyError, zipfile.BadZipFile, OSError, SyntaxError) as exc:  # ElementTree's ParseError is a SyntaxError
-        return None, issue("corrupt_file", file=file, detail=_detail(exc))
     try:
         if Path(path).suffix.lower() in _SUFFIX_OF_KIND.get(kind, ()):
             workbook = CalamineWorkbook.from_path(file)
@@ -152,14 +151,11 @@ def open_workbook(path: str | os.PathLike, kind: str,
         if too_many:
             return None, issue("range_too_large", file=file, cells=f"{int(too_many.group(1)):,}")
         return None, issue("corrupt_file", file=file, detail=_detail(exc))
-    return Book(workbook, file, large), None
-
-
-def _large_by_name(path: str | os.PathLike, large_sheets: tuple[LargeSheet, ...]) -> dict[str, LargeSheet]:
-    if not large_sheets:
-        return {}
-    by_part = {sheet.part: sheet for sheet in large_sheets}
-    with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
-    # A part that no sheet points at is never loaded: calamine too finds sheets by name.
-    return {name: by_part[part] for name, part in parts.items() if part in by_part}
+    large = sheets.large if sheets is not None else ()
+    names = list(workbook.sheet_names)
+    if large and len(names) != sheets.count:
+        # Which of calamine's sheets is the large one is unknown: none of them may be loaded.
+        workbook.close()
+        biggest = max(large, key=lambda sheet: sheet.extent.cells)
+        return None, issue("range_too_large", file=file, cells=f"{biggest.extent.cells:,}")
+    return Book(workbook, file, {names[sheet.index]: sheet for sheet in large}), None
