@@ -26,12 +26,13 @@ from typing import BinaryIO, Callable, NamedTuple
 
 import openpyxl
 
-from .spec import column_letter
+from .spec import column_index, column_letter
 
-# calamine's block for this many cells takes 128 MB, and its Python copy as much again; a
-# sheet read sparsely stops at as many cells kept.
+# calamine's block for this many cells takes 128 MB (32 bytes a cell), and its Python copy
+# 32 MB more in pointers alone; a sheet read sparsely stops at as many cells kept.
 MAX_SHEET_CELLS = 4_000_000
-# A sheet read sparsely is parsed by openpyxl, about a second for each few MB of XML.
+# A sheet read sparsely is parsed by openpyxl, at about 5 MB of XML a second: this keeps
+# one such sheet to a few seconds.
 MAX_SPARSE_PART_BYTES = 16 * 1024 * 1024
 # The dimension follows the root element and <sheetPr>: Excel's root alone, with its
 # namespaces, is about a kilobyte. Inflating costs by the byte, so the first look is short.
@@ -245,7 +246,4 @@ def _part_key(name: str) -> str:
 
 def _column_number(letters: bytes) -> int:
     """``A`` → 1, ``XFD`` → 16384."""
-    number = 0
-    for code in letters.upper():
-        number = number * 26 + code - 64
-    return number
+    return column_index(letters.decode("ascii")) + 1
