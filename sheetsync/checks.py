@@ -51,7 +51,8 @@ class SheetRead:
     level1_cells: list[tuple[str, str]] = field(default_factory=list)  # (一级 text, cell) typed in the table
     level2_cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # (period, 一级, 二级, cell)
     # (period, value as read, cell) of 指标值 stored as a fraction such as 0.95: Excel makes
-    # one of a typed "95%" in a cell not formatted as text, and shows it as 95%.
+    # one of a typed "95%" in a cell not formatted as text. In an .xlsx the cell's format tells
+    # (sheetsync.percent); in an .xls or .ods, or a cell shown as a plain number, the clerk is asked.
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
     year_found: bool = False
     unit_cell: str = ""

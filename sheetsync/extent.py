@@ -38,6 +38,8 @@ MAX_SPARSE_PART_BYTES = 16 * 1024 * 1024
 # namespaces, is about a kilobyte. Inflating costs by the byte, so the first look is short.
 _FIRST_LOOK = 512
 _HEAD_BYTES = 64 * 1024
+# Where Excel, WPS, LibreOffice, XlsxWriter and openpyxl all put the cell styles.
+_STYLES_PART = "xl/styles.xml"
 
 # Reads the first ``limit`` inflated bytes of a part of the zip (None: all of it).
 ReadPart = Callable[[str, "int | None"], bytes]
@@ -95,6 +97,8 @@ class Sheets(NamedTuple):
 
     count: int
     large: tuple[LargeSheet, ...]
+    parts: tuple[str | None, ...] = ()  # each sheet's part; None when there is not exactly one
+    styles: str | None = None  # the part of the workbook's cell styles
 
 
 def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
@@ -115,14 +119,17 @@ def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
 
     sheets = _workbook_sheets(read(the_part("xl/workbook.xml"), None))
     targets = _relationship_targets(read(the_part("xl/_rels/workbook.xml.rels"), None))
-    large = []
+    large, parts = [], []
     for index, relation in enumerate(sheets):
         target = targets.get(relation, "")
-        for part in sorted({p for key in _candidates(target) for p in parts_by_key.get(key, ())}):
+        found = sorted({p for key in _candidates(target) for p in parts_by_key.get(key, ())})
+        for part in found:
             extent = measure(read, part)
             if extent is not None and extent.too_large:
                 large.append(LargeSheet(index, part, extent, sizes[part]))
-    return Sheets(len(sheets), tuple(large))
+        parts.append(found[0] if len(found) == 1 else None)
+    styles = parts_by_key.get(_STYLES_PART, [])
+    return Sheets(len(sheets), tuple(large), tuple(parts), styles[0] if len(styles) == 1 else None)
 
 
 def measure(read: ReadPart, part: str) -> Extent | None:

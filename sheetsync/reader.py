@@ -21,6 +21,7 @@ from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity
 from .issues import Issue, issue
 from .locate import Area, Layout, area_at, label_key, locate, spec_labels
 from .model import Collection, Indicator, ProjectForm
+from .percent import percent_text
 from .safety import inspect_file
 from .spec import FieldSpec, FormSpec, cell_ref, column_letter, load_specs
 from .values import clean_text, parse_amount
@@ -443,6 +444,8 @@ class _SheetReader:
                 typed2 = typed2.strip() if type(typed2) is str else clean_text(typed2)
                 level3 = level3.strip() if type(level3) is str else clean_text(level3)
                 value = raw.strip() if type(raw) is str else clean_text(raw)
+                if type(raw) is float and (decimals := self.grid.percent_decimals(r, value_col)) is not None:
+                    value = percent_text(raw, decimals)
                 if typed2:
                     if typed2 != level2[index]:
                         level2_cells.append((period, level1, typed2, letter2 + row_number))
@@ -451,7 +454,7 @@ class _SheetReader:
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
                 groups.add((period, level1))
-                if type(raw) is float and 0 < raw <= 1:
+                if type(raw) is float and 0 < raw <= 1 and not value.endswith("%"):
                     read.fraction_values.append((period, value, value_cell))
                 current2 = level2[index]  # typed on this row or above
                 if not (level1 and current2 and level3 and value):

@@ -13,13 +13,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
+from .percent import PercentCells
 from .spec import Span
 
 # calamine loads an .ods whole when it opens it, and refuses one whose sheets would take more
@@ -41,6 +43,9 @@ class Grid:
     # looked at, so they become Spans only on request.
     merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     visible: bool = True
+    # The cells that show their number as a percentage, (row, col) → decimals; read on first use.
+    percent_cells: Callable[[], dict[tuple[int, int], int]] | None = field(default=None, repr=False, compare=False)
+    _percent: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
     _merge_starts: dict[tuple[int, int], tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -58,6 +63,13 @@ class Grid:
             self._merge_starts = {first: last for first, last in self.merged_ranges}
         return self._merge_starts.get((row, col))
 
+    def percent_decimals(self, row: int, col: int) -> int | None:
+        """The decimals of the percentage the cell shows its number as; None when it shows no
+        percentage, or its format is unknown (an .xls or .ods)."""
+        if self._percent is None:
+            self._percent = self.percent_cells() if self.percent_cells is not None else {}
+        return self._percent.get((row, col))
+
     def value(self, row: int, col: int) -> object:
         if 0 <= row < len(self.rows):
             cells = self.rows[row]
@@ -70,15 +82,18 @@ class Book:
     """An open workbook; sheets are loaded one at a time by :meth:`grid`.
 
     ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
-    or refused with a ``sheet_too_large`` issue.
+    or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells of an .xlsx shown
+    as percentages.
     """
 
-    def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None) -> None:
+    def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
+                 percent: PercentCells | None = None) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self._visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
         self._large = large or {}
+        self._percent = percent
 
     def grid(self, name: str) -> Grid | Issue:
         """The sheet's cells and merges, or an ``unreadable_sheet`` or ``sheet_too_large`` issue."""
@@ -91,7 +106,7 @@ class Book:
         except BaseException as exc:
             _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
-        return Grid(name, rows, list(merged), self._visible.get(name, True))
+        return Grid(name, rows, list(merged), self._visible.get(name, True), self._percent_cells(name))
 
     def _sparse_grid(self, name: str, large: LargeSheet) -> Grid | Issue:
         too_large = issue("sheet_too_large", file=self.file, sheet=name, extent=large.extent.ref,
@@ -107,7 +122,10 @@ class Book:
         if read is None:
             return too_large
         rows, merged = read
-        return Grid(name, rows, merged, self._visible.get(name, True))
+        return Grid(name, rows, merged, self._visible.get(name, True), self._percent_cells(name))
+
+    def _percent_cells(self, name: str) -> Callable[[], dict[tuple[int, int], int]] | None:
+        return None if self._percent is None else partial(self._percent.of_sheet, self.sheet_names.index(name))
 
     def close(self) -> None:
         self._workbook.close()
@@ -151,11 +169,15 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
         if too_many:
             return None, issue("range_too_large", file=file, cells=f"{int(too_many.group(1)):,}")
         return None, issue("corrupt_file", file=file, detail=_detail(exc))
-    large = sheets.large if sheets is not None else ()
+    if sheets is None:
+        return Book(workbook, file), None
     names = list(workbook.sheet_names)
-    if large and len(names) != sheets.count:
-        # Which of calamine's sheets is the large one is unknown: none of them may be loaded.
-        workbook.close()
-        biggest = max(large, key=lambda sheet: sheet.extent.cells)
-        return None, issue("range_too_large", file=file, cells=f"{biggest.extent.cells:,}")
-    return Book(workbook, file, {names[sheet.index]: sheet for sheet in large}), None
+    if len(names) != sheets.count:
+        if sheets.large:
+            # Which of calamine's sheets is the large one is unknown: none of them may be loaded.
+            workbook.close()
+            biggest = max(sheets.large, key=lambda sheet: sheet.extent.cells)
+            return None, issue("range_too_large", file=file, cells=f"{biggest.extent.cells:,}")
+        return Book(workbook, file), None
+    large = {names[sheet.index]: sheet for sheet in sheets.large}
+    return Book(workbook, file, large, PercentCells(file, sheets)), None
