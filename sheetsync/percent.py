@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from typing import Sequence
 from xml.etree import ElementTree
 
 from .extent import Sheets
