@@ -78,15 +78,15 @@ class ParsedValue(NamedTuple):
 
 _QUALITATIVE = ParsedValue("", None, "", QUALITATIVE)
 
-# Operator words, longest first so that 不低于 wins over 低于.
-_OPS_BEFORE = [
+# Operator words, tried longest first so that 不超过 wins over 超过 and 不低于 over 低于.
+_OPS_BEFORE = sorted([
     ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"),
     ("达到", "≥"), ("高于", ">"), ("超过", ">"), ("大于", ">"), ("多于", ">"),
     ("小于或等于", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("不大于", "≤"),
     ("控制在", "≤"), ("低于", "<"), ("少于", "<"), ("小于", "<"),
-    (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≤", "≤"), ("＞", ">"), ("＜", "<"), (">", ">"), ("<", "<"),
-    ("=", "="), ("＝", "="), ("±", "±"), ("+-", "±"),
-]
+    (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≤", "≤"), ("≧", "≥"), ("≦", "≤"), ("⩾", "≥"), ("⩽", "≤"),
+    (">", ">"), ("<", "<"), ("=", "="), ("±", "±"), ("+-", "±"),
+], key=lambda op: -len(op[0]))
 _OPS_AFTER = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤")]
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -161,6 +161,7 @@ def parse_value(text: object) -> ParsedValue:
             break
     stop = _UNIT_STOP.search(after)
     unit, tail = (after[: stop.start()], after[stop.start():]) if stop else (after, "")
+    tail = tail.removeprefix("(含)")  # 3场（含）以上
     for word, symbol in _OPS_AFTER:
         if tail.startswith(word) or tail.startswith("及" + word):
             op = op or symbol
