@@ -56,6 +56,8 @@ class SheetRead:
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
     year_found: bool = False
     unit_cell: str = ""
+    table_cell: str = ""  # the first cell of the indicator table's header; "" when it was not found
+    renamed_columns: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, text, label) of retyped headers
 
     def issue(self, code: str, *, cell: str = "", field: str = "", **params: object) -> Issue:
         return issue(code, file=self.file, sheet=self.sheet, cell=cell, field=field, **params)
@@ -153,6 +155,13 @@ def _level1_of_stray_level2(spec: FormSpec, level1: str, level2: str) -> str | N
     return known[key]
 
 
+def _header_labels(spec: FormSpec) -> list[str]:
+    """The table's column labels, the first period's only: 一级指标, 二级指标, 三级指标, 指标值…"""
+    ind = spec.indicators
+    first = ind.periods[0]
+    return [ind.level1.label.text, first.level2.label.text, first.level3.label.text, first.value.label.text]
+
+
 def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
@@ -171,6 +180,15 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
             found.append(read.issue("missing_level2", cell=row.level3_cell, field="level2",
                                     period=row.period, level3=row.level3 or row.value))
 
+    if not read.form.indicators:
+        table = spec.indicators.label.text
+        if read.table_cell:
+            found.append(read.issue("no_indicators", cell=read.table_cell, table=table))
+        else:
+            headers = "、".join(f"“{label}”" for label in _header_labels(spec))
+            found.append(read.issue("missing_table", table=table, headers=headers))
+    for cell, text, label in read.renamed_columns:
+        found.append(read.issue("renamed_column", cell=cell, text=text, label=label))
     for period, value, cell in read.fraction_values:
         found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
 
@@ -207,15 +225,13 @@ def identity_issues(read: SheetRead, entry: SheetIdentity | None) -> list[Issue]
     """The sheet against its record on the identity sheet: prefilled name and unit unchanged."""
     if entry is None:
         return []
-    form = read.form
-    differences = []
-    for name in ("project_name", "budget_unit"):
-        expected, found = getattr(entry, name), getattr(form, name)
-        if expected and normalize_label(expected) != normalize_label(found):
-            differences.append(f"“{read.spec.label_of(name)}”应为“{expected}”，现为“{found}”")
-    if not differences:
-        return []
-    return [read.issue("identity_mismatch", cell=read.cells.get("project_name", ""), detail="；".join(differences))]
+    found = []
+    for name, cell in (("project_name", read.cells.get("project_name", "")), ("budget_unit", read.unit_cell)):
+        expected, typed = getattr(entry, name), getattr(read.form, name)
+        if expected and normalize_label(expected) != normalize_label(typed):
+            detail = f"“{read.spec.label_of(name)}”应为“{expected}”，现为“{typed}”"
+            found.append(read.issue("identity_mismatch", cell=cell, field=name, detail=detail))
+    return found
 
 
 def template_issues(spec: FormSpec, identity: Identity, file: str) -> list[Issue]:

@@ -41,8 +41,9 @@ class Labels:
     prefixes: tuple[tuple[str, str, str], ...]  # (prefix key, kind, name): kind field | unit
     header: dict[str, frozenset[int]]  # key → indices into header_slots
     header_slots: tuple[tuple[str, str], ...]  # (period, role) left to right; period "" for level1
+    slot_columns: tuple[int, ...]  # each slot's column in the spec's own layout
+    slot_labels: tuple[str, ...]  # each slot's label as the form prints it
     year_pattern: re.Pattern[str] | None
-    level1_slots: frozenset[int]
     # First characters a label cell can start with (before normalising): most data cells
     # start otherwise and are never normalised.
     first_chars: frozenset[str]
@@ -51,12 +52,12 @@ class Labels:
     # Cell text as typed → what it is (see _classify); the same texts recur on every sheet.
     seen: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     years: dict[str, int | None] = field(default_factory=dict)  # cell text → the year it names
-    # A header row's cells from 一级指标 on → where its labels are, counted from 一级指标.
+    # A header row's cells from its first label on → where its labels are, counted from there.
     headers: dict[tuple[object, ...], dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 # What a cell's text is, besides the exact and prefix labels' (kind, name).
-_LEVEL1_HEADER = ("header", "level1")
+_HEADER = ("header", "")
 _SEEN_LIMIT = 100_000
 _UNSEEN = object()
 
@@ -91,6 +92,7 @@ def _build_labels(spec: FormSpec) -> Labels:
         prefixes.append((normalize_label(spec.unit_line.label), "unit", spec.unit_line.field or ""))
 
     slots: list[tuple[str, str]] = []
+    slot_columns: list[int] = []
     labels = []
     ind = spec.indicators
     columns = [(ind.level1.column, "", ind.level1)]
@@ -98,6 +100,7 @@ def _build_labels(spec: FormSpec) -> Labels:
         columns += [(c.column, period.name, c) for c in (period.level2, period.level3, period.value)]
     for _col, period, column in sorted(columns, key=lambda c: c[0]):
         slots.append((period, column.role))
+        slot_columns.append(_col)
         labels.append(column.label)
     header: dict[str, set[int]] = {}
     for index, label in enumerate(labels):
@@ -109,8 +112,9 @@ def _build_labels(spec: FormSpec) -> Labels:
         prefixes=tuple(prefixes),
         header={k: frozenset(v) for k, v in header.items()},
         header_slots=tuple(slots),
+        slot_columns=tuple(slot_columns),
+        slot_labels=tuple(label.text for label in labels),
         year_pattern=re.compile(pattern) if pattern else None,
-        level1_slots=frozenset(i for i, (period, _role) in enumerate(slots) if period == ""),
         first_chars=_first_chars([*exact, *header, *(p for p, _k, _n in prefixes)]),
         footer_names=frozenset(f.name for f in spec.footer),
         table_label=spec.indicators.label.accepted,
@@ -118,11 +122,11 @@ def _build_labels(spec: FormSpec) -> Labels:
 
 
 def _classify(labels: Labels, text: str) -> tuple[str, str] | None:
-    """(kind, name) of the label ``text`` spells, :data:`_LEVEL1_HEADER`, or None; remembered in ``labels.seen``."""
+    """(kind, name) of the label ``text`` spells, :data:`_HEADER`, or None; remembered in ``labels.seen``."""
     key = label_key(text)
     hit = labels.exact.get(key)
     if hit is None and key in labels.header:
-        hit = _LEVEL1_HEADER if labels.header[key] & labels.level1_slots else None
+        hit = _HEADER
     elif hit is None:
         hit = next(((kind, name) for prefix, kind, name in labels.prefixes if key.startswith(prefix)), None)
     if len(labels.seen) < _SEEN_LIMIT:
@@ -151,6 +155,8 @@ class Layout:
     header_row: int | None = None
     columns: dict[tuple[str, str], int] = field(default_factory=dict)  # (period, role) → column
     table_labels: list[tuple[int, int]] = field(default_factory=list)  # 绩效指标 cells
+    # Header cells read by their position, their text not the spec's label: (slot, col, label).
+    renamed_columns: list[tuple[tuple[str, str], int, str]] = field(default_factory=list)
     table_end: int = 0  # first row after the indicator rows
     filled: list[tuple[int, list[int]]] = field(default_factory=list)  # each non-empty row's non-empty columns
 
@@ -186,7 +192,7 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
                 if value[0] not in starts or len(value) > _MAX_LABEL_CHARS:
                     continue
                 hit = _classify(labels, value)
-            if hit is _LEVEL1_HEADER:
+            if hit is _HEADER:
                 header_hits.append((r, c))
             elif hit is not None:
                 exact_hits.append((r, c, *hit))
@@ -209,15 +215,24 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
         elif kind == "table":
             layout.table_labels.append((r, c))
         elif kind == "unit" and layout.unit is None:
+            if header_row is not None and r >= header_row:
+                continue  # 预算单位满意度 in the table is an indicator, not the unit line
             layout.unit = (r, c)
+    if header_row is not None:
+        _place_renamed_columns(grid, layout, labels)
     layout.table_end = _table_end(grid, layout, labels)
     _find_year(grid, layout, labels)
     return layout
 
 
-def _find_header(grid: Grid, layout: Layout, labels: Labels, level1_hits: list[tuple[int, int]]) -> None:
-    """The header row: the first row with 一级指标 followed by the other column labels."""
-    for r, c in level1_hits:
+def _find_header(grid: Grid, layout: Layout, labels: Labels, hits: list[tuple[int, int]]) -> None:
+    """The header row: the first row whose column labels, read from its first one on, name
+    more than half of the table's columns. ``hits`` are header label cells row by row."""
+    tried = -1
+    for r, c in hits:
+        if r == tried:
+            continue
+        tried = r
         cells = tuple(grid.rows[r][c:])
         columns = labels.headers.get(cells)
         if columns is None:
@@ -230,8 +245,30 @@ def _find_header(grid: Grid, layout: Layout, labels: Labels, level1_hits: list[t
             return
 
 
+def _place_renamed_columns(grid: Grid, layout: Layout, labels: Labels) -> None:
+    """Place the columns whose header label was retyped (一级指标名称, 指标值 where 计划指标值
+    belongs) where the spec has them beside the columns found, when the header cell there
+    holds other text and lies between its neighbours'."""
+    cells = grid.rows[layout.header_row]
+    taken = set(layout.columns.values()) | {c for r, c in layout.table_labels if r == layout.header_row}
+    slots = labels.header_slots
+    for index, slot in enumerate(slots):
+        if slot in layout.columns:
+            continue
+        found = [(labels.slot_columns[i], layout.columns[other]) for i, other in enumerate(slots) if other in layout.columns]
+        spec_col = labels.slot_columns[index]
+        near_spec, near_col = min(found, key=lambda pair: abs(pair[0] - spec_col))
+        col = near_col + spec_col - near_spec
+        left = max((c for s, c in found if s < spec_col), default=-1)
+        right = min((c for s, c in found if s > spec_col), default=len(cells))
+        if (left < col < right and col not in taken and type(cells[col]) is str and cells[col].strip()):
+            layout.columns[slot] = col
+            taken.add(col)
+            layout.renamed_columns.append((slot, col, labels.slot_labels[index]))
+
+
 def _header_columns(labels: Labels, cells: tuple[object, ...]) -> dict[tuple[str, str], int]:
-    """Where each header label is in ``cells`` (a header row from 一级指标 on), counted from 一级指标."""
+    """Where each header label is in ``cells`` (a header row from its first label on), counted from there."""
     columns: dict[tuple[str, str], int] = {}
     slots = labels.header_slots
     pointer = 0

@@ -430,8 +430,17 @@ class _SheetReader:
         level1, level2 = "", [""] * len(periods)
         rows, indicators, canonical = self.grid.rows, read.form.indicators, self._canonical
         level1_cells, level2_cells, groups = read.level1_cells, read.level2_cells, read.groups
+        header_cells = plan.cells(rows[header])
+        read.table_cell = _ref(header, min(columns.values()))
+        for _slot, col, label in layout.renamed_columns:
+            read.renamed_columns.append((_ref(header, col), _text(header_cells[col]), label))
+        # The header pasted again inside the table (for a second printed page) is no indicator.
+        marker_col = periods[0].level3
+        marker = header_cells[marker_col]
         for r in range(header + 1, layout.table_end):
             row = plan.cells(rows[r])
+            if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
+                continue
             typed1 = row[level1_col]
             typed1 = typed1.strip() if type(typed1) is str else clean_text(typed1)
             row_number = str(r + 1)
@@ -497,6 +506,8 @@ class _SheetReader:
             if self._is_claimed(r, c, value, repeated_by_row):
                 continue
             text = _text(value)
+            if not text:
+                continue  # only spaces: nothing to move or lose
             if len(text) > _QUOTE_CHARS:
                 text = text[:_QUOTE_CHARS] + "…"
             found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
@@ -508,6 +519,10 @@ def _period_in(pattern: str, label: str) -> str:
     """``中期滚动目标 (2021年-2023年)`` → ``2021-2023``, or ""."""
     m = re.search(pattern, label)
     return f"{m.group(1)}-{m.group(2)}" if m else ""
+
+
+def _repeats_header(row: list[object], header: list[object], columns: dict[tuple[str, str], int]) -> bool:
+    return all(row[col] == header[col] for col in columns.values() if header[col] != "")
 
 
 def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[int, int]]:

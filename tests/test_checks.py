@@ -164,7 +164,7 @@ def test_an_assigned_project_left_blank_is_read_with_its_errors(tmp_path):
                         identity)
     c = read_workbook(path)
     assert c.projects.sheet.tolist() == ["项目1", "项目2"]
-    assert set(c.issues[c.issues.sheet == "项目2"].code) == {"missing_field"}
+    assert set(c.issues[c.issues.sheet == "项目2"].code) == {"missing_field", "no_indicators"}
 
 
 def test_newer_spec_version_and_foreign_form_id(tmp_path):

@@ -1,0 +1,116 @@
+"""The indicator table after the edits clerks make to it: retyped headers, the header pasted
+again, the table emptied or its header lost, an indicator that starts like a field label."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from fixtures_forms import SEED_FORM, Layout, write_workbook
+from sheetsync.reader import read_workbook
+
+SEED_INDICATORS = 14
+
+
+def _edited(tmp_path, edit):
+    path = write_workbook(tmp_path / "form.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.load_workbook(path)
+    edit(book["项目1"])
+    book.save(path)
+    return read_workbook(path)
+
+
+def _unmerge_table(sheet):
+    for merged in [m for m in sheet.merged_cells.ranges if m.min_row >= 7 and m.max_row <= 15]:
+        sheet.unmerge_cells(str(merged))
+
+
+def _codes(result):
+    return result.issues[["cell", "code"]].values.tolist()
+
+
+def test_a_retyped_level1_header_is_read_by_position(tmp_path):
+    def retype(sheet):
+        sheet["B7"] = "指标类别"
+
+    result = _edited(tmp_path, retype)
+    assert len(result.indicators) == SEED_INDICATORS
+    assert result.indicators["level1"].iloc[0] == "预期产出指标"
+    assert _codes(result) == [["B7", "renamed_column"]]
+    assert "“一级指标”" in result.issues["message"].iloc[0]
+
+
+def test_an_annual_value_header_spelled_like_the_midterm_one(tmp_path):
+    def retype(sheet):
+        sheet["H7"] = "指标值"
+
+    result = _edited(tmp_path, retype)
+    annual = result.indicators[result.indicators["period"] == "年度"]
+    assert annual["cell"].iloc[1] == "H9" and annual["value"].iloc[1] == "企业满意度≥95%"
+    assert _codes(result) == [["H7", "renamed_column"]]
+
+
+def test_a_deleted_level1_column_is_not_guessed(tmp_path):
+    def delete(sheet):
+        _unmerge_table(sheet)
+        for r in range(7, 16):
+            sheet.cell(r, 1).value = sheet.cell(r, 2).value = None
+        sheet["A7"] = "绩效指标"
+
+    result = _edited(tmp_path, delete)
+    assert len(result.indicators) == SEED_INDICATORS
+    assert "renamed_column" not in set(result.issues["code"])
+    assert "missing_level1" in set(result.issues["code"])
+
+
+def test_the_header_pasted_again_inside_the_table_is_skipped(tmp_path):
+    def paste(sheet):
+        for c in range(2, 9):
+            sheet.cell(12, c).value = sheet.cell(7, c).value
+
+    result = _edited(tmp_path, paste)
+    assert "三级指标" not in set(result.indicators["level3"])
+    assert len(result.indicators) == SEED_INDICATORS - 2
+    assert "unknown_level1" not in set(result.issues["code"])
+
+
+def test_a_form_without_its_table_header_is_an_error(tmp_path):
+    def clear(sheet):
+        for c in range(2, 9):
+            sheet.cell(7, c).value = None
+
+    result = _edited(tmp_path, clear)
+    assert result.indicators.empty
+    missing = result.issues[result.issues["code"] == "missing_table"]
+    assert missing["severity"].tolist() == ["error"]
+    assert "“一级指标”" in missing["message"].iloc[0]
+
+
+def test_a_table_without_indicators_is_an_error(tmp_path):
+    def empty(sheet):
+        _unmerge_table(sheet)
+        for r in range(8, 16):
+            for c in range(2, 9):
+                sheet.cell(r, c).value = None
+
+    result = _edited(tmp_path, empty)
+    assert result.indicators.empty
+    assert _codes(result) == [["B7", "no_indicators"]]
+
+
+def test_an_indicator_that_starts_like_the_unit_label_is_not_the_unit(tmp_path):
+    def reword(sheet):
+        sheet["A3"] = "填报单位：某局"
+        sheet["G14"] = "预算单位满意度"
+
+    result = _edited(tmp_path, reword)
+    assert result.projects["budget_unit"].tolist() == [""]
+    assert "missing_unit" in set(result.issues["code"])
+    assert "预算单位满意度" in set(result.indicators["level3"])
+
+
+def test_a_cell_of_spaces_is_not_reported(tmp_path):
+    def spaces(sheet):
+        sheet["J20"] = "\u3000 "
+
+    result = _edited(tmp_path, spaces)
+    assert result.issues.empty
