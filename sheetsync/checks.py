@@ -116,11 +116,15 @@ def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: st
         return [read.issue("bad_amount", cell=cell, field=name, label=label, text=text)]
     found = []
     if amount.value < 0:
-        found.append(read.issue("negative_amount", cell=cell, field=name, label=label, value=_number(amount.value)))
+        found.append(read.issue("negative_amount", cell=cell, field=name, label=label, value=_number(amount.wan)))
+    if amount.unit == "元":
+        found.append(read.issue("amount_converted", cell=cell, field=name, label=label, text=text,
+                                value=_number(amount.wan)))
+        return found
     if amount.as_text:
         found.append(read.issue("amount_as_text", cell=cell, field=name, label=label, text=text,
                                 value=_number(amount.value)))
-    if amount.unit == "元" or amount.value >= YUAN_LIKELY_FROM:
+    if amount.value >= YUAN_LIKELY_FROM:
         found.append(read.issue("amount_in_yuan", cell=cell, field=name, label=label, value=text))
     return found
 

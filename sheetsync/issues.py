@@ -38,6 +38,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_amount": (ERROR, "“{label}”应填数字（单位：万元），现为“{text}”，请改为数字。"),
     "negative_amount": (ERROR, "“{label}”不能为负数，现为{value}。"),
     "amount_in_yuan": (WARNING, "“{label}”为{value}，看起来是按“元”填写的，本表单位是“万元”，请核对。"),
+    "amount_converted": (WARNING, "“{label}”填的是“{text}”（元），已换算为{value}万元读取，请改为以万元为单位的数字。"),
     "amount_as_text": (WARNING, "“{label}”以文本形式填写（“{text}”），已按{value}万元读取，请改为数字格式。"),
     "annual_above_midterm": (ERROR, "本年度申请资金（{annual}万元）超过中期预算（{midterm}万元），请核对。"),
     "missing_year": (WARNING, "未找到年度（如“（2021 年度）”），请补充。"),

@@ -407,7 +407,7 @@ class _SheetReader:
         read.cells[f.name] = _ref(*at)
         if f.kind == "amount":
             amount = read.amounts[f.name] = parse_amount(raw)
-            setattr(read.form, f.name, amount.value)
+            setattr(read.form, f.name, amount.wan)
         else:
             setattr(read.form, f.name, _text(raw))
         if f.period_field and f.period_pattern:

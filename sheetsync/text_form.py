@@ -167,7 +167,7 @@ class FormText:
             amount = parse_amount(value)
             if value and amount.value is None:
                 self._issue("bad_amount", row.ref, spec_field.name, label=label, text=value)
-            setattr(self.form, spec_field.name, amount.value)
+            setattr(self.form, spec_field.name, amount.wan)
         else:
             setattr(self.form, spec_field.name, value)
 

@@ -48,6 +48,11 @@ class Amount:
     as_text: bool = False
     unit: str = ""
 
+    @property
+    def wan(self) -> float | None:
+        """The amount in 万元, the forms' unit: one written in 元 is converted."""
+        return self.value / 10_000 if self.value is not None and self.unit == "元" else self.value
+
 
 def parse_amount(cell: object) -> Amount:
     """Read an amount typed as a number or as text (full-width digits, ``1,234.5``, ``22万元``)."""
@@ -57,13 +62,14 @@ def parse_amount(cell: object) -> Amount:
         return Amount(None, as_text=True)
     if isinstance(cell, (int, float)):
         value = float(cell)
-        return Amount(None if math.isnan(value) else value)
+        return Amount(value if math.isfinite(value) else None)
     text = unicodedata.normalize("NFKC", str(cell)).strip().replace(" ", "")
     text = _THOUSANDS.sub("", text)
     m = _AMOUNT.match(text)
-    if not m:
+    value = float(m.group(1)) if m else math.inf
+    if not math.isfinite(value):  # not a number, or too many digits to be one (1e400)
         return Amount(None, as_text=True)
-    return Amount(float(m.group(1)), as_text=True, unit=m.group(2) or "")
+    return Amount(value, as_text=True, unit=m.group(2) or "")
 
 
 # --- target values ---------------------------------------------------------------
@@ -137,6 +143,8 @@ def parse_value(text: object) -> ParsedValue:
     m = _NUMBER.search(s)
     if m:
         num = float(m.group().replace("−", "-"))
+        if not math.isfinite(num):
+            return _QUALITATIVE  # hundreds of digits: no quantity anyone measures
         before, after = s[: m.start()], s[m.end():]
     else:
         cn = None

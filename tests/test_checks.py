@@ -40,11 +40,19 @@ def test_missing_required_fields(tmp_path):
     ("六十六", 1, [["F4", "midterm_budget_wan", "error", "bad_amount"]]),
     (-5, -6, [["F4", "midterm_budget_wan", "error", "negative_amount"], ["H4", "annual_budget_wan", "error", "negative_amount"]]),
     (660000, 220000, [["F4", "midterm_budget_wan", "warning", "amount_in_yuan"], ["H4", "annual_budget_wan", "warning", "amount_in_yuan"]]),
-    ("66元", 22, [["F4", "midterm_budget_wan", "warning", "amount_as_text"], ["F4", "midterm_budget_wan", "warning", "amount_in_yuan"]]),
+    ("660000元", 22, [["F4", "midterm_budget_wan", "warning", "amount_converted"]]),
+    ("66元", 22, [["F4", "midterm_budget_wan", "warning", "amount_converted"], ["H4", "annual_budget_wan", "error", "annual_above_midterm"]]),
+    ("9" * 400, 1, [["F4", "midterm_budget_wan", "error", "bad_amount"]]),
 ])
 def test_amounts(tmp_path, midterm, annual, expected):
     c = read(tmp_path, replace(SEED_FORM, midterm_budget=midterm, annual_budget=annual))
     assert codes(c) == expected
+
+
+def test_an_amount_written_in_yuan_is_converted_to_wan(tmp_path):
+    c = read(tmp_path, replace(SEED_FORM, midterm_budget="7,500元", annual_budget=0.25))
+    assert c.projects.loc[0, "midterm_budget_wan"] == 0.75
+    assert c.issues.message.iloc[0] == "“中期市财政预算（万元）”填的是“7,500元”（元），已换算为0.75万元读取，请改为以万元为单位的数字。"
 
 
 def test_level3_without_value_and_value_without_level3(tmp_path):

@@ -47,7 +47,8 @@ def test_quantitative_values(text, op, num, unit):
 @pytest.mark.parametrize(
     "text",
     ["有效", "及时", "满意", "合格以上", "一流", "第一季度完成", "每年5-9月", "2020年9月", "达成/部分达成/未达成", "≥**%", "预算执行率≥", "",
-     "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。"],
+     "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。",
+     "≥" + "9" * 400 + "个"],  # a number too long to be one (it would be infinite)
 )
 def test_qualitative_values(text):
     parsed = parse_value(text)
@@ -64,6 +65,8 @@ def test_qualitative_values(text):
         ("220000元", 220000.0, True, "元"),
         ("abc", None, True, ""),
         (None, None, False, ""),
+        ("1" + "0" * 400, None, True, ""),
+        (float("inf"), None, False, ""),
     ],
 )
 def test_amounts(cell, value, as_text, unit):
