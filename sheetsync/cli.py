@@ -50,7 +50,7 @@ def _show_progress(quiet: bool) -> bool:
 @app.command()
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="Workbook to write (without --roster) or folder for one workbook per unit (with --roster).")],
-    roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV or XLSX with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", readable=False, help="CSV or XLSX with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
     year: Annotated[Optional[int], typer.Option("--year", min=2000, max=2100, help="Budget year printed on the form; defaults to next year.")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Budget unit (预算单位) to prefill, without --roster.")] = "",
     count: Annotated[int, typer.Option("--count", min=1, max=500, help="Number of blank project sheets, without --roster.")] = 1,
@@ -85,7 +85,7 @@ def template(
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.", exists=False)],
+    files: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.", readable=False)],
     as_json: AsJson = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
 ) -> None:
@@ -113,9 +113,9 @@ def check(
 
 @app.command()
 def collect(
-    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders (searched recursively).")],
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders (searched recursively).", readable=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Summary workbook to write (.xlsx).")],
-    roster: Annotated[Optional[Path], typer.Option("--roster", help="Roster to mark submissions against (adds the 提交情况 sheet).")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", readable=False, help="Roster to mark submissions against (adds the 提交情况 sheet).")] = None,
     csv_dir: Annotated[Optional[Path], typer.Option("--csv", help="Also write projects.csv, indicators.csv and issues.csv here.")] = None,
     parquet_dir: Annotated[Optional[Path], typer.Option("--parquet", help="Also write the tables as Parquet files here.")] = None,
     sqlite_file: Annotated[Optional[Path], typer.Option("--sqlite", help="Also write the tables into this SQLite database.")] = None,
@@ -132,12 +132,13 @@ def collect(
         sheetsync collect a.xlsx b.xls c.ods -o summary.xlsx --csv tables/ --sqlite rounds.db
     """
     from . import exports, summary
-    from .output import check_writable
+    from .output import check_outputs, check_writable
     from .roster import read_roster
 
     try:
         check_writable(output, force)
         exports.check_exports(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file, force=force)
+        check_outputs(output, [str(p) for p in paths], files=[sqlite_file], folders=[csv_dir, parquet_dir])
         entries = read_roster(roster) if roster is not None else None
         collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet)
         summary.write_summary(collection, output, roster=entries, force=force)
@@ -177,7 +178,7 @@ def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
 
 @app.command()
 def feedback(
-    paths: Annotated[list[Path], typer.Argument(help="Filled workbooks or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help="Filled workbooks or folders.", readable=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the annotated copies.")],
     force: Force = False,
 ) -> None:
@@ -189,7 +190,11 @@ def feedback(
     """
     from .feedback import write_feedback
 
+    errors = 0
+
     def report(copy) -> None:
+        nonlocal errors
+        errors += copy.errors
         typer.echo(str(copy.path))
         if copy.note:
             typer.echo(f"note: {copy.note}", err=True)
@@ -198,7 +203,9 @@ def feedback(
         written = write_feedback([str(p) for p in paths], output, force=force, on_copy=report)
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
-    typer.echo(f"{len(written)} feedback files written", err=True)
+    typer.echo(f"{len(written)} feedback files written, {errors} errors", err=True)
+    if errors:
+        raise typer.Exit(1)
 
 
 @app.command("import-text")

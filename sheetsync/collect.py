@@ -42,20 +42,39 @@ LEAD_RUNS = 4
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
-    """Files as given; folders searched recursively, sorted, for workbooks and ``~$`` lock files.
+    """Files as given; folders searched recursively (symlinked folders too), sorted, for
+    workbooks and ``~$`` lock files. A file reached twice (``收回/`` and ``收回/a.xlsx``) is
+    read once; a dangling link with a workbook's name is kept, to be reported.
 
         >>> expand_paths(["a.xlsx", "收回/"])      # doctest: +SKIP
         ['a.xlsx', '收回/财务科.xlsx', '收回/~$财务科.xlsx', '收回/办公室/项目.xls']
     """
     files: list[str] = []
+    seen: set[str] = set()
     for path in paths:
-        if Path(path).is_dir():
-            found = [p for p in Path(path).rglob("*")
-                     if p.is_file() and (p.suffix.lower() in WORKBOOK_SUFFIXES or is_lock_file(p))]
-            files += [str(p) for p in sorted(found)]
-        else:
-            files.append(str(path))
+        found = _workbooks_in(Path(path)) if Path(path).is_dir() else [str(path)]
+        for file in found:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     return files
+
+
+def _workbooks_in(folder: Path) -> list[str]:
+    found = []
+    visited: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in visited:  # a link back up the tree
+            dirs.clear()
+            continue
+        visited.add(real)
+        for name in names:
+            path = Path(root, name)
+            if path.suffix.lower() in WORKBOOK_SUFFIXES or is_lock_file(path):
+                found.append(path)
+    return [str(p) for p in sorted(found)]
 
 
 def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFile | None = None) -> Collection:

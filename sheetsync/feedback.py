@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,10 +27,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from .errors import InputError
+from .errors import InputError, OutputError
 from .headers import Headers, load_headers
-from .output import atomic_path, check_writable
-from .safety import inspect_file, is_lock_file
+from .names import unique_sheet_names
+from .output import atomic_path, check_writable, output_folder, publish
+from .safety import WORKBOOK_SUFFIXES, inspect_file, is_lock_file
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
 AUTHOR = "sheetsync"
@@ -50,6 +53,7 @@ class FeedbackCopy:
     path: Path
     source: Path
     issues: int
+    errors: int = 0
     rebuilt: bool = False  # rebuilt as .xlsx from an .xls/.ods
     unreadable: bool = False  # the input could not be opened: the copy holds only 问题清单
 
@@ -66,29 +70,56 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
                    on_copy: Callable[[FeedbackCopy], None] | None = None) -> list[Path]:
     """Write an annotated copy of every input workbook into ``out_dir``; return their paths.
 
-    ``on_copy`` is called with each :class:`FeedbackCopy` (the CLI prints its note).
+    All copies are written, or none: each is made under a temporary name first. Workbooks
+    found inside ``out_dir`` when a folder is searched (the copies of an earlier run) are no
+    inputs, and no copy may replace an input. ``on_copy`` is called with each
+    :class:`FeedbackCopy` (the CLI prints its note).
     """
     from .collect import collect, expand_paths
 
-    missing = [str(p) for p in paths if not Path(p).exists()]
+    paths = [str(p) for p in paths]
+    missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    files = [Path(f) for f in expand_paths([str(p) for p in paths])]
+    out_dir = Path(out_dir)
+    named = {os.path.realpath(p) for p in paths if not Path(p).is_dir()}
+    files = [Path(f) for f in expand_paths(paths)
+             if os.path.realpath(f) in named or not _inside(f, out_dir)]
+    if not files:
+        raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(paths)}")
     collection = collect([str(f) for f in files])
     headers = load_headers()
     by_file = _issues_by_file(collection.issues, files)
-    sources = [f for f in files if not is_lock_file(f)]
-    targets = _targets(sources, Path(out_dir), headers)
+    own = set(collection.issues.loc[collection.issues["code"].isin(["own_summary", "lock_file"]), "file"])
+    sources = [f for f in files if str(f) not in own]
+    targets = _targets(sources, out_dir, headers)
+    inputs = {os.path.realpath(f) for f in files}
     for target in targets:
+        if os.path.realpath(target) in inputs:
+            raise OutputError(f"{target} is one of the inputs; write the feedback to another folder")
         check_writable(target, force)
-    written = []
-    for source, target in zip(sources, targets):
-        copy = annotate_copy(source, target, by_file.get(source, pd.DataFrame(columns=collection.issues.columns)),
-                             headers, force=force)
-        written.append(copy.path)
+    output_folder(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".sheetsync.", dir=out_dir))
+    try:
+        copies = []
+        for source, target in zip(sources, targets):
+            issues = by_file.get(source, pd.DataFrame(columns=collection.issues.columns))
+            copy = annotate_copy(source, staging / target.name, issues, headers)
+            copies.append((copy, target))
+        for _copy, target in copies:
+            check_writable(target, force)
+        for copy, target in copies:
+            publish(copy.path, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for copy, target in copies:
         if on_copy is not None:
-            on_copy(copy)
-    return written
+            on_copy(replace(copy, path=target))
+    return targets
+
+
+def _inside(path: str | Path, folder: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
 def _issues_by_file(issues: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
@@ -125,8 +156,9 @@ def _targets(sources: list[Path], out_dir: Path, headers: Headers) -> list[Path]
 def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, *,
                   force: bool = False) -> FeedbackCopy:
     """Write to ``target`` a copy of ``source`` annotated with ``issues`` (rows of the issues table)."""
-    rebuilt = source.suffix.lower() not in ANNOTATABLE
-    workbook = _open(source, rebuilt)
+    check = inspect_file(source)
+    rebuilt = check.kind != "xlsx"
+    workbook, sheet_names = _open(source, check.kind) if check.issue is None else (None, {})
     unreadable = workbook is None
     note = ""
     if unreadable:
@@ -134,38 +166,44 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
         workbook.remove(workbook.active)
     elif rebuilt:
         note = headers.text("rebuilt_note", suffix=source.suffix.lower())
-    records = issues.to_dict(orient="records")
+    records = [{**r, "sheet": sheet_names.get(r["sheet"], r["sheet"])} for r in issues.to_dict(orient="records")]
     # Errors are marked last so that their fill wins on a cell that also has a warning.
     for record in sorted(records, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
         _mark(workbook, record)
     _issue_sheet(workbook, records, headers, note)
     with atomic_path(target, force=force) as tmp:
         workbook.save(tmp)
-    return FeedbackCopy(target, source, len(records), rebuilt=rebuilt and not unreadable, unreadable=unreadable)
+    errors = sum(1 for r in records if r["severity"] == "error")
+    return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
 
 
-def _open(source: Path, rebuild: bool) -> Workbook | None:
-    """The workbook to annotate, or None when the file cannot or must not be opened at all."""
-    if inspect_file(source).issue is not None:
-        return None  # corrupt, encrypted, a zip bomb...: the reader's checks come first
+def _open(source: Path, kind: str) -> tuple[Workbook | None, dict[str, str]]:
+    """The workbook to annotate (None when it cannot be opened) and the sheets renamed in it.
+
+    The file is opened by what it holds (``kind``, as sniffed), not by its name's suffix.
+    """
     try:
-        if rebuild:
+        if kind != "xlsx":
             return _rebuilt(source)
-        return openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+        with open(source, "rb") as fh:
+            return openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True), {}
     except Exception:  # openpyxl and calamine raise many error types for corrupt or encrypted files
-        return None
+        return None, {}
 
 
-def _rebuilt(source: Path) -> Workbook:
-    """An openpyxl workbook holding the cells (values only) of an .xls or .ods file."""
+def _rebuilt(source: Path) -> tuple[Workbook, dict[str, str]]:
+    """An openpyxl workbook holding the cells (values only) of an .xls or .ods file, and the
+    sheets renamed for Excel (an .ods allows longer names, and History)."""
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(source))
+    with open(source, "rb") as fh:
+        book = CalamineWorkbook.from_filelike(fh)
     workbook = Workbook()
     workbook.remove(workbook.active)
+    names = dict(zip(book.sheet_names, unique_sheet_names(book.sheet_names, fallback="Sheet")))
     for name in book.sheet_names:
         calamine_sheet = book.get_sheet_by_name(name)
-        sheet = workbook.create_sheet(name)
+        sheet = workbook.create_sheet(names[name])
         for r, row in enumerate(calamine_sheet.to_python(skip_empty_area=False), start=1):
             for c, value in enumerate(row, start=1):
                 if value == "" or value is None:
@@ -176,7 +214,7 @@ def _rebuilt(source: Path) -> Workbook:
                     sheet.cell(r, c).value = value
         for (r1, c1), (r2, c2) in calamine_sheet.merged_cell_ranges or ():
             sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
-    return workbook
+    return workbook, {old: new for old, new in names.items() if old != new}
 
 
 def _text(cell, text: str) -> None:

@@ -10,7 +10,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import OutputError, OutputExistsError
 
@@ -28,6 +28,33 @@ def check_writable(path: Path | str, force: bool) -> Path:
                 raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
             break
     return path
+
+
+def check_workbook_name(path: Path | str) -> Path:
+    """Raise unless ``path`` names an .xlsx: what we write is one, whatever the name says."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{path}: the workbook written is an .xlsx; give a file name ending in .xlsx")
+    return path
+
+
+def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Path | str | None] = (),
+                  folders: Sequence[Path | str | None] = ()) -> None:
+    """Raise before any work when the outputs of one run would collide or replace an input:
+    ``workbook`` must be named .xlsx, and it, ``files`` and ``folders`` must all differ and
+    none be one of the files ``inputs`` name."""
+    from .collect import expand_paths
+
+    check_workbook_name(workbook)
+    outputs = [Path(p) for p in (workbook, *files, *folders) if p is not None]
+    real = [os.path.realpath(p) for p in outputs]
+    for index, (path, key) in enumerate(zip(outputs, real)):
+        if key in real[:index]:
+            raise OutputError(f"{path} is given for two outputs; give each its own name")
+    input_files = {os.path.realpath(f) for f in expand_paths(inputs)}
+    for path, key in zip(outputs, real):
+        if key in input_files:
+            raise OutputError(f"{path} is one of the inputs; write the outputs elsewhere")
 
 
 def output_folder(path: Path | str) -> Path:
@@ -51,7 +78,8 @@ def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     path = check_writable(path, force)
     output_folder(path.parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+        # A short name: the target's own may already be near the 255-byte limit of a name.
+        fd, tmp_name = tempfile.mkstemp(prefix=".sheetsync.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     os.close(fd)

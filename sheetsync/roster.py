@@ -42,16 +42,19 @@ class RosterEntry:
 
 
 def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval") -> list[RosterEntry]:
-    """Read and check a roster (CSV in UTF-8 or GBK, or XLSX/XLS/ODS: the first sheet)."""
+    """Read and check a roster (CSV in UTF-8 or GBK, or XLSX/XLS/ODS: the first visible sheet
+    whose header has the required columns, else the first visible sheet)."""
     spec = form if isinstance(form, FormSpec) else load_spec(form)
     path = Path(path)
-    rows = _read_rows(path)
-    header_index = next((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), None)
+    candidates = [(name, rows, _header_index(rows)) for name, rows in _read_rows(path)]
+    matching = [c for c in candidates if c[2] is not None and not _match_header(spec, c[1][c[2]], c[2] + 1)[1]]
+    name, rows, header_index = (matching or candidates)[0]
+    where = f"{path.name}（工作表“{name}”）" if name and len(candidates) > 1 else path.name
     if header_index is None:
-        raise RosterError(f"{path.name}: 花名册是空的，没有表头和项目。")
+        raise RosterError(f"{where}: 花名册是空的，没有表头和项目。")
     columns, problems = _match_header(spec, rows[header_index], header_index + 1)
     if problems:
-        raise RosterError(_report(path, problems))
+        raise RosterError(_report(where, problems))
     entries: list[RosterEntry] = []
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
@@ -64,25 +67,29 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     if not entries and not problems:
         problems.append((header_index + 1, f"第{header_index + 1}行以下没有任何项目"))
     if problems:
-        raise RosterError(_report(path, problems))
+        raise RosterError(_report(where, problems))
     return entries
 
 
-def _report(path: Path, problems: list[tuple[int, str]]) -> str:
+def _header_index(rows: list[list[object]]) -> int | None:
+    return next((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), None)
+
+
+def _report(where: str, problems: list[tuple[int, str]]) -> str:
     lines = [text for _, text in sorted(problems, key=lambda p: p[0])]
-    return f"{path.name}: 花名册有{len(lines)}处问题，请修改后重试：\n  " + "\n  ".join(lines)
+    return f"{where}: 花名册有{len(lines)}处问题，请修改后重试：\n  " + "\n  ".join(lines)
 
 
 # --- reading the cells ---------------------------------------------------------------
 
 
-def _read_rows(path: Path) -> list[list[object]]:
-    """Every row of the file from row 1, as the user numbers them."""
+def _read_rows(path: Path) -> list[tuple[str, list[list[object]]]]:
+    """Every row from row 1, as the user numbers them, of each visible sheet (name "" for a CSV)."""
     if not path.is_file():
         raise RosterError(f"{path}: 找不到花名册文件。")
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path)
-    return _read_csv(path)
+    return [("", _read_csv(path))]
 
 
 def _read_csv(path: Path) -> list[list[object]]:
@@ -103,13 +110,15 @@ def _read_csv(path: Path) -> list[list[object]]:
     raise RosterError(f"{path.name}: 花名册既不是UTF-8也不是GBK编码的CSV，无法读取；请在Excel中另存为“CSV UTF-8”或.xlsx。")
 
 
-def _read_excel(path: Path) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
+def _read_excel(path: Path) -> list[tuple[str, list[list[object]]]]:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        sheets = [m.name for m in workbook.sheets_metadata
+                  if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
+        return [(name, [list(r) for r in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)])
+                for name in sheets or workbook.sheet_names[:1]]
     except Exception as exc:  # calamine raises its own error types for every unreadable file
         raise RosterError(f"{path.name}: 无法读取花名册（{type(exc).__name__}: {exc}）。") from exc
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -24,7 +25,8 @@ from .identity import SUMMARY_MARK
 from .issues import Issue, issue
 
 LOCK_PREFIX = "~$"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# What a folder is searched for: .xlsb is Excel's binary workbook, .et WPS's own format.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -42,6 +44,9 @@ MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 # Scanning an OLE file for the encryption streams reads at most this much of it.
 _OLE_SCAN_BYTES = 16 * 1024 * 1024
+# Our summary re-saved as .xls keeps its custom property, name and value as 8-bit strings
+# in the OLE property set; as .ods, in meta.xml (read with docProps/custom.xml).
+_OLE_SUMMARY_MARK = re.compile(b"\x00" + SUMMARY_MARK[0].encode() + b"\x00.{0,200}?\x00" + SUMMARY_MARK[1].encode() + b"\x00", re.S)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
     except OSError as exc:
-        return FileCheck("", issue("not_a_workbook", file=file, detail=exc.strerror or type(exc).__name__))
+        return FileCheck("", issue("unreadable_file", file=file, detail=exc.strerror or type(exc).__name__))
     if size == 0:
         return FileCheck("", issue("empty_file", file=file))
     if head.startswith(_ZIP_MAGIC):
@@ -119,6 +124,8 @@ def _inspect_ole(path: str | os.PathLike, file: str) -> FileCheck:
         data = fh.read(_OLE_SCAN_BYTES)
     if any(marker in data for marker in _OLE_ENCRYPTED):
         return FileCheck("", issue("encrypted_file", file=file))
+    if _OLE_SUMMARY_MARK.search(data):
+        return FileCheck("", issue("own_summary", file=file))
     return FileCheck("xls")
 
 
@@ -131,7 +138,7 @@ def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None
                 parts = [ZipPart(info.filename, info.file_size, info.compress_size, info.compress_type,
                                  info.header_offset) for info in archive.infolist()]
                 manifest = _small_part(archive, "META-INF/manifest.xml")
-                properties = _small_part(archive, "docProps/custom.xml")
+                properties = _small_part(archive, "docProps/custom.xml") + _small_part(archive, "meta.xml")
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
     names = {part.name for part in parts}
@@ -156,7 +163,7 @@ def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None
 
 
 # Parts whose content is looked at: a zip holding one is opened with zipfile.
-_PARTS_TO_READ = frozenset({"META-INF/manifest.xml", "docProps/custom.xml"})
+_PARTS_TO_READ = frozenset({"META-INF/manifest.xml", "docProps/custom.xml", "meta.xml"})
 # The zip format's end-of-central-directory record and central directory header (APPNOTE 4.3.16, 4.3.12).
 _END_RECORD = struct.Struct("<4s4H2LH")
 _DIRECTORY_ENTRY = struct.Struct("<4s4B4HL2L5H2L")

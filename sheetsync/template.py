@@ -21,7 +21,7 @@ from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
 from .names import unique_file_names, unique_sheet_names
-from .output import atomic_path, check_writable
+from .output import atomic_path, check_workbook_name, check_writable
 from .roster import read_roster
 from .spec import FormSpec, Tree, column_letter, load_spec
 from .xlsx import Book, Sheet, check
@@ -70,7 +70,7 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
         raise TemplateError(f"count must be at least 1, not {count}")
     names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=reserved_sheets(spec))
     sheets = [ProjectSheet(n, ProjectForm(budget_unit=unit, year=year), tree, blank=True) for n in names]
-    output = Path(output)
+    output = check_workbook_name(output)
     with atomic_path(output, force=force) as tmp:
         _write_workbook(tmp, spec, sheets, year=year, budget_unit=unit, framework=tree.key, password=password,
                         rows_per_level2=spec.indicators.rows_per_level2)

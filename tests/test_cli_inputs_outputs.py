@@ -1,0 +1,180 @@
+"""What a run takes in and writes out: inputs never replaced, outputs that cannot collide,
+every workbook in a folder found once, and feedback written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from typer.testing import CliRunner
+
+from sheetsync.cli import app
+from sheetsync.collect import collect, expand_paths
+from sheetsync.feedback import write_feedback
+from sheetsync.model import Indicator, ProjectForm
+from sheetsync.roster import read_roster
+from sheetsync.template import write_unit_workbook
+
+runner = CliRunner()
+
+
+def _form(path: Path, name: str = "设备购置", **changes) -> Path:
+    indicators = [Indicator(p, "预期产出指标", "质量指标", "合格率", "≥95%") for p in ("中期", "年度")]
+    form = dict(budget_unit="东莞市甲局", project_name=name, midterm_budget_wan=3.0, annual_budget_wan=1.0,
+                midterm_goal="完成采购", annual_goal="按期完成", indicators=indicators)
+    form.update(changes)
+    return write_unit_workbook(path, [ProjectForm(**form)], year=2021, budget_unit="东莞市甲局")
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "收回"
+    folder.mkdir()
+    _form(folder / "甲局.xlsx")
+    return folder
+
+
+def test_the_summary_may_not_replace_an_input(inbox):
+    source = inbox / "甲局.xlsx"
+    before = source.read_bytes()
+    result = runner.invoke(app, ["collect", str(inbox), "-o", str(source), "--force", "-q"])
+    assert result.exit_code == 1 and "one of the inputs" in result.output
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("extra", [["--sqlite", "{out}"], ["--csv", "{out}"]])
+def test_two_outputs_may_not_share_a_path(tmp_path, inbox, extra):
+    out = tmp_path / "s.xlsx"
+    args = [a.format(out=out) for a in extra]
+    result = runner.invoke(app, ["collect", str(inbox), "-o", str(out), *args, "--force", "-q"])
+    assert result.exit_code == 1 and "two outputs" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["汇总.xls", "汇总.ods", "汇总"])
+def test_the_summary_is_named_as_the_xlsx_it_is(tmp_path, inbox, name):
+    result = runner.invoke(app, ["collect", str(inbox), "-o", str(tmp_path / name), "-q"])
+    assert result.exit_code == 1 and ".xlsx" in result.output
+    assert not (tmp_path / name).exists()
+
+
+def test_a_file_named_twice_is_read_once(inbox):
+    file = inbox / "甲局.xlsx"
+    assert expand_paths([str(inbox), str(file), f"{inbox}/./甲局.xlsx"]) == [str(file)]
+
+
+def test_linked_folders_and_other_workbook_formats_are_searched(tmp_path, inbox):
+    outside = tmp_path / "外部"
+    outside.mkdir()
+    _form(outside / "乙局.xlsx")
+    os.symlink(outside, inbox / "链接")
+    os.symlink(inbox, inbox / "链接" / "回到上级")  # a loop
+    shutil.copy(inbox / "甲局.xlsx", inbox / "丙局.et")
+    os.symlink(tmp_path / "不存在.xlsx", inbox / "断开.xlsx")
+    found = [Path(f).name for f in expand_paths([str(inbox)])]
+    assert sorted(found) == sorted(["甲局.xlsx", "乙局.xlsx", "丙局.et", "断开.xlsx"])
+    collection = collect([str(inbox)])
+    assert collection.file_count == 4
+    assert collection.issues.loc[collection.issues["code"] == "file_not_found", "file"].str.endswith("断开.xlsx").all()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_an_unreadable_file_is_an_issue_not_a_usage_error(tmp_path, inbox):
+    locked = inbox / "乙局.xlsx"
+    _form(locked)
+    locked.chmod(0)
+    try:
+        result = runner.invoke(app, ["check", str(locked)])
+    finally:
+        locked.chmod(0o644)
+    assert result.exit_code == 1 and "unreadable_file" in result.output
+
+
+def test_a_path_that_cannot_be_opened_is_an_issue(inbox):
+    result = runner.invoke(app, ["check", str(inbox / "甲局.xlsx" / "内.xlsx")])
+    assert result.exit_code == 1 and "[unreadable_file]" in result.output
+
+
+def test_feedback_exits_1_when_a_file_has_errors(tmp_path, inbox):
+    _form(inbox / "乙局.xlsx", name="")
+    result = runner.invoke(app, ["feedback", str(inbox), "-o", str(tmp_path / "反馈")])
+    assert result.exit_code == 1
+    assert "2 feedback files written" in result.output
+
+
+def test_feedback_inside_the_folder_it_reads_ignores_its_own_copies(inbox):
+    out = inbox / "反馈"
+    first = write_feedback([inbox], out)
+    second = write_feedback([inbox], out, force=True)
+    assert [p.name for p in first] == [p.name for p in second] == ["甲局_反馈.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["甲局_反馈.xlsx"]
+
+
+def test_feedback_is_written_whole_or_not_at_all(tmp_path, inbox):
+    _form(inbox / "乙局.xlsx")
+    out = tmp_path / "反馈"
+    out.mkdir()
+    (out / "乙局_反馈.xlsx").write_bytes(b"an earlier copy")
+    with pytest.raises(Exception, match="exists"):
+        write_feedback([inbox], out)
+    assert sorted(p.name for p in out.iterdir()) == ["乙局_反馈.xlsx"]
+
+
+def test_a_long_name_fits_its_temporary_name(tmp_path):
+    name = "东" * 80  # 240 bytes of UTF-8: the longest a name of ours gets
+    source = _form(tmp_path / "收回" / f"{name}.xlsx")
+    written = write_feedback([source], tmp_path / "反馈")
+    assert written[0].exists() and len(written[0].name.encode()) <= 255
+
+
+def test_feedback_of_a_misnamed_workbook_is_annotated(tmp_path, inbox):
+    misnamed = tmp_path / "另存" / "甲局.xls"  # an .xlsx under an .xls name
+    misnamed.parent.mkdir()
+    shutil.copy(inbox / "甲局.xlsx", misnamed)
+    notes = []
+    write_feedback([misnamed], tmp_path / "反馈", on_copy=notes.append)
+    assert not notes[0].unreadable
+
+
+def test_a_roster_whose_first_sheet_is_hidden(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    book = xlsxwriter.Workbook(path)
+    notes = book.add_worksheet("说明")
+    notes.write(0, 0, "填表说明")
+    roster = book.add_worksheet("名单")
+    roster.write_row(0, 0, ["预算单位", "项目名称"])
+    roster.write_row(1, 0, ["东莞市甲局", "设备购置"])
+    roster.activate()
+    notes.hide()
+    book.close()
+    assert [(e.budget_unit, e.project_name) for e in read_roster(path)] == [("东莞市甲局", "设备购置")]
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_our_summary_resaved_by_an_office_suite_is_still_ours(soffice, tmp_path, inbox, fmt):
+    from office import convert
+    from sheetsync.safety import inspect_file
+    from sheetsync.summary import write_summary
+
+    summary = write_summary(collect([str(inbox)]), tmp_path / "汇总.xlsx")
+    resaved = convert(soffice, summary, fmt, tmp_path / fmt)
+    assert inspect_file(resaved).issue.code == "own_summary"
+
+
+def test_feedback_from_an_ods_gives_its_sheets_names_excel_accepts(soffice, tmp_path, inbox):
+    import openpyxl
+    from office import convert
+
+    long_name = "项目" * 20
+    book = openpyxl.load_workbook(inbox / "甲局.xlsx")
+    with pytest.warns(UserWarning, match="31 characters"):
+        book["设备购置"].title = long_name  # LibreOffice allows it; Excel does not
+    book.save(tmp_path / "长名.xlsx")
+    ods = convert(soffice, tmp_path / "长名.xlsx", "ods", tmp_path / "ods")
+    copy = write_feedback([ods], tmp_path / "反馈")[0]
+    names = openpyxl.load_workbook(copy).sheetnames
+    assert all(len(name) <= 31 for name in names)
+    assert any(name.startswith("项目项目") for name in names)
