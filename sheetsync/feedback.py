@@ -31,7 +31,7 @@ from .errors import InputError, OutputError
 from .headers import Headers, load_headers
 from .names import unique_sheet_names
 from .output import atomic_path, check_writable, output_folder, publish
-from .safety import WORKBOOK_SUFFIXES, inspect_file, is_lock_file
+from .safety import WORKBOOK_SUFFIXES, inspect_file
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
 AUTHOR = "sheetsync"
