@@ -54,6 +54,8 @@ class SheetRead:
     # one of a typed "95%" in a cell not formatted as text. In an .xlsx the cell's format tells
     # (sheetsync.percent); in an .xls or .ods, or a cell shown as a plain number, the clerk is asked.
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
+    # (period, value as read, cell) of 指标值 Excel holds as a date: a typed 2021年12月 becomes one.
+    date_values: list[tuple[str, str, str]] = field(default_factory=list)
     year_found: bool = False
     unit_cell: str = ""
     table_cell: str = ""  # the first cell of the indicator table's header; "" when it was not found
@@ -195,6 +197,8 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("renamed_column", cell=cell, text=text, label=label))
     for period, value, cell in read.fraction_values:
         found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
+    for period, value, cell in read.date_values:
+        found.append(read.issue("value_as_date", cell=cell, field="value", period=period, value=value))
 
     seen: set[tuple[str, ...]] = set()
     for text, cell in read.level1_cells:

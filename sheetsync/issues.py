@@ -54,6 +54,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_indicators": (ERROR, "{table}表中没有填写任何指标，请至少填写一项三级指标和指标值。"),
     "renamed_column": (WARNING, "表头“{text}”不是表格规定的“{label}”，已按所在位置当作“{label}”一栏读取，请核对并改回“{label}”。"),
     "value_as_fraction": (WARNING, "{period}指标值读到的是数字{value}，原来可能填的是百分比（如95%被Excel存成0.95）。请把单元格设为文本格式后重新填写，如“≥95%”。"),
+    "value_as_date": (WARNING, "{period}指标值读到的是日期{value}，原来可能填的是“2021年12月”之类的文字，被Excel存成了日期。请把单元格设为文本格式后重新填写。"),
     "unknown_level1": (WARNING, "一级指标“{level1}”不在任何指标体系中，请核对。"),
     "missing_level1": (ERROR, "{period}指标“{level3}”没有一级指标，请补充。"),
     "missing_level2": (WARNING, "{period}指标“{level3}”没有二级指标，请补充。"),

@@ -9,6 +9,7 @@ back from a worker process; :func:`read_workbook` wraps them in a :class:`Collec
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -177,6 +178,8 @@ def _text(value: object) -> str:
 
 
 _LETTERS = [column_letter(c) for c in range(702)]
+# What calamine gives for a cell Excel holds as a date, a time or a duration.
+_DATE_TYPES = (dt.date, dt.datetime, dt.time, dt.timedelta)
 
 
 def _ref(row: int, col: int) -> str:
@@ -465,6 +468,8 @@ class _SheetReader:
                 groups.add((period, level1))
                 if type(raw) is float and 0 < raw <= 1 and not value.endswith("%"):
                     read.fraction_values.append((period, value, value_cell))
+                elif type(raw) in _DATE_TYPES:
+                    read.date_values.append((period, value, value_cell))
                 current2 = level2[index]  # typed on this row or above
                 if not (level1 and current2 and level3 and value):
                     level3_cell = letter3 + row_number if letter3 else ""

@@ -114,3 +114,16 @@ def test_a_cell_of_spaces_is_not_reported(tmp_path):
 
     result = _edited(tmp_path, spaces)
     assert result.issues.empty
+
+
+def test_a_value_excel_made_a_date_is_flagged(tmp_path):
+    import datetime
+
+    def date(sheet):
+        sheet["E10"] = datetime.datetime(2021, 12, 1)
+        sheet["E10"].number_format = 'yyyy"年"m"月"'  # what Excel shows for a typed 2021年12月
+
+    result = _edited(tmp_path, date)
+    assert result.indicators.set_index("cell").loc["E10", "value"] == "2021-12-01"
+    assert _codes(result) == [["E10", "value_as_date"]]
+    assert result.issues["severity"].tolist() == ["warning"]
