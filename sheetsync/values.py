@@ -66,8 +66,8 @@ def parse_amount(cell: object) -> Amount:
     text = unicodedata.normalize("NFKC", str(cell)).strip().replace(" ", "")
     text = _THOUSANDS.sub("", text)
     m = _AMOUNT.match(text)
-    value = float(m.group(1)) if m else math.inf
-    if not math.isfinite(value):  # not a number, or too many digits to be one (1e400)
+    # Too many digits (400 nines) make an infinite float: no amount either.
+    if not m or not math.isfinite(value := float(m.group(1))):
         return Amount(None, as_text=True)
     return Amount(value, as_text=True, unit=m.group(2) or "")
 
