@@ -46,9 +46,9 @@ def vary(form: ProjectForm, rng: random.Random, number: int) -> ProjectForm:
     for ind in form.indicators:
         if rng.random() < 0.08:
             continue
-        indicators.append(replace(ind, cell=""))
+        indicators.append(ind._replace(cell=""))
         if rng.random() < 0.1:
-            indicators.append(replace(ind, level3=ind.level3 + "（补充）", cell=""))
+            indicators.append(ind._replace(level3=ind.level3 + "（补充）", cell=""))
     return replace(
         form,
         budget_unit=PLACEHOLDER,
@@ -109,13 +109,13 @@ def write_pool_workbook(path: Path, forms: list[ProjectForm], rng: random.Random
     return len(forms)
 
 
-def write_pool(folder: Path, seed: int = 2021) -> list[tuple[Path, int]]:
-    """POOL_SIZE distinct workbooks of 8 to 24 projects each; (path, sheets) per workbook."""
+def write_pool(folder: Path, seed: int = 2021, size: int = POOL_SIZE) -> list[tuple[Path, int]]:
+    """``size`` distinct workbooks of 8 to 24 projects each; (path, sheets) per workbook."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     base = seed_forms()
     pool = []
-    for k in range(POOL_SIZE):
+    for k in range(size):
         forms = [vary(rng.choice(base), rng, n) for n in range(rng.randint(8, 24))]
         path = folder / f"pool_{k:03d}.xlsx"
         kind = "template" if k % 5 < 2 else "handmade"
@@ -134,9 +134,9 @@ def clone(source: Path, target: Path, unit: str) -> None:
             zout.writestr(info.filename, data)
 
 
-def make_round(out: Path, sheets: int, seed: int = 2021) -> tuple[int, int]:
+def make_round(out: Path, sheets: int, seed: int = 2021, pool_size: int = POOL_SIZE) -> tuple[int, int]:
     """Fill ``out`` with unit workbooks until they hold at least ``sheets`` forms; (files, sheets)."""
-    pool = write_pool(out / "_pool", seed)
+    pool = write_pool(out / "_pool", seed, pool_size)
     rng = random.Random(seed + sheets)
     files = total = 0
     while total < sheets:
