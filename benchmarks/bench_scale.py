@@ -9,6 +9,8 @@ time and peak memory (the process and its workers) are its own:
 - collect2: sheetsync.collect, two worker processes
 - summary:  collect (2 jobs) and the full summary workbook
 - exports:  collect (2 jobs) and the Parquet and SQLite exports
+- pair:     two one-process collects side by side, each in its own process: what two cores
+            of this machine give to independent work, the ceiling of the 2-job speed-up
 
     python benchmarks/bench_scale.py --sizes 1000 10000 100000
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-STEPS = ("raw", "collect1", "collect2", "summary", "exports")
+STEPS = ("raw", "collect1", "collect2", "summary", "exports", "pair")
 
 
 def raw_read(folder: Path) -> int:
@@ -75,9 +77,24 @@ def run_step(step: str, folder: Path) -> dict:
 
 
 def measure(step: str, folder: Path) -> dict:
+    if step == "pair":
+        return measure_pair(folder)
     cmd = [sys.executable, __file__, "--step", step, "--folder", str(folder)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_pair(folder: Path) -> dict:
+    """Two collect1 steps started together; the wall time until both are done."""
+    cmd = [sys.executable, __file__, "--step", "collect1", "--folder", str(folder)]
+    start = time.perf_counter()
+    both = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    figures = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in both]
+    if any(p.returncode for p in both):
+        raise RuntimeError("a collect of the pair failed")
+    seconds = time.perf_counter() - start
+    return {"sheets": sum(f["sheets"] for f in figures), "seconds": seconds,
+            "peak_mb": max(f["peak_mb"] for f in figures)}
 
 
 def ensure_round(sheets: int) -> Path:
@@ -110,6 +127,9 @@ def report(sizes: list[int], steps: list[str]) -> None:
             print(f"  collect (1 job) / raw read:  {figures['collect1']['seconds'] / figures['raw']['seconds']:.2f}x  (goal <= 2)")
         if {"collect1", "collect2"} <= figures.keys():
             print(f"  2 jobs speed-up over 1:      {figures['collect1']['seconds'] / figures['collect2']['seconds']:.2f}x  (goal >= 1.7)")
+        if {"collect1", "pair"} <= figures.keys():
+            print(f"  2 lone collects side by side: {2 * figures['collect1']['seconds'] / figures['pair']['seconds']:.2f}x"
+                  "  (the machine's ceiling for the 2-job speed-up)")
 
 
 def main() -> None:
