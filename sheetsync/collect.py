@@ -44,7 +44,8 @@ LEAD_RUNS = 4
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     """Files as given; folders searched recursively (symlinked folders too), sorted, for
     workbooks and ``~$`` lock files. A file reached twice (``收回/`` and ``收回/a.xlsx``) is
-    read once; a dangling link with a workbook's name is kept, to be reported.
+    read once; a dangling link with a workbook's name, and a folder that cannot be listed, are
+    kept, to be reported.
 
         >>> expand_paths(["a.xlsx", "收回/"])      # doctest: +SKIP
         ['a.xlsx', '收回/财务科.xlsx', '收回/~$财务科.xlsx', '收回/办公室/项目.xls']
@@ -64,7 +65,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
 def _workbooks_in(folder: Path) -> list[str]:
     found = []
     visited: set[str] = set()
-    for root, dirs, names in os.walk(folder, followlinks=True):
+    for root, dirs, names in os.walk(folder, followlinks=True, onerror=lambda exc: found.append(Path(exc.filename))):
         real = os.path.realpath(root)
         if real in visited:  # a link back up the tree
             dirs.clear()

@@ -1,4 +1,4 @@
-"""How far each sheet of an .xlsx reaches, known before calamine loads it.
+"""How far each sheet of an .xlsx or .xlsb reaches, known before calamine loads it.
 
 calamine holds a sheet as one block of cells from its first to its last value, 32 bytes a
 cell whether filled or not, and when the block cannot be allocated the whole process aborts
@@ -14,15 +14,20 @@ read itself::
 
     >>> dimension_extent(b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>')
     Extent(rows=1048576, cols=16384)
+
+An .xlsb sheet's used range is its BrtWsDim record (MS-XLSB 2.4.*), which Excel writes near
+the start of the part as it writes ``<dimension>`` in an .xlsx. openpyxl cannot read the binary
+format, so a sheet too large for calamine is refused, not read sparsely.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import zipfile
 from functools import lru_cache
-from typing import BinaryIO, Callable, NamedTuple
+from typing import BinaryIO, Callable, Iterator, NamedTuple
 
 import openpyxl
 
@@ -84,12 +89,13 @@ class LargeSheet(NamedTuple):
     index: int
     part: str
     extent: Extent
-    size: int  # inflated bytes of XML
+    size: int  # inflated bytes of the part
+    xml: bool = True  # an .xlsx part; an .xlsb's is binary
 
     @property
     def sparse(self) -> bool:
-        """Whether :func:`sparse_sheet` may read it: few cells spread far."""
-        return self.size <= MAX_SPARSE_PART_BYTES
+        """Whether :func:`sparse_sheet` may read it: few cells spread far, in XML."""
+        return self.xml and self.size <= MAX_SPARSE_PART_BYTES
 
 
 class Sheets(NamedTuple):
@@ -130,6 +136,80 @@ def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
         parts.append(found[0] if len(found) == 1 else None)
     styles = parts_by_key.get(_STYLES_PART, [])
     return Sheets(len(sheets), tuple(large), tuple(parts), styles[0] if len(styles) == 1 else None)
+
+
+def xlsb_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
+    """Measure the part of every sheet that ``xl/workbook.bin`` lists, as :func:`large_sheets`
+    does for an .xlsx. Raises when the workbook's own parts cannot be read."""
+    targets = _relationship_targets(read(_XLSB_RELATIONSHIPS, None))
+    relations = [payload for kind, payload in _xlsb_records(read(_XLSB_WORKBOOK, None)) if kind == _BRT_BUNDLE_SH]
+    relations = [relation for relation in map(_xlsb_relation, relations) if relation is not None]
+    large = []
+    for index, relation in enumerate(relations):
+        # calamine takes the target as relative to xl/, and fails on a relation it cannot find
+        part = f"xl/{targets.get(relation.encode('utf-8'), '')}"
+        extent = xlsb_extent(read, part) if part in sizes else None
+        if extent is not None and extent.too_large:
+            large.append(LargeSheet(index, part, extent, sizes[part], xml=False))
+    return Sheets(len(relations), tuple(large))
+
+
+def xlsb_extent(read: ReadPart, part: str) -> Extent | None:
+    """The used range the sheet's BrtWsDim declares; None when it has none (calamine fails then)."""
+    look = _FIRST_LOOK
+    while True:
+        head = read(part, look)
+        for kind, payload in _xlsb_records(head):
+            if kind == _BRT_WS_DIM and len(payload) >= 16:
+                _first_row, last_row, _first_col, last_col = struct.unpack_from("<4I", payload)
+                return Extent(last_row + 1, last_col + 1)
+        if len(head) < look or look >= _HEAD_BYTES:
+            return None
+        look *= 4
+
+
+# MS-XLSB record types, the sheet list's parts and where calamine looks for them.
+_BRT_BUNDLE_SH = 0x9C
+_BRT_WS_DIM = 0x94
+_XLSB_WORKBOOK = "xl/workbook.bin"
+_XLSB_RELATIONSHIPS = "xl/_rels/workbook.bin.rels"
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(type, payload) of each whole record in ``data``: a type of one or two bytes and a size of
+    up to four, seven bits to a byte, the high bit saying another byte follows (MS-XLSB 2.1.4)."""
+    at, end = 0, len(data)
+    while at < end:
+        kind, at = _xlsb_number(data, at, 2)
+        size, at = _xlsb_number(data, at, 4)
+        if at > end or at + size > end:
+            return  # cut off where the read stopped
+        yield kind, data[at:at + size]
+        at += size
+
+
+def _xlsb_number(data: bytes, at: int, most: int) -> tuple[int, int]:
+    value = 0
+    for shift in range(0, 7 * most, 7):
+        if at >= len(data):
+            return value, len(data) + 1
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            break
+    return value, at
+
+
+def _xlsb_relation(payload: bytes) -> str | None:
+    """The relationship id of a BrtBundleSh: after its state and tab id, a count of UTF-16 units
+    and the units; calamine skips a sheet whose count is 0xFFFFFFFF."""
+    if len(payload) < 12:
+        return None
+    (count,) = struct.unpack_from("<I", payload, 8)
+    if count == 0xFFFFFFFF:
+        return None
+    return payload[12:12 + 2 * count].decode("utf-16-le", "replace")
 
 
 def measure(read: ReadPart, part: str) -> Extent | None:

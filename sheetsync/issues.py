@@ -25,6 +25,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "corrupt_file": (ERROR, "文件已损坏或不完整，无法打开（{detail}），请重新保存后提交。"),
     "reader_crashed": (ERROR, "读取此文件时读取程序意外终止，文件可能已损坏，请用Excel或WPS打开后另存为.xlsx再提交。"),
     "unreadable_file": (ERROR, "文件无法读取（{detail}），请检查文件权限，或是否正被其他程序占用。"),
+    "unreadable_folder": (ERROR, "文件夹无法打开（{detail}），其中的文件都没有读取，请检查文件夹权限。"),
     "empty_file": (ERROR, "文件是空的（0字节），请重新提交。"),
     "encrypted_file": (ERROR, "文件设置了打开密码，无法读取，请取消密码后重新提交。"),
     "zip_bomb": (ERROR, "文件解压后过大（{detail}），为安全起见未读取，请检查文件后重新提交。"),

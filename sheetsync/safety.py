@@ -18,9 +18,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, Callable, NamedTuple
 
-from .extent import Sheets, large_sheets
+from .extent import ReadPart, Sheets, large_sheets, xlsb_sheets
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
 
@@ -93,6 +93,8 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
             directory = _read_plain_zip_directory(fh, size) if head.startswith(_ZIP_MAGIC) else None
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
+    except IsADirectoryError:
+        return FileCheck("", _folder_issue(file))
     except OSError as exc:
         return FileCheck("", issue("unreadable_file", file=file, detail=exc.strerror or type(exc).__name__))
     if size == 0:
@@ -104,6 +106,15 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     if head.startswith(_OLE_MAGIC):
         return _inspect_ole(path, file)
     return FileCheck("", issue("not_a_workbook", file=file, detail=_describe(head)))
+
+
+def _folder_issue(folder: str) -> Issue:
+    """A folder among the files: one whose files could not be listed, or one named as a file."""
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        return issue("unreadable_folder", file=folder, detail=exc.strerror or type(exc).__name__)
+    return issue("unreadable_file", file=folder, detail="这是一个文件夹")
 
 
 def _describe(head: bytes) -> str:
@@ -152,9 +163,9 @@ def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None
     if _is_our_summary(properties):
         return FileCheck("", issue("own_summary", file=file))
     if "xl/workbook.xml" in names:
-        return FileCheck("xlsx", sheets=_measure_sheets(path, parts, plain=directory_is_plain))
+        return FileCheck("xlsx", sheets=_measure_sheets(path, parts, directory_is_plain, large_sheets))
     if "xl/workbook.bin" in names:
-        return FileCheck("xlsb")
+        return FileCheck("xlsb", sheets=_measure_sheets(path, parts, directory_is_plain, xlsb_sheets))
     if "content.xml" in names:
         if _ODF_ENCRYPTED in manifest:
             return FileCheck("", issue("encrypted_file", file=file))
@@ -221,16 +232,18 @@ def _plain_zip_directory(fh: BinaryIO, size: int) -> list[ZipPart] | None:
     return parts if at == len(directory) else None
 
 
-def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool) -> Sheets | None:
-    """The sheets of an .xlsx, measured (:func:`sheetsync.extent.large_sheets`); None when its
-    workbook parts cannot be read, which calamine then reports."""
+def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool,
+                    measure: Callable[[ReadPart, dict[str, int]], Sheets]) -> Sheets | None:
+    """The sheets of an .xlsx or .xlsb, measured (:func:`sheetsync.extent.large_sheets`,
+    :func:`~sheetsync.extent.xlsb_sheets`); None when its workbook parts cannot be read, which
+    calamine then reports."""
     sizes = {part.name: part.size for part in parts}
     try:
         with open(path, "rb") as fh:
             if plain:
-                return large_sheets(_PlainParts(fh, parts).read, sizes)
+                return measure(_PlainParts(fh, parts).read, sizes)
             with zipfile.ZipFile(fh) as archive:
-                return large_sheets(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
+                return measure(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
     except Exception:  # zipfile, zlib and the XML give many error types for a damaged workbook
         return None
 

@@ -180,4 +180,5 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
             return None, issue("range_too_large", file=file, cells=f"{biggest.extent.cells:,}")
         return Book(workbook, file), None
     large = {names[sheet.index]: sheet for sheet in sheets.large}
-    return Book(workbook, file, large, PercentCells(file, sheets)), None
+    percent = PercentCells(file, sheets) if sheets.styles is not None else None
+    return Book(workbook, file, large, percent), None

@@ -81,6 +81,51 @@ def test_linked_folders_and_other_workbook_formats_are_searched(tmp_path, inbox)
     assert collection.issues.loc[collection.issues["code"] == "file_not_found", "file"].str.endswith("断开.xlsx").all()
 
 
+def _refuse(folder: Path, monkeypatch) -> None:
+    """The system refuses to list ``folder``, as it does for a sub-folder without read permission
+    (root, who runs the tests in CI, is never refused)."""
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def guarded(real):
+        def call(path="."):
+            if isinstance(path, (str, os.PathLike)) and os.path.realpath(path) == os.path.realpath(folder):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path)
+        return call
+
+    monkeypatch.setattr(os, "scandir", guarded(real_scandir))
+    monkeypatch.setattr(os, "listdir", guarded(real_listdir))
+
+
+def test_a_sub_folder_that_cannot_be_opened_is_an_issue(inbox, monkeypatch):
+    locked = inbox / "办公室"
+    locked.mkdir()
+    _form(locked / "乙局.xlsx")
+    _refuse(locked, monkeypatch)
+    assert expand_paths([str(inbox)]) == [str(inbox / "办公室"), str(inbox / "甲局.xlsx")]
+    collection = collect([str(inbox)])
+    assert len(collection.projects) == 1
+    row = collection.issues.loc[collection.issues["code"] == "unreadable_folder"].iloc[0]
+    assert row["file"] == str(locked) and "Permission denied" in row["message"]
+    result = runner.invoke(app, ["check", str(inbox)])
+    assert result.exit_code == 1 and "[unreadable_folder]" in result.output
+    result = runner.invoke(app, ["feedback", str(inbox), "-o", str(inbox.parent / "反馈")])
+    assert result.exit_code == 1 and "办公室: cannot be opened; 办公室_反馈.xlsx lists its problems only" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists folders whatever their permissions")
+def test_a_sub_folder_without_permission_is_an_issue(inbox):
+    locked = inbox / "办公室"
+    locked.mkdir()
+    _form(locked / "乙局.xlsx")
+    locked.chmod(0)
+    try:
+        collection = collect([str(inbox)])
+    finally:
+        locked.chmod(0o755)
+    assert collection.issues["code"].tolist() == ["unreadable_folder"]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
 def test_an_unreadable_file_is_an_issue_not_a_usage_error(tmp_path, inbox):
     locked = inbox / "乙局.xlsx"
