@@ -1,9 +1,16 @@
-"""Percentages Excel stored as numbers, recognised by the cells' number formats in an .xlsx.
+"""Percentages stored as numbers, recognised by the cells' number formats.
 
 Typing ``95%`` in a cell not formatted as text makes Excel, WPS and LibreOffice store the
 number 0.95 and show it through a percent format such as ``0%``; calamine gives the number
-only. The format is found here from the sheet's XML (each cell's style) and ``xl/styles.xml``
-(each style's number format), read only for sheets that hold a number where text is expected::
+only. The format is looked up only for sheets that hold a number where text is expected:
+
+- in an .xlsx, from the sheet's XML (each cell's style) and ``xl/styles.xml`` (each style's
+  number format);
+- in an .xls, with xlrd, which reads the cells' formats of the binary format;
+- in an .ods, from ``content.xml``, where such a cell's value type is ``percentage`` and its
+  text is the percentage shown.
+
+::
 
     >>> percent_decimals('0.0%'), percent_decimals('#,##0.00'), percent_decimals('"%"0')
     (1, None, None)
@@ -13,8 +20,10 @@ only. The format is found here from the sheet's XML (each cell's style) and ``xl
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from typing import Protocol
 from xml.etree import ElementTree
 
 from .extent import Sheets
@@ -95,6 +104,20 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+class SheetPercents(Protocol):
+    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
+        """(row, col) → decimals shown, for sheet ``index`` (in calamine's order)."""
+
+
+def percent_cells_of(kind: str, path: str, sheet_names: list[str]) -> SheetPercents | None:
+    """The reader of percent cells for an .xls or .ods (an .xlsx's is :class:`PercentCells`)."""
+    if kind == "xls":
+        return XlsPercentCells(path, sheet_names)
+    if kind == "ods":
+        return OdsPercentCells(path, sheet_names)
+    return None
+
+
 class PercentCells:
     """The cells of one .xlsx that show their number as a percentage, read when first asked.
 
@@ -138,3 +161,109 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
         raise ValueError(f"{name} is larger than {_MAX_PART_BYTES} bytes")
     with archive.open(name) as part:
         return part.read(_MAX_PART_BYTES)
+
+
+class XlsPercentCells:
+    """The cells of one .xls that show their number as a percentage, read with xlrd when first
+    asked. A workbook xlrd cannot read leaves the formats unknown, as above."""
+
+    def __init__(self, path: str, sheet_names: list[str]) -> None:
+        self._path = path
+        self._names = sheet_names
+        self._book = None
+        self._cells: dict[int, dict[tuple[int, int], int]] = {}
+
+    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
+        cells = self._cells.get(index)
+        if cells is None:
+            try:
+                cells = self._read(self._names[index])
+            except Exception:  # xlrd raises many types for a file calamine could read
+                cells = {}
+            self._cells[index] = cells
+        return cells
+
+    def _read(self, name: str) -> dict[tuple[int, int], int]:
+        import xlrd
+
+        if self._book is None:
+            self._book = xlrd.open_workbook(self._path, formatting_info=True, on_demand=True,
+                                            logfile=io.StringIO())
+        book = self._book
+        sheet = book.sheet_by_name(name)
+        decimals_of_xf: dict[int, int | None] = {}
+        found = {}
+        for r in range(sheet.nrows):
+            for c, kind in enumerate(sheet.row_types(r)):
+                if kind != xlrd.XL_CELL_NUMBER:
+                    continue
+                xf = sheet.cell_xf_index(r, c)
+                if xf not in decimals_of_xf:
+                    number_format = book.format_map.get(book.xf_list[xf].format_key)
+                    decimals_of_xf[xf] = percent_decimals(number_format.format_str) if number_format else None
+                if decimals_of_xf[xf] is not None:
+                    found[r, c] = decimals_of_xf[xf]
+        book.unload_sheet(name)
+        return found
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+_ODS_CELLS = {_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"}
+# A row or cell repeated more often than this is not expanded: a form's are typed once.
+_MAX_REPEAT = 10_000
+_SHOWN_DECIMALS = re.compile(r"\.(\d+)\s*%")
+
+
+class OdsPercentCells:
+    """The cells of one .ods whose value type is ``percentage``, with the decimals its text
+    shows, for every sheet at once when first asked."""
+
+    def __init__(self, path: str, sheet_names: list[str]) -> None:
+        self._path = path
+        self._names = sheet_names
+        self._tables: dict[str, dict[tuple[int, int], int]] | None = None
+
+    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
+        if self._tables is None:
+            try:
+                with zipfile.ZipFile(self._path) as archive:
+                    self._tables = ods_percent_cells(io.BytesIO(_read_part(archive, "content.xml")))
+            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
+                self._tables = {}
+        return self._tables.get(self._names[index], {})
+
+
+def ods_percent_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], int]]:
+    """Table name → (row, col) → decimals, for the percentage cells of an .ods ``content.xml``."""
+    tables: dict[str, dict[tuple[int, int], int]] = {}
+    cells: dict[tuple[int, int], int] = {}
+    row = col = 0
+    for event, element in ElementTree.iterparse(content, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == _ODS_TABLE + "table":
+                cells = tables.setdefault(element.get(_ODS_TABLE + "name", ""), {})
+                row = 0
+            elif tag == _ODS_TABLE + "table-row":
+                col = 0
+            continue
+        if tag in _ODS_CELLS:
+            repeat = int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
+            if element.get(_ODS_OFFICE + "value-type") == "percentage":
+                shown = "".join("".join(p.itertext()) for p in element if p.tag == _ODS_TEXT_P)
+                m = _SHOWN_DECIMALS.search(shown)
+                for c in range(col, col + min(repeat, _MAX_REPEAT)):
+                    cells[row, c] = len(m.group(1)) if m else 0
+            col += repeat
+            element.clear()
+        elif tag == _ODS_TABLE + "table-row":
+            repeat = int(element.get(_ODS_TABLE + "number-rows-repeated", "1"))
+            if repeat > 1:
+                for (r, c), decimals in [item for item in cells.items() if item[0][0] == row]:
+                    for again in range(1, min(repeat, _MAX_REPEAT)):
+                        cells[r + again, c] = decimals
+            row += repeat
+            element.clear()
+    return tables

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
-from .percent import PercentCells
+from .percent import PercentCells, SheetPercents, percent_cells_of
 from .spec import Span
 
 # calamine loads an .ods whole when it opens it, and refuses one whose sheets would take more
@@ -65,7 +65,7 @@ class Grid:
 
     def percent_decimals(self, row: int, col: int) -> int | None:
         """The decimals of the percentage the cell shows its number as; None when it shows no
-        percentage, or its format is unknown (an .xls or .ods)."""
+        percentage, or its format is unknown (an .xlsb, or a part that cannot be read)."""
         if self._percent is None:
             self._percent = self.percent_cells() if self.percent_cells is not None else {}
         return self._percent.get((row, col))
@@ -82,12 +82,12 @@ class Book:
     """An open workbook; sheets are loaded one at a time by :meth:`grid`.
 
     ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
-    or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells of an .xlsx shown
-    as percentages.
+    or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells shown as
+    percentages (:mod:`sheetsync.percent`).
     """
 
     def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
-                 percent: PercentCells | None = None) -> None:
+                 percent: SheetPercents | None = None) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
@@ -170,7 +170,7 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
             return None, issue("range_too_large", file=file, cells=f"{int(too_many.group(1)):,}")
         return None, issue("corrupt_file", file=file, detail=_detail(exc))
     if sheets is None:
-        return Book(workbook, file), None
+        return Book(workbook, file, percent=percent_cells_of(kind, file, list(workbook.sheet_names))), None
     names = list(workbook.sheet_names)
     if len(names) != sheets.count:
         if sheets.large:

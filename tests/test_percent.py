@@ -121,12 +121,12 @@ def test_percentages_survive_a_libreoffice_round_trip(soffice, tmp_path):
     assert _fractions(result) == ["E11"]
 
 
-def test_in_an_ods_a_fraction_is_still_flagged(soffice, tmp_path):
-    # calamine gives an .ods cell's number without its format: the clerk is asked instead.
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_percentages_in_an_ods_or_xls_are_read_as_typed(soffice, tmp_path, kind):
     path = _with_numbers(write_workbook(tmp_path / "pct.xlsx", [("项目1", SEED_FORM, Layout())]), TYPED)
-    result = read_workbook(convert(soffice, path, "ods", tmp_path / "ods"))
-    assert _values(result)["E14"] == "0.95"
-    assert sorted(_fractions(result)) == ["E11", "E14"]
+    result = read_workbook(convert(soffice, path, kind, tmp_path / kind))
+    assert _values(result) == {"E14": "95%", "H14": "150.0%", "E11": "0.5", "H11": "3"}
+    assert _fractions(result) == ["E11"]
 
 
 def test_a_damaged_styles_part_leaves_the_warning(tmp_path):
@@ -138,3 +138,37 @@ def test_a_damaged_styles_part_leaves_the_warning(tmp_path):
     result = read_workbook(path)
     assert _values(result)["E14"] == "0.95"
     assert sorted(_fractions(result)) == ["E11", "E14"]
+
+
+def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
+    import io
+
+    from sheetsync.percent import ods_percent_cells
+
+    content = b"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">
+ <office:body><office:spreadsheet>
+  <table:table table:name="Instructions"><table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>
+  <table:table table:name="P1">
+   <table:table-column table:number-columns-repeated="8"/>
+   <table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="8"/></table:table-row>
+   <table:table-row-group>
+    <table:table-row>
+     <table:table-cell table:number-columns-spanned="2" office:value-type="string"><text:p>rate</text:p></table:table-cell>
+     <table:covered-table-cell/>
+     <table:table-cell office:value-type="percentage" office:value="0.955"><text:p>95.5%</text:p></table:table-cell>
+     <table:table-cell office:value-type="float" office:value="0.5"><text:p>0.5</text:p></table:table-cell>
+     <table:table-cell office:value-type="percentage" office:value="1"><office:annotation><text:p>note 1.25%</text:p></office:annotation><text:p>100%</text:p></table:table-cell>
+    </table:table-row>
+   </table:table-row-group>
+   <table:table-row table:number-rows-repeated="2">
+    <table:table-cell table:number-columns-repeated="2"/>
+    <table:table-cell office:value-type="percentage" office:value="0.1" table:number-columns-repeated="2"><text:p>10.0%</text:p></table:table-cell>
+   </table:table-row>
+  </table:table>
+ </office:spreadsheet></office:body></office:document-content>"""
+    assert ods_percent_cells(io.BytesIO(content)) == {
+        "Instructions": {},
+        "P1": {(2, 2): 1, (2, 4): 0, (3, 2): 1, (3, 3): 1, (4, 2): 1, (4, 3): 1},
+    }
