@@ -158,6 +158,7 @@ class Layout:
     # Header cells read by their position, their text not the spec's label: (slot, col, label).
     renamed_columns: list[tuple[tuple[str, str], int, str]] = field(default_factory=list)
     table_end: int = 0  # first row after the indicator rows
+    second_form: tuple[int, int] | None = None  # where another form starts below this one's table
     filled: list[tuple[int, list[int]]] = field(default_factory=list)  # each non-empty row's non-empty columns
 
     @property
@@ -199,6 +200,9 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
 
     _find_header(grid, layout, labels, header_hits)
     header_row = layout.header_row
+    layout.second_form = _second_form(exact_hits, header_row)
+    if layout.second_form is not None:
+        exact_hits = [hit for hit in exact_hits if hit[0] < layout.second_form[0]]
     for r, c, kind, name in exact_hits:
         if kind == "footer":
             if header_row is not None and r <= header_row:
@@ -284,11 +288,25 @@ def _header_columns(labels: Labels, cells: tuple[object, ...]) -> dict[tuple[str
     return columns
 
 
+def _second_form(hits: list[tuple[int, int, str, str]], header_row: int | None) -> tuple[int, int] | None:
+    """The first cell of another form pasted below the table: its title or fields, at least two
+    different ones (one label alone may be an indicator's text)."""
+    if header_row is None:
+        return None
+    below = [(r, c, name) for r, c, kind, name in hits if r > header_row and kind in ("title", "field")]
+    if len({name for _r, _c, name in below}) < 2:
+        return None
+    r, c, _name = min(below)
+    return r, c
+
+
 def _table_end(grid: Grid, layout: Layout, labels: Labels) -> int:
     if layout.header_row is None:
         return 0
     footer_rows = [r for name, (r, _c) in layout.fields.items()
                    if r > layout.header_row and name in labels.footer_names]
+    if layout.second_form is not None:
+        footer_rows.append(layout.second_form[0])
     return min(footer_rows, default=len(grid.rows))
 
 

@@ -493,13 +493,21 @@ class _SheetReader:
     # -- what no field took
 
     def unclaimed(self) -> list[Issue]:
+        """The cells no field took, each an issue; a second form below the table, one issue."""
         found = []
         rows, read, claimed = self.grid.rows, self.read_result, self.claimed
         table = self.table or _NO_TABLE
         first, end, columns = table.first_row, table.end_row, table.columns
+        filled_rows = self.layout.filled
+        if self.layout.second_form is not None:
+            r, c = self.layout.second_form
+            cut = next(i for i, (row, _filled) in enumerate(filled_rows) if row >= r)
+            cells = sum(len(filled) for _row, filled in filled_rows[cut:])
+            found.append(read.issue("second_form", cell=cell_ref(r, c), row=r + 1, cells=cells))
+            filled_rows = filled_rows[:cut]
         # Most cells are a field's or in a table column: those go first, without a call each.
         left = []
-        for r, filled in self.layout.filled:
+        for r, filled in filled_rows:
             if first <= r < end:
                 if columns.issuperset(filled):
                     continue

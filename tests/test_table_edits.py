@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from fixtures_forms import SEED_FORM, Layout, write_workbook
+from fixtures_forms import SEED_FORM, Layout, write_form, write_workbook
 from sheetsync.reader import read_workbook
 
 SEED_INDICATORS = 14
@@ -127,3 +127,43 @@ def test_a_value_excel_made_a_date_is_flagged(tmp_path):
     assert result.indicators.set_index("cell").loc["E10", "value"] == "2021-12-01"
     assert _codes(result) == [["E10", "value_as_date"]]
     assert result.issues["severity"].tolist() == ["warning"]
+
+
+def _two_forms(tmp_path, keep_first_footer=True):
+    """项目1 with a second project's form pasted below it, 3 rows down."""
+    from dataclasses import replace
+
+    path = tmp_path / "two.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "项目1"
+    write_form(sheet, SEED_FORM)
+    footer = sheet.max_row
+    if not keep_first_footer:
+        for merged in [m for m in sheet.merged_cells.ranges if m.min_row == footer]:
+            sheet.unmerge_cells(str(merged))
+        for cell in sheet[footer]:
+            cell.value = None
+    write_form(sheet, replace(SEED_FORM, name="第二个项目"), Layout(top=footer + 2))
+    book.save(path)
+    return footer + 3, read_workbook(path)
+
+
+def test_a_second_form_below_the_table_is_one_error_and_the_first_is_read_whole(tmp_path):
+    single = _edited(tmp_path, lambda sheet: None)
+    for keep_footer in (True, False):
+        start, result = _two_forms(tmp_path, keep_footer)
+        assert result.projects["project_name"].tolist() == single.projects["project_name"].tolist()
+        assert result.indicators.drop(columns="file").equals(single.indicators.drop(columns="file"))
+        missing_footer = [] if keep_footer else [["", "missing_label"]]
+        assert _codes(result) == missing_footer + [[f"A{start}", "second_form"]]
+        assert result.issues["message"].iloc[-1].startswith(f"从第{start}行起是另一张表（")
+
+
+def test_an_indicator_named_like_one_field_is_no_second_form(tmp_path):
+    def name_indicator(sheet):
+        sheet["D9"] = "项目名称"
+
+    result = _edited(tmp_path, name_indicator)
+    assert "second_form" not in result.issues["code"].tolist()
+    assert "项目名称" in result.indicators["level3"].tolist()
