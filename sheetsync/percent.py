@@ -239,6 +239,7 @@ def ods_percent_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], in
     """Table name → (row, col) → decimals, for the percentage cells of an .ods ``content.xml``."""
     tables: dict[str, dict[tuple[int, int], int]] = {}
     cells: dict[tuple[int, int], int] = {}
+    in_row: list[tuple[int, int]] = []  # (col, decimals) of the current row's percentage cells
     row = col = 0
     for event, element in ElementTree.iterparse(content, events=("start", "end")):
         tag = element.tag
@@ -247,23 +248,20 @@ def ods_percent_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], in
                 cells = tables.setdefault(element.get(_ODS_TABLE + "name", ""), {})
                 row = 0
             elif tag == _ODS_TABLE + "table-row":
-                col = 0
+                col, in_row = 0, []
             continue
         if tag in _ODS_CELLS:
             repeat = int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
             if element.get(_ODS_OFFICE + "value-type") == "percentage":
                 shown = "".join("".join(p.itertext()) for p in element if p.tag == _ODS_TEXT_P)
                 m = _SHOWN_DECIMALS.search(shown)
-                for c in range(col, col + min(repeat, _MAX_REPEAT)):
-                    cells[row, c] = len(m.group(1)) if m else 0
+                in_row += [(c, len(m.group(1)) if m else 0) for c in range(col, col + min(repeat, _MAX_REPEAT))]
             col += repeat
             element.clear()
         elif tag == _ODS_TABLE + "table-row":
             repeat = int(element.get(_ODS_TABLE + "number-rows-repeated", "1"))
-            if repeat > 1:
-                for (r, c), decimals in [item for item in cells.items() if item[0][0] == row]:
-                    for again in range(1, min(repeat, _MAX_REPEAT)):
-                        cells[r + again, c] = decimals
+            for r in range(row, row + min(repeat, _MAX_REPEAT)) if in_row else ():
+                cells.update(((r, c), decimals) for c, decimals in in_row)
             row += repeat
             element.clear()
     return tables
