@@ -29,9 +29,11 @@ from openpyxl.workbook.workbook import Workbook
 
 from .errors import InputError, OutputError
 from .headers import Headers, load_headers
+from .issues import Issue
 from .names import unique_sheet_names
 from .output import atomic_path, check_writable, output_folder, publish
-from .safety import WORKBOOK_SUFFIXES, inspect_file
+from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
+from .workbook import open_workbook
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
 AUTHOR = "sheetsync"
@@ -158,7 +160,7 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
     """Write to ``target`` a copy of ``source`` annotated with ``issues`` (rows of the issues table)."""
     check = inspect_file(source)
     rebuilt = check.kind != "xlsx"
-    workbook, sheet_names = _open(source, check.kind) if check.issue is None else (None, {})
+    workbook, sheet_names = _open(source, check) if check.issue is None else (None, {})
     unreadable = workbook is None
     note = ""
     if unreadable:
@@ -177,43 +179,46 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
     return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
 
 
-def _open(source: Path, kind: str) -> tuple[Workbook | None, dict[str, str]]:
+def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str]]:
     """The workbook to annotate (None when it cannot be opened) and the sheets renamed in it.
 
-    The file is opened by what it holds (``kind``, as sniffed), not by its name's suffix.
+    The file is opened by what it holds (``check.kind``, as sniffed), not by its name's suffix.
     """
     try:
-        if kind != "xlsx":
-            return _rebuilt(source)
+        if check.kind != "xlsx":
+            return _rebuilt(source, check)
         with open(source, "rb") as fh:
             return openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True), {}
     except Exception:  # openpyxl and calamine raise many error types for corrupt or encrypted files
         return None, {}
 
 
-def _rebuilt(source: Path) -> tuple[Workbook, dict[str, str]]:
-    """An openpyxl workbook holding the cells (values only) of an .xls or .ods file, and the
-    sheets renamed for Excel (an .ods allows longer names, and History)."""
-    from python_calamine import CalamineWorkbook
-
-    with open(source, "rb") as fh:
-        book = CalamineWorkbook.from_filelike(fh)
+def _rebuilt(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str]]:
+    """An openpyxl workbook holding the cells (values only) of an .xls, .xlsb or .ods file, and
+    the sheets renamed for Excel (an .ods allows longer names, and History). The sheets are
+    loaded as the reader loads them: one too large to load is left empty (its issue says why)."""
+    book, problem = open_workbook(source, check.kind, check.sheets)
+    if problem is not None:
+        return None, {}
     workbook = Workbook()
     workbook.remove(workbook.active)
-    names = dict(zip(book.sheet_names, unique_sheet_names(book.sheet_names, fallback="Sheet")))
-    for name in book.sheet_names:
-        calamine_sheet = book.get_sheet_by_name(name)
-        sheet = workbook.create_sheet(names[name])
-        for r, row in enumerate(calamine_sheet.to_python(skip_empty_area=False), start=1):
-            for c, value in enumerate(row, start=1):
-                if value == "" or value is None:
-                    continue
-                if isinstance(value, str):
-                    _text(sheet.cell(r, c), value)
-                else:
-                    sheet.cell(r, c).value = value
-        for (r1, c1), (r2, c2) in calamine_sheet.merged_cell_ranges or ():
-            sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+    with book:
+        names = dict(zip(book.sheet_names, unique_sheet_names(book.sheet_names, fallback="Sheet")))
+        for name in book.sheet_names:
+            grid = book.grid(name)
+            sheet = workbook.create_sheet(names[name])
+            if isinstance(grid, Issue):
+                continue
+            for r, row in enumerate(grid.rows, start=1):
+                for c, value in enumerate(row, start=1):
+                    if value == "" or value is None:
+                        continue
+                    if isinstance(value, str):
+                        _text(sheet.cell(r, c), value)
+                    else:
+                        sheet.cell(r, c).value = value
+            for (r1, c1), (r2, c2) in grid.merged_ranges:
+                sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     return workbook, {old: new for old, new in names.items() if old != new}
 
 

@@ -3,8 +3,12 @@ typed far away in one is refused by name instead of aborting the process in cala
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -79,3 +83,22 @@ def test_xlsb_records_take_long_types_and_sizes_and_stop_where_the_read_was_cut(
     assert [(kind, len(payload)) for kind, payload in _xlsb_records(data)] == [(0x9C, 300), (0x94, 16)]
     assert [kind for kind, _ in _xlsb_records(data[:-3])] == [0x9C]
     assert list(_xlsb_records(data[:1])) == []
+
+
+def test_feedback_on_such_an_xlsb_lists_the_refused_sheet(clean, tmp_path):
+    # In a child capped at 4 GB, as read_in_child: rebuilding the copy must not load the sheet either.
+    path = as_xlsb(clean, tmp_path / "误填.xlsb", {"项目2": {(1048575, 16383): "误填"}})
+    out = tmp_path / "反馈"
+    script = textwrap.dedent(f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+        from sheetsync.feedback import write_feedback
+        write_feedback([{str(path)!r}], {str(out)!r})
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    book = openpyxl.load_workbook(out / "误填_反馈.xlsx")
+    assert book["项目1"].max_row > 10  # the form that was read is in the copy
+    assert book["项目2"].max_row == 1 and book["项目2"]["A1"].value is None
+    listed = [row for row in book["问题清单"].iter_rows(values_only=True) if "项目2" in row]
+    assert any("工作表的内容一直延伸到A1:XFD1048576" in str(cell) for row in listed for cell in row)
