@@ -111,16 +111,23 @@ def _read_csv(path: Path) -> list[list[object]]:
 
 
 def _read_excel(path: Path) -> list[tuple[str, list[list[object]]]]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    """Each visible sheet's rows (the first sheet's when none is visible), opened as the reader
+    opens a department's workbook: a far stray value or a damaged file is an error message."""
+    from .issues import Issue
+    from .safety import inspect_file
+    from .workbook import open_workbook
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = [m.name for m in workbook.sheets_metadata
-                  if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
-        return [(name, [list(r) for r in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)])
-                for name in sheets or workbook.sheet_names[:1]]
-    except Exception as exc:  # calamine raises its own error types for every unreadable file
-        raise RosterError(f"{path.name}: 无法读取花名册（{type(exc).__name__}: {exc}）。") from exc
+    check = inspect_file(path)
+    book, problem = (None, check.issue) if check.issue is not None else open_workbook(path, check.kind, check.sheets)
+    if problem is not None:
+        raise RosterError(f"{path.name}: 无法读取花名册（{problem.message}）")
+    with book:
+        grids = [book.grid(name) for name in book.sheet_names]
+    sheets = [grid for grid in grids if not isinstance(grid, Issue)]
+    if not sheets:
+        raise RosterError(f"{path.name}: 无法读取花名册（{grids[0].message if grids else '没有工作表'}）")
+    visible = [grid for grid in sheets if grid.visible]
+    return [(grid.name, [list(row) for row in grid.rows]) for grid in visible or sheets[:1]]
 
 
 # --- checking ------------------------------------------------------------------------

@@ -107,3 +107,32 @@ def test_the_example_roster_is_the_seed_unit():
     entries = read_roster("examples/roster.csv")
     assert len(entries) == 16 and {e.budget_unit for e in entries} == {"中国国际贸易促进委员会东莞市委员会"}
     assert all(e.annual_budget_wan <= e.midterm_budget_wan for e in entries)
+
+
+def test_a_stray_value_far_away_in_a_roster_is_named_not_a_crash(tmp_path):
+    # Opened as a department's workbook is: in a child capped at 4 GB, where calamine loading
+    # the whole used range (A1:XFD1048576) would abort, the stray row is named instead.
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["预算单位", "项目名称"])
+    ws.write_row(1, 0, ["财务科", "物业管理费"])
+    ws.write(1048575, 16383, "误填")
+    wb.close()
+    script = textwrap.dedent(f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+        from sheetsync.errors import RosterError
+        from sheetsync.roster import read_roster
+        try:
+            read_roster({str(path)!r})
+        except RosterError as exc:
+            print(exc)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "第1048576行“预算单位”列：为空" in done.stdout
