@@ -56,6 +56,8 @@ class SheetRead:
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
     # (period, value as read, cell) of 指标值 Excel holds as a date: a typed 2021年12月 becomes one.
     date_values: list[tuple[str, str, str]] = field(default_factory=list)
+    # A1 → the error value (#DIV/0!) of a cell read as empty where a value belongs.
+    error_cells: dict[str, str] = field(default_factory=dict)
     year_found: bool = False
     unit_cell: str = ""
     table_cell: str = ""  # the first cell of the indicator table's header; "" when it was not found
@@ -98,7 +100,10 @@ def field_issues(read: SheetRead) -> list[Issue]:
             continue
         raw = read.raw.get(f.name, "")
         if _is_blank(raw):
-            if f.required:
+            if cell in read.error_cells:
+                found.append(read.issue("formula_error", cell=cell, field=f.name, what=f"“{label}”",
+                                        error=read.error_cells[cell]))
+            elif f.required:
                 found.append(read.issue("missing_field", cell=cell, field=f.name, label=label))
             continue
         if f.kind == "amount":
@@ -172,13 +177,22 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
     found: list[Issue] = []
+    errors = read.error_cells
     for row in read.incomplete_rows:
         if row.level3 and not row.value:
-            found.append(read.issue("level3_without_value", cell=row.value_cell, field="value",
-                                    period=row.period, level3=row.level3))
+            if row.value_cell in errors:
+                found.append(read.issue("formula_error", cell=row.value_cell, field="value",
+                                        what=f"{row.period}三级指标“{row.level3}”的指标值", error=errors[row.value_cell]))
+            else:
+                found.append(read.issue("level3_without_value", cell=row.value_cell, field="value",
+                                        period=row.period, level3=row.level3))
         elif row.value and not row.level3:
-            found.append(read.issue("value_without_level3", cell=row.level3_cell, field="level3",
-                                    period=row.period, value=row.value))
+            if row.level3_cell in errors:
+                found.append(read.issue("formula_error", cell=row.level3_cell, field="level3",
+                                        what=f"{row.period}指标值“{row.value}”的三级指标", error=errors[row.level3_cell]))
+            else:
+                found.append(read.issue("value_without_level3", cell=row.level3_cell, field="level3",
+                                        period=row.period, value=row.value))
         if not row.level1:
             found.append(read.issue("missing_level1", cell=row.level3_cell, field="level1",
                                     period=row.period, level3=row.level3 or row.value))

@@ -99,7 +99,7 @@ class LargeSheet(NamedTuple):
 
 
 class Sheets(NamedTuple):
-    """The sheets of an .xlsx as calamine lists them, and those it must not load."""
+    """The sheets of an .xlsx or .xlsb as calamine lists them, and those it must not load."""
 
     count: int
     large: tuple[LargeSheet, ...]
@@ -142,16 +142,17 @@ def xlsb_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
     """Measure the part of every sheet that ``xl/workbook.bin`` lists, as :func:`large_sheets`
     does for an .xlsx. Raises when the workbook's own parts cannot be read."""
     targets = _relationship_targets(read(_XLSB_RELATIONSHIPS, None))
-    relations = [payload for kind, payload in _xlsb_records(read(_XLSB_WORKBOOK, None)) if kind == _BRT_BUNDLE_SH]
+    relations = [payload for kind, payload in xlsb_records(read(_XLSB_WORKBOOK, None)) if kind == _BRT_BUNDLE_SH]
     relations = [relation for relation in map(_xlsb_relation, relations) if relation is not None]
-    large = []
+    large, parts = [], []
     for index, relation in enumerate(relations):
         # calamine takes the target as relative to xl/, and fails on a relation it cannot find
         part = f"xl/{targets.get(relation.encode('utf-8'), '')}"
         extent = xlsb_extent(read, part) if part in sizes else None
         if extent is not None and extent.too_large:
             large.append(LargeSheet(index, part, extent, sizes[part], xml=False))
-    return Sheets(len(relations), tuple(large))
+        parts.append(part if part in sizes else None)
+    return Sheets(len(relations), tuple(large), tuple(parts))
 
 
 def xlsb_extent(read: ReadPart, part: str) -> Extent | None:
@@ -159,7 +160,7 @@ def xlsb_extent(read: ReadPart, part: str) -> Extent | None:
     look = _FIRST_LOOK
     while True:
         head = read(part, look)
-        for kind, payload in _xlsb_records(head):
+        for kind, payload in xlsb_records(head):
             if kind == _BRT_WS_DIM and len(payload) >= 16:
                 _first_row, last_row, _first_col, last_col = struct.unpack_from("<4I", payload)
                 return Extent(last_row + 1, last_col + 1)
@@ -175,7 +176,7 @@ _XLSB_WORKBOOK = "xl/workbook.bin"
 _XLSB_RELATIONSHIPS = "xl/_rels/workbook.bin.rels"
 
 
-def _xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+def xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
     """(type, payload) of each whole record in ``data``: a type of one or two bytes and a size of
     up to four, seven bits to a byte, the high bit saying another byte follows (MS-XLSB 2.1.4)."""
     at, end = 0, len(data)

@@ -37,6 +37,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet_too_large": (ERROR, "工作表的内容一直延伸到{extent}（{rows}行×{cols}列），范围过大，无法读取。请删除表格以外多余的行、列和内容后保存再提交。"),
     # --- fields -------------------------------------------------------------
     "missing_field": (ERROR, "未填写“{label}”，请补充。"),
+    "formula_error": (ERROR, "{what}显示错误值{error}（公式计算出错），读不到内容，请改正公式或直接填写。"),
     "bad_amount": (ERROR, "“{label}”应填数字（单位：万元），现为“{text}”，请改为数字。"),
     "negative_amount": (ERROR, "“{label}”不能为负数，现为{value}。"),
     "amount_in_yuan": (WARNING, "“{label}”为{value}，看起来是按“元”填写的，本表单位是“万元”，请核对。"),

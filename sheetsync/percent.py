@@ -26,14 +26,13 @@ import zipfile
 from typing import Protocol
 from xml.etree import ElementTree
 
+from .cell_scan import ODS_OFFICE, ods_cells, ods_shown_text, read_ods_content, read_part
 from .extent import Sheets
 from .spec import column_index
 from .values import clean_text
 
 # Excel's built-in number formats 9 and 10 are "0%" and "0.00%"; the others hold no percent.
 _BUILTIN_PERCENT = {9: 0, 10: 2}
-# A sheet or styles part bigger than this is not looked into: a form's are a few kilobytes.
-_MAX_PART_BYTES = 16 * 1024 * 1024
 # Text in quotes, an escaped character, a [colour or condition], and the character after
 # _ (a space as wide as it) or * (repeated to fill): none of them is a percent sign.
 _LITERAL = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|[_*].?')
@@ -146,21 +145,14 @@ class PercentCells:
         try:
             with zipfile.ZipFile(self._path) as archive:
                 if self._styles is None:
-                    self._styles = percent_styles(_read_part(archive, self._sheets.styles))
+                    self._styles = percent_styles(read_part(archive, self._sheets.styles))
                 if not self._styles:
                     return {}
-                styles = cell_styles(_read_part(archive, part))
+                styles = cell_styles(read_part(archive, part))
         except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
             self._styles = self._styles or {}
             return {}
         return {cell: self._styles[style] for cell, style in styles.items() if style in self._styles}
-
-
-def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    if archive.getinfo(name).file_size > _MAX_PART_BYTES:
-        raise ValueError(f"{name} is larger than {_MAX_PART_BYTES} bytes")
-    with archive.open(name) as part:
-        return part.read(_MAX_PART_BYTES)
 
 
 class XlsPercentCells:
@@ -207,12 +199,6 @@ class XlsPercentCells:
         return found
 
 
-_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
-_ODS_CELLS = {_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"}
-# A row or cell repeated more often than this is not expanded: a form's are typed once.
-_MAX_REPEAT = 10_000
 _SHOWN_DECIMALS = re.compile(r"\.(\d+)\s*%")
 
 
@@ -228,8 +214,7 @@ class OdsPercentCells:
     def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
         if self._tables is None:
             try:
-                with zipfile.ZipFile(self._path) as archive:
-                    self._tables = ods_percent_cells(io.BytesIO(_read_part(archive, "content.xml")))
+                self._tables = ods_percent_cells(read_ods_content(self._path))
             except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
                 self._tables = {}
         return self._tables.get(self._names[index], {})
@@ -237,31 +222,11 @@ class OdsPercentCells:
 
 def ods_percent_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], int]]:
     """Table name → (row, col) → decimals, for the percentage cells of an .ods ``content.xml``."""
-    tables: dict[str, dict[tuple[int, int], int]] = {}
-    cells: dict[tuple[int, int], int] = {}
-    in_row: list[tuple[int, int]] = []  # (col, decimals) of the current row's percentage cells
-    row = col = 0
-    for event, element in ElementTree.iterparse(content, events=("start", "end")):
-        tag = element.tag
-        if event == "start":
-            if tag == _ODS_TABLE + "table":
-                cells = tables.setdefault(element.get(_ODS_TABLE + "name", ""), {})
-                row = 0
-            elif tag == _ODS_TABLE + "table-row":
-                col, in_row = 0, []
-            continue
-        if tag in _ODS_CELLS:
-            repeat = int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
-            if element.get(_ODS_OFFICE + "value-type") == "percentage":
-                shown = "".join("".join(p.itertext()) for p in element if p.tag == _ODS_TEXT_P)
-                m = _SHOWN_DECIMALS.search(shown)
-                in_row += [(c, len(m.group(1)) if m else 0) for c in range(col, col + min(repeat, _MAX_REPEAT))]
-            col += repeat
-            element.clear()
-        elif tag == _ODS_TABLE + "table-row":
-            repeat = int(element.get(_ODS_TABLE + "number-rows-repeated", "1"))
-            for r in range(row, row + min(repeat, _MAX_REPEAT)) if in_row else ():
-                cells.update(((r, c), decimals) for c, decimals in in_row)
-            row += repeat
-            element.clear()
-    return tables
+    return ods_cells(content, _shown_decimals)
+
+
+def _shown_decimals(cell: ElementTree.Element) -> int | None:
+    if cell.get(ODS_OFFICE + "value-type") != "percentage":
+        return None
+    m = _SHOWN_DECIMALS.search(ods_shown_text(cell))
+    return len(m.group(1)) if m else 0

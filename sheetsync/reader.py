@@ -406,6 +406,8 @@ class _SheetReader:
         if raw != "":
             self.claimed.add(at)
             self.claim_repeats(value_area, raw)
+        else:
+            self._note_error(*at)
         read.raw[f.name] = raw
         read.cells[f.name] = _ref(*at)
         if f.kind == "amount":
@@ -473,10 +475,20 @@ class _SheetReader:
                 current2 = level2[index]  # typed on this row or above
                 if not (level1 and current2 and level3 and value):
                     level3_cell = letter3 + row_number if letter3 else ""
+                    if not value and value_letter:
+                        self._note_error(r, value_col)
+                    if not level3 and letter3:
+                        self._note_error(r, col3)
                     read.incomplete_rows.append(
                         IndicatorRow(period, level1, current2, level3, value, level3_cell, value_cell))
                 canon1, canon2 = canonical.get((level1, current2)) or self._levels(level1, current2)
                 indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
+
+    def _note_error(self, row: int, col: int) -> None:
+        """Keep the error value of a cell read as empty where a value belongs (a formula that failed)."""
+        error = self.grid.error_at(row, col)
+        if error is not None:
+            self.read_result.error_cells[_ref(row, col)] = error
 
     def _levels(self, level1: str, level2: str) -> tuple[str, str]:
         """The tree labels of a 一级 and 二级 as typed, else the text without spaces."""

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from .cell_errors import ErrorCells, SheetErrors, error_cells_of
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
 from .percent import PercentCells, SheetPercents, percent_cells_of
@@ -43,9 +44,12 @@ class Grid:
     # looked at, so they become Spans only on request.
     merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     visible: bool = True
-    # The cells that show their number as a percentage, (row, col) → decimals; read on first use.
+    # The cells that show their number as a percentage, (row, col) → decimals, and those that
+    # show an error value, (row, col) → "#DIV/0!"; each read on first use.
     percent_cells: Callable[[], dict[tuple[int, int], int]] | None = field(default=None, repr=False, compare=False)
+    error_cells: Callable[[], ErrorCells] | None = field(default=None, repr=False, compare=False)
     _percent: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
+    _errors: ErrorCells | None = field(default=None, repr=False, compare=False)
     _merge_starts: dict[tuple[int, int], tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -70,6 +74,13 @@ class Grid:
             self._percent = self.percent_cells() if self.percent_cells is not None else {}
         return self._percent.get((row, col))
 
+    def error_at(self, row: int, col: int) -> str | None:
+        """The error value (``#DIV/0!``) the cell shows, which calamine reads as empty; None
+        when it shows none, or the file cannot tell."""
+        if self._errors is None:
+            self._errors = self.error_cells() if self.error_cells is not None else {}
+        return self._errors.get((row, col))
+
     def value(self, row: int, col: int) -> object:
         if 0 <= row < len(self.rows):
             cells = self.rows[row]
@@ -83,17 +94,19 @@ class Book:
 
     ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
     or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells shown as
-    percentages (:mod:`sheetsync.percent`).
+    percentages (:mod:`sheetsync.percent`), ``errors`` those showing an error value
+    (:mod:`sheetsync.cell_errors`).
     """
 
     def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
-                 percent: SheetPercents | None = None) -> None:
+                 percent: SheetPercents | None = None, errors: SheetErrors | None = None) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self._visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
         self._large = large or {}
         self._percent = percent
+        self._errors = errors
 
     def grid(self, name: str) -> Grid | Issue:
         """The sheet's cells and merges, or an ``unreadable_sheet`` or ``sheet_too_large`` issue."""
@@ -106,7 +119,7 @@ class Book:
         except BaseException as exc:
             _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
-        return Grid(name, rows, list(merged), self._visible.get(name, True), self._percent_cells(name))
+        return self._grid(name, rows, list(merged))
 
     def _sparse_grid(self, name: str, large: LargeSheet) -> Grid | Issue:
         too_large = issue("sheet_too_large", file=self.file, sheet=name, extent=large.extent.ref,
@@ -122,10 +135,13 @@ class Book:
         if read is None:
             return too_large
         rows, merged = read
-        return Grid(name, rows, merged, self._visible.get(name, True), self._percent_cells(name))
+        return self._grid(name, rows, merged)
 
-    def _percent_cells(self, name: str) -> Callable[[], dict[tuple[int, int], int]] | None:
-        return None if self._percent is None else partial(self._percent.of_sheet, self.sheet_names.index(name))
+    def _grid(self, name: str, rows: Sequence[Sequence[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> Grid:
+        index = self.sheet_names.index(name)
+        return Grid(name, rows, merged, self._visible.get(name, True),
+                    percent_cells=None if self._percent is None else partial(self._percent.of_sheet, index),
+                    error_cells=None if self._errors is None else partial(self._errors.of_sheet, index))
 
     def close(self) -> None:
         self._workbook.close()
@@ -169,9 +185,10 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
         if too_many:
             return None, issue("range_too_large", file=file, cells=f"{int(too_many.group(1)):,}")
         return None, issue("corrupt_file", file=file, detail=_detail(exc))
-    if sheets is None:
-        return Book(workbook, file, percent=percent_cells_of(kind, file, list(workbook.sheet_names))), None
     names = list(workbook.sheet_names)
+    if sheets is None:
+        return Book(workbook, file, percent=percent_cells_of(kind, file, names),
+                    errors=error_cells_of(kind, file, names, None)), None
     if len(names) != sheets.count:
         if sheets.large:
             # Which of calamine's sheets is the large one is unknown: none of them may be loaded.
@@ -181,4 +198,4 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
         return Book(workbook, file), None
     large = {names[sheet.index]: sheet for sheet in sheets.large}
     percent = PercentCells(file, sheets) if sheets.styles is not None else None
-    return Book(workbook, file, large, percent), None
+    return Book(workbook, file, large, percent, error_cells_of(kind, file, names, sheets)), None

@@ -14,9 +14,9 @@ from python_calamine import CalamineWorkbook
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
 from test_large_sheets import read_in_child
-from xlsb_files import record, write_xlsb
+from xlsb_files import XlsbError, record, write_xlsb
 from sheetsync.collect import collect
-from sheetsync.extent import Extent, _xlsb_records
+from sheetsync.extent import Extent, xlsb_records
 from sheetsync.reader import read_workbook
 from sheetsync.safety import inspect_file
 
@@ -78,11 +78,11 @@ def test_a_wide_but_small_xlsb_sheet_is_still_read(clean, tmp_path):
     assert c.issues[["sheet", "cell", "code"]].values.tolist() == [["项目2", "XFD20", "unclaimed_cell"]]
 
 
-def test_xlsb_records_take_long_types_and_sizes_and_stop_where_the_read_was_cut():
+def testxlsb_records_take_long_types_and_sizes_and_stop_where_the_read_was_cut():
     data = record(0x9C, b"x" * 300) + record(0x94, bytes(16))
-    assert [(kind, len(payload)) for kind, payload in _xlsb_records(data)] == [(0x9C, 300), (0x94, 16)]
-    assert [kind for kind, _ in _xlsb_records(data[:-3])] == [0x9C]
-    assert list(_xlsb_records(data[:1])) == []
+    assert [(kind, len(payload)) for kind, payload in xlsb_records(data)] == [(0x9C, 300), (0x94, 16)]
+    assert [kind for kind, _ in xlsb_records(data[:-3])] == [0x9C]
+    assert list(xlsb_records(data[:1])) == []
 
 
 def test_feedback_on_such_an_xlsb_lists_the_refused_sheet(clean, tmp_path):
@@ -102,3 +102,11 @@ def test_feedback_on_such_an_xlsb_lists_the_refused_sheet(clean, tmp_path):
     assert book["项目2"].max_row == 1 and book["项目2"]["A1"].value is None
     listed = [row for row in book["问题清单"].iter_rows(values_only=True) if "项目2" in row]
     assert any("工作表的内容一直延伸到A1:XFD1048576" in str(cell) for row in listed for cell in row)
+
+
+def test_a_cell_showing_an_error_in_an_xlsb_is_reported_as_the_error(clean, tmp_path):
+    # F4, the 中期 budget, holds a failed formula's #DIV/0! (a BrtCellError record).
+    path = as_xlsb(clean, tmp_path / "出错.xlsb", {"项目1": {(3, 5): XlsbError(0x07)}})
+    result = read_workbook(path)
+    assert result.issues[["sheet", "cell", "code"]].values.tolist() == [["项目1", "F4", "formula_error"]]
+    assert "#DIV/0!" in result.issues.message.iloc[0]

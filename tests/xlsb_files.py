@@ -3,7 +3,7 @@ write it, and no Python library we use writes it either.
 
     >>> write_xlsb(tmp_path / "a.xlsb", {"项目1": {(0, 0): "项目名称", (0, 1): 3.5}})   # doctest: +SKIP
 
-Each sheet is a dict of (row, col) → str or float; ``dimension`` overrides a sheet's BrtWsDim
+Each sheet is a dict of (row, col) → str, float or :class:`XlsbError`; ``dimension`` overrides a sheet's BrtWsDim
 (first row, last row, first col, last col), as a writer that misstates it would.
 """
 
@@ -12,9 +12,16 @@ from __future__ import annotations
 import struct
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 _REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _REL_BOOK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+class XlsbError(NamedTuple):
+    """A cell showing an error value, by its MS-XLSB code (0x07 is #DIV/0!, 0x2A #N/A)."""
+
+    code: int
 
 
 def _varint(value: int, max_bytes: int) -> bytes:
@@ -48,7 +55,9 @@ def _sheet_part(cells: dict[tuple[int, int], object], dimension: tuple[int, int,
         for (r, c), value in sorted(cells.items()):
             if r != row:
                 continue
-            if isinstance(value, str):
+            if isinstance(value, XlsbError):
+                out.append(record(0x03, struct.pack("<IIB", c, 0, value.code)))
+            elif isinstance(value, str):
                 out.append(record(0x06, struct.pack("<II", c, 0) + _wide(value)))
             else:
                 out.append(record(0x05, struct.pack("<IId", c, 0, float(value))))

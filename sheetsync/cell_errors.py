@@ -1,0 +1,169 @@
+"""Cells that show an error value (``#DIV/0!``, ``#REF!``, ``#N/A``…) where a formula failed.
+
+calamine gives such a cell as empty (python-calamine issue 105; for an .ods, calamine issue
+720), so a clerk's broken formula would read as a value left out. The reader asks for a sheet's
+error cells only when a cell it needs is empty, and they are read from the file:
+
+- in an .xlsx, from the sheet's XML: cells of type ``e`` and their ``<v>``;
+- in an .xlsb, from the sheet's BrtCellError and BrtFmlaError records;
+- in an .xls, with xlrd;
+- in an .ods, from ``content.xml``, where LibreOffice marks the cell ``calcext:value-type="error"``
+  and gives the error shown as its text.
+
+::
+
+    >>> xlsx_error_cells(b'<row r="3"><c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><v>1</v></c></row>')
+    {(2, 1): '#DIV/0!'}
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import struct
+import zipfile
+from typing import Callable, Protocol
+from xml.etree import ElementTree
+
+from .cell_scan import ods_cells, ods_shown_text, read_ods_content, read_part
+from .extent import Sheets, xlsb_records
+from .spec import column_index
+
+ErrorCells = dict[tuple[int, int], str]
+
+_ERROR_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s([^>]*?\bt\s*=\s*["']e["'][^>/]*)>(.*?)</(?:[\w.-]+:)?c>""", re.S)
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
+_ODS_ERROR_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+# MS-XLSB: a row header, the two records of a cell holding an error, and the error codes.
+_BRT_ROW_HDR, _BRT_CELL_ERROR, _BRT_FMLA_ERROR = 0x00, 0x03, 0x0B
+_XLSB_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+                0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+class SheetErrors(Protocol):
+    def of_sheet(self, index: int) -> ErrorCells:
+        """(row, col) → the error shown, for sheet ``index`` (in calamine's order)."""
+
+
+def error_cells_of(kind: str, path: str, sheet_names: list[str], sheets: Sheets | None) -> SheetErrors | None:
+    """The reader of error cells for a workbook of ``kind``; ``sheets`` are an .xlsx's or
+    .xlsb's, as :mod:`sheetsync.safety` measured them (their parts)."""
+    if kind in ("xlsx", "xlsb") and sheets is not None and sheets.parts:
+        return PartErrorCells(path, sheets.parts, xlsx_error_cells if kind == "xlsx" else xlsb_error_cells)
+    if kind == "xls":
+        return XlsErrorCells(path, sheet_names)
+    if kind == "ods":
+        return OdsErrorCells(path, sheet_names)
+    return None
+
+
+def xlsx_error_cells(sheet_xml: bytes) -> ErrorCells:
+    """(row, col), zero-based → error, for the cells of a worksheet's XML whose type is ``e``."""
+    found = {}
+    for m in _ERROR_CELL.finditer(sheet_xml):
+        ref, value = _CELL_REF.search(m.group(1)), _VALUE.search(m.group(2))
+        if ref is not None and value is not None:
+            error = html.unescape(value.group(1).decode("utf-8", "replace")).strip()
+            found[int(ref.group(2)) - 1, column_index(ref.group(1).decode())] = error
+    return found
+
+
+def xlsb_error_cells(sheet_part: bytes) -> ErrorCells:
+    """(row, col) → error, for the BrtCellError and BrtFmlaError records of an .xlsb sheet: a
+    cell's column and style take 8 bytes, its error code the next; its row is the last BrtRowHdr's."""
+    found = {}
+    row = 0
+    for kind, payload in xlsb_records(sheet_part):
+        if kind == _BRT_ROW_HDR and len(payload) >= 4:
+            (row,) = struct.unpack_from("<I", payload)
+        elif kind in (_BRT_CELL_ERROR, _BRT_FMLA_ERROR) and len(payload) >= 9:
+            (col,) = struct.unpack_from("<I", payload)
+            found[row, col] = _XLSB_ERRORS.get(payload[8], "#N/A")
+    return found
+
+
+class PartErrorCells:
+    """The error cells of an .xlsx's or .xlsb's sheets, each read from its part when first asked.
+    A part that cannot be read has none: its empty cells are reported as empty."""
+
+    def __init__(self, path: str, parts: tuple[str | None, ...], scan: Callable[[bytes], ErrorCells]) -> None:
+        self._path = path
+        self._parts = parts
+        self._scan = scan
+        self._cells: dict[int, ErrorCells] = {}
+
+    def of_sheet(self, index: int) -> ErrorCells:
+        cells = self._cells.get(index)
+        if cells is None:
+            part = self._parts[index] if index < len(self._parts) else None
+            try:
+                with zipfile.ZipFile(self._path) as archive:
+                    cells = self._scan(read_part(archive, part)) if part is not None else {}
+            except Exception:  # zipfile, zlib and a damaged part raise many types
+                cells = {}
+            self._cells[index] = cells
+        return cells
+
+
+class XlsErrorCells:
+    """The error cells of an .xls's sheets, read with xlrd when first asked."""
+
+    def __init__(self, path: str, sheet_names: list[str]) -> None:
+        self._path = path
+        self._names = sheet_names
+        self._book = None
+        self._cells: dict[int, ErrorCells] = {}
+
+    def of_sheet(self, index: int) -> ErrorCells:
+        cells = self._cells.get(index)
+        if cells is None:
+            try:
+                cells = self._read(self._names[index])
+            except Exception:  # xlrd raises many types for a file calamine could read
+                cells = {}
+            self._cells[index] = cells
+        return cells
+
+    def _read(self, name: str) -> ErrorCells:
+        import xlrd
+
+        if self._book is None:
+            self._book = xlrd.open_workbook(self._path, on_demand=True, logfile=io.StringIO())
+        sheet = self._book.sheet_by_name(name)
+        found = {}
+        for r in range(sheet.nrows):
+            for c, kind in enumerate(sheet.row_types(r)):
+                if kind == xlrd.XL_CELL_ERROR:
+                    found[r, c] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
+        self._book.unload_sheet(name)
+        return found
+
+
+class OdsErrorCells:
+    """The error cells of an .ods, for every sheet at once when first asked."""
+
+    def __init__(self, path: str, sheet_names: list[str]) -> None:
+        self._path = path
+        self._names = sheet_names
+        self._tables: dict[str, ErrorCells] | None = None
+
+    def of_sheet(self, index: int) -> ErrorCells:
+        if self._tables is None:
+            try:
+                self._tables = ods_error_cells(read_ods_content(self._path))
+            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
+                self._tables = {}
+        return self._tables.get(self._names[index], {})
+
+
+def ods_error_cells(content: io.BytesIO) -> dict[str, ErrorCells]:
+    """Table name → (row, col) → error shown, for the error cells of an .ods ``content.xml``."""
+    return ods_cells(content, _shown_error)
+
+
+def _shown_error(cell: ElementTree.Element) -> str | None:
+    if cell.get(_ODS_ERROR_TYPE) != "error":
+        return None
+    return ods_shown_text(cell).strip() or "#N/A"
