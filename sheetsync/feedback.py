@@ -21,13 +21,14 @@ from typing import Callable, Iterable
 
 import openpyxl
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import InputError, OutputError
+from .errors import InputError, OutputError, SheetsyncError
 from .headers import Headers, load_headers
 from .issues import Issue
 from .names import unique_sheet_names
@@ -57,12 +58,12 @@ class FeedbackCopy:
     issues: int
     errors: int = 0
     rebuilt: bool = False  # rebuilt as .xlsx from an .xls/.ods
-    unreadable: bool = False  # the input could not be opened: the copy holds only 问题清单
+    unreadable: bool = False  # the input could not be opened or annotated: the copy holds only 问题清单
 
     @property
     def note(self) -> str:
         if self.unreadable:
-            return f"{self.source}: cannot be opened; {self.path.name} lists its problems only"
+            return f"{self.source}: cannot be opened or annotated; {self.path.name} lists its problems only"
         if self.rebuilt:
             return f"{self.source}: {self.source.suffix} cannot be annotated in place; rebuilt as {self.path.name}"
         return ""
@@ -157,26 +158,45 @@ def _targets(sources: list[Path], out_dir: Path, headers: Headers) -> list[Path]
 
 def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, *,
                   force: bool = False) -> FeedbackCopy:
-    """Write to ``target`` a copy of ``source`` annotated with ``issues`` (rows of the issues table)."""
+    """Write to ``target`` a copy of ``source`` annotated with ``issues`` (rows of the issues table).
+
+    A file that cannot be opened, or whose copy cannot be annotated, gets a copy that only lists them.
+    """
     check = inspect_file(source)
     rebuilt = check.kind != "xlsx"
     workbook, sheet_names = _open(source, check) if check.issue is None else (None, {})
-    unreadable = workbook is None
-    note = ""
-    if unreadable:
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-    elif rebuilt:
-        note = headers.text("rebuilt_note", suffix=source.suffix.lower())
     records = [{**r, "sheet": sheet_names.get(r["sheet"], r["sheet"])} for r in issues.to_dict(orient="records")]
+    unreadable = workbook is None
+    if unreadable:
+        _write_copy(_empty_workbook(), [], records, headers, "", target, force)
+    else:
+        note = headers.text("rebuilt_note", suffix=source.suffix.lower()) if rebuilt else ""
+        try:
+            _write_copy(workbook, records, records, headers, note, target, force)
+        except (SheetsyncError, OSError):
+            raise
+        except Exception:  # openpyxl fails on some content it opened but does not model
+            unreadable = True
+            _write_copy(_empty_workbook(), [], records, headers, headers.text("list_only_note"), target, force)
+    errors = sum(1 for r in records if r["severity"] == "error")
+    return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
+
+
+def _write_copy(workbook: Workbook, marks: list[dict], records: list[dict], headers: Headers, note: str,
+                target: Path, force: bool) -> None:
+    """Mark the cells of ``marks``, list ``records`` on 问题清单 and save ``workbook`` as ``target``."""
     # Errors are marked last so that their fill wins on a cell that also has a warning.
-    for record in sorted(records, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
+    for record in sorted(marks, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
         _mark(workbook, record)
     _issue_sheet(workbook, records, headers, note)
     with atomic_path(target, force=force) as tmp:
         workbook.save(tmp)
-    errors = sum(1 for r in records if r["severity"] == "error")
-    return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
+
+
+def _empty_workbook() -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
 
 
 def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str]]:
@@ -233,19 +253,29 @@ def _mark(workbook: Workbook, record: dict) -> None:
     match = _FIRST_CELL.match(str(record["cell"]).upper())
     if not match or record["sheet"] not in workbook.sheetnames:
         return
-    sheet = workbook[record["sheet"]]
-    ref = f"{match.group(1)}{match.group(2)}"
-    for merged in sheet.merged_cells.ranges:
-        if ref in merged:
-            ref = merged.start_cell.coordinate
-            break
-    cell = sheet[ref]
+    cell = _markable_cell(workbook[record["sheet"]], f"{match.group(1)}{match.group(2)}")
+    if cell is None:
+        return
     fill = FILLS.get(record["severity"])
     if fill:
         cell.fill = PatternFill("solid", fgColor=fill)
     message = ILLEGAL_CHARACTERS_RE.sub("", str(record["message"]))
     text = f"{cell.comment.text}\n{message}" if cell.comment is not None else message
     cell.comment = Comment(text, AUTHOR, width=COMMENT_WIDTH, height=COMMENT_HEIGHT)
+
+
+def _markable_cell(sheet: Worksheet, ref: str) -> Cell | None:
+    """The cell that carries the mark of ``ref``: itself, or the first cell of the merged range it
+    lies in. Ranges that overlap (Excel repairs them as it opens the file) can leave none."""
+    cell = sheet[ref]
+    if not isinstance(cell, MergedCell):
+        return cell
+    for merged in sheet.merged_cells.ranges:
+        if ref in merged:
+            first = sheet.cell(merged.min_row, merged.min_col)
+            if not isinstance(first, MergedCell):
+                return first
+    return None
 
 
 def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, note: str) -> None:

@@ -181,3 +181,40 @@ def test_feedback_on_a_feedback_copy_replaces_its_issue_list(tmp_path, inbox):
     second = write_feedback(first, tmp_path / "twice")
     sheets = openpyxl.load_workbook(second[0]).sheetnames
     assert sheets.count(load_headers().sheet("issues")) == 1 and sheets[0] == load_headers().sheet("issues")
+
+
+def test_overlapping_merges_do_not_stop_the_marks(tmp_path):
+    # openpyxl keeps merges that overlap (Excel repairs them as it opens the file): B4's range
+    # then starts on a cell another range covers, and no cell of it can take a comment.
+    source = tmp_path / "a.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "项目1"
+    book.active.merge_cells("A3:B4")
+    book.active.merge_cells("B4:D4")
+    book.active["F6"].value = "多余"
+    book.active.merge_cells("F6:G6")
+    book.save(source)
+    problems = [issue("unclaimed_cell", file=str(source), sheet="项目1", cell=cell, text="x") for cell in ("C4", "G6")]
+    frame = pd.DataFrame([p.as_dict() for p in problems], columns=ISSUE_COLUMNS)
+    copy = annotate_copy(source, tmp_path / "out" / "a.xlsx", frame, load_headers())
+    book = openpyxl.load_workbook(copy.path)
+    assert book["项目1"]["F6"].comment is not None  # the range that does not overlap is marked
+    listed = [row[1] for row in book[load_headers().sheet("issues")].iter_rows(min_row=2, values_only=True)]
+    assert listed == ["C4", "G6"]
+
+
+def test_a_copy_that_cannot_be_annotated_lists_the_problems(tmp_path, inbox, monkeypatch):
+    import sheetsync.feedback as feedback
+
+    def fail(workbook, record):
+        raise TypeError("content openpyxl does not model")
+
+    monkeypatch.setattr(feedback, "_mark", fail)
+    notes = []
+    written = write_feedback([inbox], tmp_path / "反馈", on_copy=notes.append)
+    h = load_headers()
+    book = openpyxl.load_workbook(written[1])
+    assert book.sheetnames == [h.sheet("issues")]
+    assert book.active["A1"].value == h.text("list_only_note")
+    # 乙局's copy has no cell to mark, so it is made as ever.
+    assert [note.unreadable for note in notes] == [False, True] and "annotated" in notes[1].note
