@@ -57,7 +57,7 @@ class FeedbackCopy:
     source: Path
     issues: int
     errors: int = 0
-    rebuilt: bool = False  # rebuilt as .xlsx from an .xls/.ods
+    rebuilt: bool = False  # rebuilt as .xlsx from the cells of an .xls/.xlsb/.ods, or of a damaged .xlsx
     unreadable: bool = False  # the input could not be opened or annotated: the copy holds only 问题清单
 
     @property
@@ -65,7 +65,7 @@ class FeedbackCopy:
         if self.unreadable:
             return f"{self.source}: cannot be opened or annotated; {self.path.name} lists its problems only"
         if self.rebuilt:
-            return f"{self.source}: {self.source.suffix} cannot be annotated in place; rebuilt as {self.path.name}"
+            return f"{self.source}: cannot be annotated in place; rebuilt from its cells as {self.path.name}"
         return ""
 
 
@@ -163,14 +163,16 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
     A file that cannot be opened, or whose copy cannot be annotated, gets a copy that only lists them.
     """
     check = inspect_file(source)
-    rebuilt = check.kind != "xlsx"
-    workbook, sheet_names = _open(source, check) if check.issue is None else (None, {})
+    workbook, sheet_names, rebuilt = _open(source, check) if check.issue is None else (None, {}, False)
     records = [{**r, "sheet": sheet_names.get(r["sheet"], r["sheet"])} for r in issues.to_dict(orient="records")]
     unreadable = workbook is None
     if unreadable:
         _write_copy(_empty_workbook(), [], records, headers, "", target, force)
     else:
-        note = headers.text("rebuilt_note", suffix=source.suffix.lower()) if rebuilt else ""
+        note = ""
+        if rebuilt:
+            damaged = check.kind == "xlsx"
+            note = headers.text("damaged_note" if damaged else "rebuilt_note", suffix=source.suffix.lower())
         try:
             _write_copy(workbook, records, records, headers, note, target, force)
         except (SheetsyncError, OSError):
@@ -199,18 +201,24 @@ def _empty_workbook() -> Workbook:
     return workbook
 
 
-def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str]]:
-    """The workbook to annotate (None when it cannot be opened) and the sheets renamed in it.
+def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str], bool]:
+    """The workbook to annotate (None when it cannot be opened), the sheets renamed in it, and
+    whether it was rebuilt from the cells: an .xls, .xlsb or .ods, or an .xlsx that openpyxl
+    cannot open but calamine, more forgiving of damage, can read.
 
     The file is opened by what it holds (``check.kind``, as sniffed), not by its name's suffix.
     """
+    if check.kind == "xlsx":
+        try:
+            with open(source, "rb") as fh:
+                return openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True), {}, False
+        except Exception:  # openpyxl raises many error types for damaged files
+            pass
     try:
-        if check.kind != "xlsx":
-            return _rebuilt(source, check)
-        with open(source, "rb") as fh:
-            return openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True), {}
-    except Exception:  # openpyxl and calamine raise many error types for corrupt or encrypted files
-        return None, {}
+        workbook, names = _rebuilt(source, check)
+    except Exception:  # calamine too, and for encrypted files
+        return None, {}, False
+    return workbook, names, workbook is not None
 
 
 def _rebuilt(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str]]:

@@ -218,3 +218,19 @@ def test_a_copy_that_cannot_be_annotated_lists_the_problems(tmp_path, inbox, mon
     assert book.active["A1"].value == h.text("list_only_note")
     # 乙局's copy has no cell to mark, so it is made as ever.
     assert [note.unreadable for note in notes] == [False, True] and "annotated" in notes[1].note
+
+
+def test_an_xlsx_openpyxl_cannot_open_is_rebuilt_from_its_cells(tmp_path, inbox):
+    from zip_edits import rewrite_part
+
+    h = load_headers()
+    damaged = rewrite_part(inbox / "甲局.xlsx", "[Content_Types].xml", lambda xml: xml.replace(b"<Types", b"<Typos", 1))
+    notes = []
+    written = write_feedback([damaged], tmp_path / "反馈", on_copy=notes.append)
+    book = openpyxl.load_workbook(written[0])
+    assert book.active["A1"].value == h.text("damaged_note")
+    issues = collect([str(damaged)]).issues
+    sheet = book[issues["sheet"].iloc[0]]
+    assert sheet["B4"].value == "办公设备购置"
+    assert all(issues["message"].iloc[i] in sheet[cell].comment.text for i, cell in enumerate(issues["cell"]) if cell)
+    assert notes[0].rebuilt and not notes[0].unreadable and "rebuilt" in notes[0].note
