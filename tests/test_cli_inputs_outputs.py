@@ -110,7 +110,7 @@ def test_a_sub_folder_that_cannot_be_opened_is_an_issue(inbox, monkeypatch):
     result = runner.invoke(app, ["check", str(inbox)])
     assert result.exit_code == 1 and "[unreadable_folder]" in result.output
     result = runner.invoke(app, ["feedback", str(inbox), "-o", str(inbox.parent / "反馈")])
-    assert result.exit_code == 1 and "办公室: cannot be opened; 办公室_反馈.xlsx lists its problems only" in result.output
+    assert result.exit_code == 1 and "办公室: cannot be opened or annotated; 办公室_反馈.xlsx lists its problems only" in result.output
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists folders whatever their permissions")
