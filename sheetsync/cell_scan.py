@@ -1,5 +1,6 @@
-"""Reading what calamine leaves out of a sheet's cells (their formats, their error values)
-straight from the file: a part of an .xlsx, .xlsb or .ods, and the cells of an .ods table.
+"""Reading what calamine leaves out of a sheet (its cells' formats and error values, an .ods's
+merged ranges) straight from the file: a part of an .xlsx, .xlsb or .ods, and the cells of an
+.ods table.
 
     >>> content = (b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     ...            b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
@@ -78,3 +79,38 @@ def ods_cells(content: io.BytesIO, pick: Callable[[ElementTree.Element], T | Non
 def ods_shown_text(cell: ElementTree.Element) -> str:
     """The text an .ods cell shows: its paragraphs, joined."""
     return "".join("".join(p.itertext()) for p in cell if p.tag == _ODS_TEXT_P)
+
+
+MergedRanges = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+class OdsMergedRanges:
+    """The merged ranges of an .ods's sheets, as calamine gives an .xlsx's, read from
+    ``content.xml`` for every sheet at once when first asked (python-calamine gives none for an
+    .ods). A file whose content cannot be read has none: its forms read as with merges undone."""
+
+    def __init__(self, path: str, sheet_names: list[str]) -> None:
+        self._path = path
+        self._names = sheet_names
+        self._tables: dict[str, MergedRanges] | None = None
+
+    def of_sheet(self, index: int) -> MergedRanges:
+        if self._tables is None:
+            try:
+                self._tables = ods_merged_ranges(read_ods_content(self._path))
+            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
+                self._tables = {}
+        return self._tables.get(self._names[index], [])
+
+
+def ods_merged_ranges(content: io.BytesIO) -> dict[str, MergedRanges]:
+    """Table name → ((first row, first col), (last row, last col)) of each cell spanning others."""
+    spans = ods_cells(content, _span)
+    return {name: [((r, c), (r + rows - 1, c + cols - 1)) for (r, c), (rows, cols) in sorted(cells.items())]
+            for name, cells in spans.items()}
+
+
+def _span(cell: ElementTree.Element) -> tuple[int, int] | None:
+    rows = int(cell.get(ODS_TABLE + "number-rows-spanned", "1"))
+    cols = int(cell.get(ODS_TABLE + "number-columns-spanned", "1"))
+    return (rows, cols) if rows > 1 or cols > 1 else None

@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from .cell_errors import ErrorCells, SheetErrors, error_cells_of
+from .cell_scan import OdsMergedRanges
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
 from .percent import PercentCells, SheetPercents, percent_cells_of
@@ -95,11 +96,12 @@ class Book:
     ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
     or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells shown as
     percentages (:mod:`sheetsync.percent`), ``errors`` those showing an error value
-    (:mod:`sheetsync.cell_errors`).
+    (:mod:`sheetsync.cell_errors`); ``merges`` gives an .ods's merged ranges, which calamine does not.
     """
 
     def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
-                 percent: SheetPercents | None = None, errors: SheetErrors | None = None) -> None:
+                 percent: SheetPercents | None = None, errors: SheetErrors | None = None,
+                 merges: OdsMergedRanges | None = None) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
@@ -107,6 +109,7 @@ class Book:
         self._large = large or {}
         self._percent = percent
         self._errors = errors
+        self._merges = merges
 
     def grid(self, name: str) -> Grid | Issue:
         """The sheet's cells and merges, or an ``unreadable_sheet`` or ``sheet_too_large`` issue."""
@@ -115,11 +118,13 @@ class Book:
         try:
             sheet = self._workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or ()
+            merged = sheet.merged_cell_ranges
+            if merged is None and self._merges is not None:
+                merged = self._merges.of_sheet(self.sheet_names.index(name))
         except BaseException as exc:
             _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
-        return self._grid(name, rows, list(merged))
+        return self._grid(name, rows, list(merged or ()))
 
     def _sparse_grid(self, name: str, large: LargeSheet) -> Grid | Issue:
         too_large = issue("sheet_too_large", file=self.file, sheet=name, extent=large.extent.ref,
@@ -188,7 +193,8 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
     names = list(workbook.sheet_names)
     if sheets is None:
         return Book(workbook, file, percent=percent_cells_of(kind, file, names),
-                    errors=error_cells_of(kind, file, names, None)), None
+                    errors=error_cells_of(kind, file, names, None),
+                    merges=OdsMergedRanges(file, names) if kind == "ods" else None), None
     if len(names) != sheets.count:
         if sheets.large:
             # Which of calamine's sheets is the large one is unknown: none of them may be loaded.

@@ -1,0 +1,21 @@
+"""What calamine leaves out of an .ods, read from its content.xml: here, its merged ranges."""
+
+from __future__ import annotations
+
+import io
+
+from sheetsync.cell_scan import ods_merged_ranges
+
+
+def test_ods_merged_ranges_by_position():
+    content = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+        '<office:body><office:spreadsheet><table:table table:name="项目1">'
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="3"/>'
+        '<table:table-cell table:number-columns-spanned="3" table:number-rows-spanned="2"/>'
+        '<table:covered-table-cell table:number-columns-repeated="2"/>'
+        '<table:table-cell table:number-rows-spanned="4"/></table:table-row>'
+        '</table:table><table:table table:name="空"/></office:spreadsheet></office:body></office:document-content>').encode()
+    assert ods_merged_ranges(io.BytesIO(content)) == {"项目1": [((2, 3), (3, 5)), ((2, 6), (5, 6))], "空": []}
