@@ -5,7 +5,7 @@ or line breaks. :func:`locate` scans every cell once, matches the spec's labels 
 normalised spelling and returns where each label sits; nothing relies on fixed cells::
 
     >>> layout = locate(grid, load_spec())          # doctest: +SKIP
-    >>> layout.fields["project_name"], layout.header_row
+    >>> layout.fields["project_name"], layout.header_row   # doctest: +SKIP
     ((3, 0), 6)
 """
 

@@ -3,7 +3,7 @@
 Everything that names a label or a cell of the form comes from here::
 
     >>> spec = load_spec()
-    >>> spec.field("midterm_budget_wan").label
+    >>> spec.field("midterm_budget_wan").label.text
     '中期市财政预算（万元）'
     >>> spec.tree("dongguan").level2_of("效果指标")
     ('社会、经济、生态效益指标', '可持续影响指标')
