@@ -5,7 +5,8 @@
     (212, 3392, 41)
 
 Folders are searched recursively. Results come back in the order of :func:`expand_paths`
-whatever the number of worker processes, so ``jobs=4`` gives the same tables as ``jobs=1``.
+whatever the number of worker processes, so ``jobs=4`` gives the same tables as ``jobs=1``;
+the other files found in the folders (a PDF, a zip of forms) follow as notes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .errors import InputError
 from .issues import ERROR, issue
 from .model import Collection, TableRows, Tables
 from .reader import read_file
-from .safety import WORKBOOK_SUFFIXES, is_lock_file
+from .safety import WORKBOOK_SUFFIXES, is_lock_file, other_file_issue
 
 OnFile = Callable[[int, int], None]
 
@@ -41,6 +42,14 @@ WORKER_CHUNK_FILES = 32
 LEAD_RUNS = 4
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What the paths given hold: the files to read, and the other files found in their folders."""
+
+    files: list[str]
+    others: list[str]
+
+
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     """Files as given; folders searched recursively (symlinked folders too), sorted, for
     workbooks and ``~$`` lock files. A file reached twice (``收回/`` and ``收回/a.xlsx``) is
@@ -50,20 +59,32 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
         >>> expand_paths(["a.xlsx", "收回/"])      # doctest: +SKIP
         ['a.xlsx', '收回/财务科.xlsx', '收回/~$财务科.xlsx', '收回/办公室/项目.xls']
     """
+    return find_inputs(paths).files
+
+
+def find_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
+    """:func:`expand_paths`, and the files of the folders searched that are not workbooks."""
     files: list[str] = []
+    others: list[str] = []
     seen: set[str] = set()
     for path in paths:
-        found = _workbooks_in(Path(path)) if Path(path).is_dir() else [str(path)]
+        found, other = _search(Path(path)) if Path(path).is_dir() else ([str(path)], [])
         for file in found:
             key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
                 files.append(file)
-    return files
+        for file in other:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                others.append(file)
+    return Inputs(files, others)
 
 
-def _workbooks_in(folder: Path) -> list[str]:
-    found = []
+def _search(folder: Path) -> tuple[list[str], list[str]]:
+    found: list[Path] = []
+    others: list[Path] = []
     visited: set[str] = set()
     for root, dirs, names in os.walk(folder, followlinks=True, onerror=lambda exc: found.append(Path(exc.filename))):
         real = os.path.realpath(root)
@@ -75,7 +96,9 @@ def _workbooks_in(folder: Path) -> list[str]:
             path = Path(root, name)
             if path.suffix.lower() in WORKBOOK_SUFFIXES or is_lock_file(path):
                 found.append(path)
-    return [str(p) for p in sorted(found)]
+            else:
+                others.append(path)
+    return [str(p) for p in sorted(found)], [str(p) for p in sorted(others)]
 
 
 def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFile | None = None) -> Collection:
@@ -88,11 +111,17 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         >>> c.indicators.groupby("level1").size()         # doctest: +SKIP
     """
     paths = list(paths)
-    files = expand_paths(paths)
-    if not files:
-        raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}")
-    parts = list(_read_all(files, jobs, on_file))
-    return Collection.concat(parts, file_count=len(files))
+    inputs = find_inputs(paths)
+    if not inputs.files:
+        also = f" (only {len(inputs.others)} other files, such as {Path(inputs.others[0]).name})" if inputs.others else ""
+        raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}{also}")
+    parts = list(_read_all(inputs.files, jobs, on_file))
+    notes = [note for note in map(other_file_issue, inputs.others) if note is not None]
+    if notes:
+        rows = TableRows()
+        rows.add([], notes)
+        parts.append(rows.tables())
+    return Collection.concat(parts, file_count=len(inputs.files))
 
 
 @dataclass

@@ -30,6 +30,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "encrypted_file": (ERROR, "文件设置了打开密码，无法读取，请取消密码后重新提交。"),
     "zip_bomb": (ERROR, "文件解压后过大（{detail}），为安全起见未读取，请检查文件后重新提交。"),
     "own_summary": (INFO, "这是sheetsync生成的汇总表，不是填报的表格，已跳过。"),
+    "archive_not_read": (WARNING, "这是压缩包，其中的表格没有读取，请解压后放入文件夹再汇总。"),
+    "other_file": (INFO, "不是表格文件（{suffix}），没有读取；如是某单位提交的绩效目标表，请其另存为.xlsx后重新提交。"),
     "lock_file": (INFO, "这是Excel打开文件时生成的临时锁定文件（~$开头），已跳过。"),
     "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
     "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),

@@ -28,6 +28,8 @@ LOCK_PREFIX = "~$"
 # What a folder is searched for: .xlsb is Excel's binary workbook, .et WPS's own format.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et")
 
+_ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -75,6 +77,18 @@ class ZipPart(NamedTuple):
 def is_lock_file(path: str | os.PathLike) -> bool:
     """Excel and WPS leave ``~$name.xlsx`` beside a workbook while it is open."""
     return Path(path).name.startswith(LOCK_PREFIX)
+
+
+def other_file_issue(path: str | os.PathLike) -> Issue | None:
+    """The note on a file found in a folder that is no workbook: a department may have sent a
+    PDF or a zip of its forms. None for what systems and editors leave behind."""
+    name = Path(path).name
+    if name.startswith((".", "~")) or name.lower() in _SYSTEM_FILES or name.lower().endswith(".tmp"):
+        return None
+    suffix = Path(path).suffix.lower()
+    if suffix in _ARCHIVE_SUFFIXES:
+        return issue("archive_not_read", file=str(path))
+    return issue("other_file", file=str(path), suffix=suffix or "无扩展名")
 
 
 def _mb(size: int) -> str:

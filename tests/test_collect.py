@@ -52,6 +52,7 @@ def test_collect_a_folder(tmp_path):
         [str(folder / "b_科室" / "bad.xls"), "", "", "not_a_workbook"],
         [str(c), "Sheet1", "B6", "missing_field"],
         [str(folder / "~$a.xlsx"), "", "", "lock_file"],
+        [str(folder / "notes.docx"), "", "", "other_file"],
     ]
     alone = read_workbook(a)
     pd.testing.assert_frame_equal(result.projects.iloc[:2], alone.projects)
@@ -115,11 +116,31 @@ def test_a_summary_written_into_the_folder_is_skipped_next_time(tmp_path):
     assert skipped[["severity", "code"]].values.tolist() == [["info", "own_summary"]]
 
 
+def test_other_files_in_a_folder_are_noted_not_read(tmp_path):
+    folder = tmp_path / "收回"
+    folder.mkdir()
+    write_workbook(folder / "甲局.xlsx", [("项目1", SEED_FORM, Layout())])
+    for name in ("乙局.pdf", "丙局表格.zip", "README", ".DS_Store", "Thumbs.db", "~WRL0001.tmp", "x.TMP"):
+        (folder / name).write_bytes(b"%PDF-1.4")
+    result = collect([folder])
+    assert result.file_count == 1 and len(result.projects) == 1
+    # A zip may hold the forms of several departments; a PDF or a file without a suffix is noted.
+    assert result.issues[["file", "severity", "code"]].values.tolist() == [
+        [str(folder / "README"), "info", "other_file"],
+        [str(folder / "丙局表格.zip"), "warning", "archive_not_read"],
+        [str(folder / "乙局.pdf"), "info", "other_file"],
+    ]
+    assert "（.pdf）" in result.issues.message.iloc[2]
+
+
 def test_nothing_to_read_is_an_error_not_an_empty_result(tmp_path):
     from sheetsync.errors import InputError
 
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no workbooks"):
+        collect([tmp_path / "empty"])
+    (tmp_path / "empty" / "甲局.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match=r"only 1 other files, such as 甲局.pdf"):
         collect([tmp_path / "empty"])
     result = CliRunner().invoke(app, ["check", str(tmp_path / "empty")])
     assert result.exit_code == 1 and "no workbooks" in result.output

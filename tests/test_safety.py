@@ -253,12 +253,13 @@ def test_collect_carries_on_past_bad_files(tmp_path):
     good = write_workbook(folder / "办公室" / "good.xlsx", [("项目1", SEED_FORM, Layout())])
     (folder / "bad.xlsx").write_text("not a workbook", encoding="utf-8")
     (folder / "~$good.xlsx").write_bytes(b"\x00" * 162)
-    (folder / "readme.txt").write_text("ignored: not a workbook suffix", encoding="utf-8")
+    (folder / "readme.txt").write_text("not read: noted as another file", encoding="utf-8")
     c = collect([folder])
     assert c.file_count == 3
     assert c.projects.file.tolist() == [str(good)]
     assert c.issues[["file", "code"]].values.tolist() == [
         [str(folder / "bad.xlsx"), "not_a_workbook"],
         [str(folder / "~$good.xlsx"), "lock_file"],
+        [str(folder / "readme.txt"), "other_file"],
     ]
     pd.testing.assert_frame_equal(c.indicators, read_workbook(good).indicators)
