@@ -69,17 +69,20 @@ def find_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
     seen: set[str] = set()
     for path in paths:
         found, other = _search(Path(path)) if Path(path).is_dir() else ([str(path)], [])
-        for file in found:
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                files.append(file)
-        for file in other:
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                others.append(file)
+        files += _first_time(found, seen)
+        others += _first_time(other, seen)
     return Inputs(files, others)
+
+
+def _first_time(files: list[str], seen: set[str]) -> list[str]:
+    """The files not reached before (by their real path), remembered in ``seen``."""
+    new = []
+    for file in files:
+        key = os.path.realpath(file)
+        if key not in seen:
+            seen.add(key)
+            new.append(file)
+    return new
 
 
 def _search(folder: Path) -> tuple[list[str], list[str]]:
@@ -113,7 +116,7 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
     paths = list(paths)
     inputs = find_inputs(paths)
     if not inputs.files:
-        also = f" (only {len(inputs.others)} other files, such as {Path(inputs.others[0]).name})" if inputs.others else ""
+        also = f" (other files: {len(inputs.others)}, such as {Path(inputs.others[0]).name})" if inputs.others else ""
         raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}{also}")
     parts = list(_read_all(inputs.files, jobs, on_file))
     notes = [note for note in map(other_file_issue, inputs.others) if note is not None]

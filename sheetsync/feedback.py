@@ -170,9 +170,8 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
         _write_copy(_empty_workbook(), [], records, headers, "", target, force)
     else:
         note = ""
-        if rebuilt:
-            damaged = check.kind == "xlsx"
-            note = headers.text("damaged_note" if damaged else "rebuilt_note", suffix=source.suffix.lower())
+        if rebuilt:  # an .xlsx is rebuilt when damaged, other formats always
+            note = headers.text("damaged_note" if check.kind == "xlsx" else "rebuilt_note", suffix=source.suffix.lower())
         try:
             _write_copy(workbook, records, records, headers, note, target, force)
         except (SheetsyncError, OSError):

@@ -140,7 +140,7 @@ def test_nothing_to_read_is_an_error_not_an_empty_result(tmp_path):
     with pytest.raises(InputError, match="no workbooks"):
         collect([tmp_path / "empty"])
     (tmp_path / "empty" / "甲局.pdf").write_bytes(b"%PDF-1.4")
-    with pytest.raises(InputError, match=r"only 1 other files, such as 甲局.pdf"):
+    with pytest.raises(InputError, match=r"other files: 1, such as 甲局.pdf"):
         collect([tmp_path / "empty"])
     result = CliRunner().invoke(app, ["check", str(tmp_path / "empty")])
     assert result.exit_code == 1 and "no workbooks" in result.output
