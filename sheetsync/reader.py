@@ -406,7 +406,9 @@ class _SheetReader:
         if raw != "":
             self.claimed.add(at)
             self.claim_repeats(value_area, raw)
-        else:
+        elif f.required:
+            # Only where the blank is reported: an optional field is left blank on most forms
+            # (批复意见 on all of them), and looking costs a read of the sheet's part.
             self._note_error(*at)
         read.raw[f.name] = raw
         read.cells[f.name] = _ref(*at)
