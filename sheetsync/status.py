@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
@@ -24,6 +25,8 @@ from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
 DUPLICATE_COLUMNS = ["key", "file", "sheet", "winner_file", "winner_sheet", "reason"]
+# File-level notes on what no department sent: Excel's lock files and our own summary.
+_NOT_SENT = ("lock_file", "own_summary")
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
@@ -104,12 +107,23 @@ def choose_copies(collection: Collection) -> Copies:
     )
 
 
-def submission_status(roster: Sequence | None, copies: Copies, headers: Headers) -> pd.DataFrame:
+def unread_files(collection: Collection) -> dict[str, str]:
+    """File → the message of its first problem, for each file that gave no form: what a
+    department sent that could not be used (a corrupt workbook, a PDF, a zip)."""
+    issues = collection.issues
+    used = set(collection.projects["file"])
+    file_level = issues[(issues["sheet"] == "") & ~issues["code"].isin(_NOT_SENT) & ~issues["file"].isin(used)]
+    return dict(file_level.drop_duplicates("file")[["file", "message"]].itertuples(index=False, name=None))
+
+
+def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
+                      unread: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per roster project (已提交/未提交), per project outside it (名单外) and per
     duplicate copy (重复提交, right after the project it duplicates); columns :data:`STATUS_COLUMNS`.
 
     ``roster`` is a list of :class:`sheetsync.roster.RosterEntry`; without one, every project
-    found is 已提交 and only the duplicates are listed besides.
+    found is 已提交 and only the duplicates are listed besides. ``unread`` (:func:`unread_files`)
+    names, for a missing project, a file named after its unit that arrived but could not be used.
     """
     projects = copies.projects
     keys = project_keys(projects).tolist()
@@ -145,10 +159,12 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers)
             claimed.add(match)
             found(match, "submitted", entry.row, "")
         else:
+            sent = _sent_by(entry.budget_unit, unread or {})
+            note = (headers.status_note("missing_unread", file=Path(sent).name, problem=unread[sent])
+                    if sent else headers.status_note("missing"))
             rows.append({"status": headers.status("missing"), "roster_row": entry.row,
                          "budget_unit": entry.budget_unit, "project_name": entry.project_name,
-                         "project_code": entry.project_code, "file": "", "sheet": "",
-                         "note": headers.status_note("missing")})
+                         "project_code": entry.project_code, "file": sent or "", "sheet": "", "note": note})
     for i in range(len(records)):
         if i not in claimed:
             if roster is None:
@@ -158,3 +174,11 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers)
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     frame["roster_row"] = pd.array(frame["roster_row"].tolist(), dtype="Int64")
     return frame
+
+
+def _sent_by(unit: str, unread: dict[str, str]) -> str | None:
+    """The first unread file whose name holds the unit's (our templates are named after their unit)."""
+    key = normalize_label(unit)
+    if not key:
+        return None
+    return next((file for file in unread if key in normalize_label(Path(file).stem)), None)

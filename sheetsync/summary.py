@@ -22,7 +22,7 @@ from .identity import SUMMARY_MARK
 from .model import Collection
 from .output import atomic_path
 from .roster import RosterEntry, read_roster
-from .status import Copies, choose_copies, submission_status
+from .status import Copies, choose_copies, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
@@ -120,7 +120,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
         issues, headers.columns(ISSUE_TABLE), _kinds(ISSUE_TABLE), styles))
 
     if entries is not None or not copies.duplicates.empty:
-        status = submission_status(entries, copies, headers)
+        status = submission_status(entries, copies, headers, unread_files(collection))
         flagged = {headers.status("missing"): "error", headers.status("duplicate"): "warning",
                    headers.status("outside"): "warning"}
         write_table(workbook, formats, headers.sheet("status"), Table(

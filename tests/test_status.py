@@ -87,3 +87,26 @@ def test_a_project_retyped_with_a_space_is_the_same_project():
 
     assert project_key("某局", "办公 设备购置") == project_key("某局 ", "办公设备购置") == "某局/办公设备购置"
     assert project_key("某局", "办公设备购置", " X-01 ") == "X-01"
+
+
+def test_a_missing_project_names_the_file_its_unit_sent_that_could_not_be_used():
+    from sheetsync.issues import issue
+    from sheetsync.status import unread_files
+
+    h = load_headers()
+    forms = [_form("甲", "收回/某局.xlsx")]
+    problems = [issue("corrupt_file", file="收回/乙局.xlsx", detail="zip损坏"),
+                issue("lock_file", file="收回/~$丙局.xlsx"),
+                issue("other_file", file="收回/丁局的表.pdf", suffix=".pdf"),
+                issue("unclaimed_cell", file="收回/某局.xlsx", sheet="项目1", cell="J9", text="x")]
+    collection = Collection.from_forms(forms, problems)
+    unread = unread_files(collection)
+    assert list(unread) == ["收回/乙局.xlsx", "收回/丁局的表.pdf"]
+    roster = [RosterEntry(2, "某局", "甲"), RosterEntry(3, "乙局", "A"), RosterEntry(4, "丙局", "B"),
+              RosterEntry(5, "丁局", "C")]
+    status = submission_status(roster, choose_copies(collection), h, unread)
+    assert status[["status", "file"]].values.tolist() == [
+        [h.status("submitted"), "收回/某局.xlsx"], [h.status("missing"), "收回/乙局.xlsx"],
+        [h.status("missing"), ""], [h.status("missing"), "收回/丁局的表.pdf"]]
+    assert status["note"].iloc[1] == "未读到该项目的表格。收到的“乙局.xlsx”：" + problems[0].message
+    assert status["note"].iloc[2] == h.status_note("missing")
