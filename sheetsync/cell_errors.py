@@ -46,6 +46,9 @@ class SheetErrors(Protocol):
     def of_sheet(self, index: int) -> ErrorCells:
         """(row, col) → the error shown, for sheet ``index`` (in calamine's order)."""
 
+    def close(self) -> None:
+        """Let go of the file."""
+
 
 def error_cells_of(kind: str, path: str, sheet_names: list[str], sheets: Sheets | None) -> SheetErrors | None:
     """The reader of error cells for a workbook of ``kind``; ``sheets`` are an .xlsx's or
@@ -61,6 +64,8 @@ def error_cells_of(kind: str, path: str, sheet_names: list[str], sheets: Sheets 
 
 def xlsx_error_cells(sheet_xml: bytes) -> ErrorCells:
     """(row, col), zero-based → error, for the cells of a worksheet's XML whose type is ``e``."""
+    if b'"e"' not in sheet_xml and b"'e'" not in sheet_xml:
+        return {}  # most sheets: no cell can be of type e
     found = {}
     for m in _ERROR_CELL.finditer(sheet_xml):
         ref, value = _CELL_REF.search(m.group(1)), _VALUE.search(m.group(2))
@@ -92,6 +97,7 @@ class PartErrorCells:
         self._path = path
         self._parts = parts
         self._scan = scan
+        self._archive: zipfile.ZipFile | None = None
         self._cells: dict[int, ErrorCells] = {}
 
     def of_sheet(self, index: int) -> ErrorCells:
@@ -99,12 +105,18 @@ class PartErrorCells:
         if cells is None:
             part = self._parts[index] if index < len(self._parts) else None
             try:
-                with zipfile.ZipFile(self._path) as archive:
-                    cells = self._scan(read_part(archive, part)) if part is not None else {}
+                if self._archive is None:
+                    self._archive = zipfile.ZipFile(self._path)
+                cells = self._scan(read_part(self._archive, part)) if part is not None else {}
             except Exception:  # zipfile, zlib and a damaged part raise many types
                 cells = {}
             self._cells[index] = cells
         return cells
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
 
 
 class XlsErrorCells:
@@ -140,6 +152,11 @@ class XlsErrorCells:
         self._book.unload_sheet(name)
         return found
 
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.release_resources()
+            self._book = None
+
 
 class OdsErrorCells:
     """The error cells of an .ods, for every sheet at once when first asked."""
@@ -156,6 +173,9 @@ class OdsErrorCells:
             except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
                 self._tables = {}
         return self._tables.get(self._names[index], {})
+
+    def close(self) -> None:
+        pass  # content.xml is read whole when first asked
 
 
 def ods_error_cells(content: io.BytesIO) -> dict[str, ErrorCells]:

@@ -150,6 +150,8 @@ class Book:
 
     def close(self) -> None:
         self._workbook.close()
+        if self._errors is not None:
+            self._errors.close()
 
     def __enter__(self) -> Book:
         return self
