@@ -134,6 +134,7 @@ def collect(
     from . import exports, summary
     from .output import check_outputs, check_writable
     from .roster import read_roster
+    from .status import roster_line
 
     try:
         check_writable(output, force)
@@ -151,6 +152,8 @@ def collect(
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(collection.summary_line(collection.file_count))
+    if entries is not None:
+        typer.echo(roster_line(collection, entries))
     if collection.error_count:
         raise typer.Exit(1)
 

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from .headers import Headers
+from .headers import Headers, load_headers
 from .model import Collection, project_key
 from .spec import normalize_label
 
@@ -182,3 +182,13 @@ def _sent_by(unit: str, unread: dict[str, str]) -> str | None:
     if not key:
         return None
     return next((file for file in unread if key in normalize_label(Path(file).stem)), None)
+
+
+def roster_line(collection: Collection, roster: Sequence) -> str:
+    """The closing line of the roster's counts: submitted, missing, duplicate copies, outside it."""
+    headers = load_headers()
+    status = submission_status(roster, choose_copies(collection), headers, unread_files(collection))["status"]
+    counts = status.value_counts()
+    names = {"submitted": "submitted", "missing": "missing", "duplicate": "duplicate copies",
+             "outside": "outside the roster"}
+    return "roster: " + ", ".join(f"{int(counts.get(headers.status(key), 0))} {name}" for key, name in names.items())

@@ -66,6 +66,7 @@ def test_cli_collect_writes_what_the_library_writes(tmp_path, inbox, spec):
     collection = collect([inbox])
     assert result.exit_code == (1 if collection.error_count else 0), result.output
     assert collection.summary_line(collection.file_count) in result.output
+    assert "roster: 1 submitted, 1 missing, 0 duplicate copies, 2 outside the roster" in result.output
     status = list(openpyxl.load_workbook(out / "汇总.xlsx")[h.sheet("status")].iter_rows(values_only=True))[1:]
     assert sorted(r[0] for r in status) == sorted([h.status("submitted"), h.status("missing"),
                                                    h.status("outside"), h.status("outside")])
