@@ -2,8 +2,8 @@
 
 For every input, a copy (the input is never written) in which each cell with a problem is
 filled and carries the message as a comment, and a first sheet 问题清单 lists all of the
-file's problems. .xls and .ods files, which openpyxl cannot open, come back as an .xlsx
-rebuilt from their cells, and the 问题清单 sheet says so::
+file's problems. .xls, .xlsb and .ods files, which openpyxl cannot open, and an .xlsx too
+damaged for it, come back as an .xlsx rebuilt from their cells, and the 问题清单 sheet says so::
 
     >>> write_feedback(["收回/"], "反馈/")                   # doctest: +SKIP
     [PosixPath('反馈/财务科_反馈.xlsx'), PosixPath('反馈/办公室_反馈.xlsx')]
