@@ -1,4 +1,4 @@
-"""The scale benchmarks' round generator still runs, and every form it writes is read back."""
+"""The benchmarks' round generators still run, and every form they write is read back."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ def test_a_small_round_is_read_back_whole(tmp_path):
     # (an indicator dropped empties a 一级指标, an amount typed as 100万元) and instruction sheets.
     assert set(result.issues["code"]) <= {"empty_level1", "amount_as_text", "ignored_sheet"}
     assert result.projects["budget_unit"].str.startswith("模拟单位").all()
+
+
+def test_the_error_lookup_benchmark_round_has_a_blank_on_every_sheet(tmp_path):
+    import bench_error_lookup
+
+    folder = bench_error_lookup.build_round(tmp_path, 4)
+    _cpu, forms, blanks = bench_error_lookup.timed(folder)
+    assert forms == blanks == 4 * 16
