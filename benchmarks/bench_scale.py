@@ -124,6 +124,8 @@ def report(sizes: list[int], steps: list[str]) -> None:
                   f"peak {f['peak_mb']:6.0f} MB  {extra}", flush=True)
         if {"raw", "collect1"} <= figures.keys():
             print(f"  collect (1 job) / raw read:  {figures['collect1']['seconds'] / figures['raw']['seconds']:.2f}x  (goal <= 2)")
+        if {"raw", "collect2"} <= figures.keys():
+            print(f"  collect (2 jobs) / raw read:  {figures['collect2']['seconds'] / figures['raw']['seconds']:.2f}x")
         if {"collect1", "collect2"} <= figures.keys():
             print(f"  2 jobs speed-up over 1:      {figures['collect1']['seconds'] / figures['collect2']['seconds']:.2f}x  (goal >= 1.7)")
         if {"collect1", "pair"} <= figures.keys():
