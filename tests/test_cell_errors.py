@@ -7,6 +7,7 @@ import io
 from dataclasses import replace
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
@@ -69,7 +70,7 @@ def test_a_cell_showing_an_error_is_reported_as_the_error(tmp_path):
     _with_cells(path, {"F4": "#DIV/0!", "E8": "#N/A", "G8": "#REF!"})
     result = read_workbook(path)
     assert _issues(result) == EXPECTED
-    assert result.projects.loc[0, "midterm_budget_wan"] != result.projects.loc[0, "midterm_budget_wan"]  # NaN
+    assert pd.isna(result.projects.loc[0, "midterm_budget_wan"])
     assert result.indicators.loc[result.indicators["cell"] == "E8", "value"].tolist() == [""]
 
 
@@ -87,6 +88,7 @@ def test_a_sheet_part_that_cannot_be_read_has_no_error_cells(tmp_path):
     path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
     errors = cell_errors.PartErrorCells(str(path), ("xl/worksheets/missing.xml", None), xlsx_error_cells)
     assert errors.of_sheet(0) == {} and errors.of_sheet(1) == {} and errors.of_sheet(5) == {}
+    errors.close()
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
