@@ -58,11 +58,13 @@ def hand_rows(form) -> tuple:
     return tuple(rows)
 
 
-def build_round(folder: Path, workbooks: int) -> list[Path]:
-    forms = [item.form for item in read_text_file(SEED).forms]
+def build_round(folder: Path, workbooks: int, distinct: int = DISTINCT, **changes: object) -> list[Path]:
+    """``workbooks`` copies of ``distinct`` workbooks under ``folder/round``; ``changes`` (such as
+    ``annual_goal=""``) are made to every form, in our template and laid out by hand alike."""
+    forms = [replace(item.form, **changes) for item in read_text_file(SEED).forms]
     unit = forms[0].budget_unit
     pool = []
-    for i in range(DISTINCT):
+    for i in range(distinct):
         path = folder / f"pool_{i}.xlsx"
         if i % 2 == 0:
             named = [replace(f, project_name=f"{f.project_name}{i}") for f in forms]
@@ -70,7 +72,8 @@ def build_round(folder: Path, workbooks: int) -> list[Path]:
         else:
             sheets = []
             for n, f in enumerate(forms):
-                data = replace(handmade.SEED_FORM, name=f"{f.project_name}{i}", rows=hand_rows(f) or handmade.SEED_ROWS)
+                data = replace(handmade.SEED_FORM, name=f"{f.project_name}{i}", rows=hand_rows(f) or handmade.SEED_ROWS,
+                               **changes)
                 sheets.append((f"项目{n + 1}", data, HAND_LAYOUTS[(i // 2 + n) % len(HAND_LAYOUTS)]))
             handmade.write_workbook(path, sheets)
         pool.append(path)

@@ -15,47 +15,24 @@ alternating, and prints the minimum of each and their ratio.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests"), str(HERE)]
 
-import fixtures_forms as handmade  # noqa: E402
-from bench_collect import HAND_LAYOUTS, SEED, hand_rows  # noqa: E402
+import bench_collect  # noqa: E402
 
 import sheetsync.workbook as workbook  # noqa: E402
 from sheetsync.collect import collect  # noqa: E402
-from sheetsync.importer import read_text_file  # noqa: E402
-from sheetsync.template import write_unit_workbook  # noqa: E402
-
-DISTINCT = 4
 
 
 def build_round(folder: Path, workbooks: int) -> Path:
-    forms = [replace(item.form, annual_goal="") for item in read_text_file(SEED).forms]
-    unit = forms[0].budget_unit
-    pool = []
-    for i in range(DISTINCT):
-        path = folder / f"pool_{i}.xlsx"
-        if i % 2 == 0:
-            named = [replace(f, project_name=f"{f.project_name}{i}") for f in forms]
-            write_unit_workbook(path, named, year=2021, budget_unit=unit, force=True)
-        else:
-            sheets = [(f"项目{n + 1}", replace(handmade.SEED_FORM, name=f"{f.project_name}{i}", annual_goal="",
-                                              rows=hand_rows(f) or handmade.SEED_ROWS),
-                       HAND_LAYOUTS[(i // 2 + n) % len(HAND_LAYOUTS)]) for n, f in enumerate(forms)]
-            handmade.write_workbook(path, sheets)
-        pool.append(path)
-    round_folder = folder / "round"
-    round_folder.mkdir()
-    for n in range(workbooks):
-        shutil.copyfile(pool[n % len(pool)], round_folder / f"unit_{n:04d}.xlsx")
-    return round_folder
+    """The round of :func:`bench_collect.build_round`, 年度目标 left blank on every form."""
+    bench_collect.build_round(folder, workbooks, distinct=4, annual_goal="")
+    return folder / "round"
 
 
 def timed(folder: Path) -> tuple[float, int, int]:

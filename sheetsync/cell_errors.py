@@ -23,10 +23,10 @@ import io
 import re
 import struct
 import zipfile
-from typing import Callable, Protocol
+from typing import Callable
 from xml.etree import ElementTree
 
-from .cell_scan import ods_cells, ods_shown_text, read_ods_content, read_part
+from .cell_scan import OdsCells, SheetCells, XlsCells, ods_cells, ods_shown_text, read_part
 from .extent import Sheets, xlsb_records
 from .spec import column_index
 
@@ -42,23 +42,15 @@ _XLSB_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
                 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
 
-class SheetErrors(Protocol):
-    def of_sheet(self, index: int) -> ErrorCells:
-        """(row, col) → the error shown, for sheet ``index`` (in calamine's order)."""
-
-    def close(self) -> None:
-        """Let go of the file."""
-
-
-def error_cells_of(kind: str, path: str, sheet_names: list[str], sheets: Sheets | None) -> SheetErrors | None:
+def error_cells_of(kind: str, path: str, sheet_names: list[str], sheets: Sheets | None) -> SheetCells[str] | None:
     """The reader of error cells for a workbook of ``kind``; ``sheets`` are an .xlsx's or
     .xlsb's, as :mod:`sheetsync.safety` measured them (their parts)."""
     if kind in ("xlsx", "xlsb") and sheets is not None and sheets.parts:
         return PartErrorCells(path, sheets.parts, xlsx_error_cells if kind == "xlsx" else xlsb_error_cells)
     if kind == "xls":
-        return XlsErrorCells(path, sheet_names)
+        return XlsCells(path, sheet_names, xls_error_cells)
     if kind == "ods":
-        return OdsErrorCells(path, sheet_names)
+        return OdsCells(path, sheet_names, _shown_error)
     return None
 
 
@@ -89,29 +81,24 @@ def xlsb_error_cells(sheet_part: bytes) -> ErrorCells:
     return found
 
 
-class PartErrorCells:
-    """The error cells of an .xlsx's or .xlsb's sheets, each read from its part when first asked.
-    A part that cannot be read has none: its empty cells are reported as empty."""
+class PartErrorCells(SheetCells[str]):
+    """The error cells of an .xlsx's or .xlsb's sheets, each read from its part when first asked;
+    the zip stays open until :meth:`close`."""
 
     def __init__(self, path: str, parts: tuple[str | None, ...], scan: Callable[[bytes], ErrorCells]) -> None:
+        super().__init__()
         self._path = path
         self._parts = parts
         self._scan = scan
         self._archive: zipfile.ZipFile | None = None
-        self._cells: dict[int, ErrorCells] = {}
 
-    def of_sheet(self, index: int) -> ErrorCells:
-        cells = self._cells.get(index)
-        if cells is None:
-            part = self._parts[index] if index < len(self._parts) else None
-            try:
-                if self._archive is None:
-                    self._archive = zipfile.ZipFile(self._path)
-                cells = self._scan(read_part(self._archive, part)) if part is not None else {}
-            except Exception:  # zipfile, zlib and a damaged part raise many types
-                cells = {}
-            self._cells[index] = cells
-        return cells
+    def _read(self, index: int) -> ErrorCells:
+        part = self._parts[index] if index < len(self._parts) else None
+        if part is None:
+            return {}
+        if self._archive is None:
+            self._archive = zipfile.ZipFile(self._path)
+        return self._scan(read_part(self._archive, part))
 
     def close(self) -> None:
         if self._archive is not None:
@@ -119,63 +106,16 @@ class PartErrorCells:
             self._archive = None
 
 
-class XlsErrorCells:
-    """The error cells of an .xls's sheets, read with xlrd when first asked."""
+def xls_error_cells(book, sheet) -> ErrorCells:
+    """(row, col) → error, for the error cells of an xlrd sheet."""
+    import xlrd
 
-    def __init__(self, path: str, sheet_names: list[str]) -> None:
-        self._path = path
-        self._names = sheet_names
-        self._book = None
-        self._cells: dict[int, ErrorCells] = {}
-
-    def of_sheet(self, index: int) -> ErrorCells:
-        cells = self._cells.get(index)
-        if cells is None:
-            try:
-                cells = self._read(self._names[index])
-            except Exception:  # xlrd raises many types for a file calamine could read
-                cells = {}
-            self._cells[index] = cells
-        return cells
-
-    def _read(self, name: str) -> ErrorCells:
-        import xlrd
-
-        if self._book is None:
-            self._book = xlrd.open_workbook(self._path, on_demand=True, logfile=io.StringIO())
-        sheet = self._book.sheet_by_name(name)
-        found = {}
-        for r in range(sheet.nrows):
-            for c, kind in enumerate(sheet.row_types(r)):
-                if kind == xlrd.XL_CELL_ERROR:
-                    found[r, c] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
-        self._book.unload_sheet(name)
-        return found
-
-    def close(self) -> None:
-        if self._book is not None:
-            self._book.release_resources()
-            self._book = None
-
-
-class OdsErrorCells:
-    """The error cells of an .ods, for every sheet at once when first asked."""
-
-    def __init__(self, path: str, sheet_names: list[str]) -> None:
-        self._path = path
-        self._names = sheet_names
-        self._tables: dict[str, ErrorCells] | None = None
-
-    def of_sheet(self, index: int) -> ErrorCells:
-        if self._tables is None:
-            try:
-                self._tables = ods_error_cells(read_ods_content(self._path))
-            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
-                self._tables = {}
-        return self._tables.get(self._names[index], {})
-
-    def close(self) -> None:
-        pass  # content.xml is read whole when first asked
+    found = {}
+    for r in range(sheet.nrows):
+        for c, kind in enumerate(sheet.row_types(r)):
+            if kind == xlrd.XL_CELL_ERROR:
+                found[r, c] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
+    return found
 
 
 def ods_error_cells(content: io.BytesIO) -> dict[str, ErrorCells]:

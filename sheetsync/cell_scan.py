@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Callable, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 from xml.etree import ElementTree
 
 # A part bigger than this is not looked into: a form's are a few kilobytes.
@@ -81,33 +81,102 @@ def ods_shown_text(cell: ElementTree.Element) -> str:
     return "".join("".join(p.itertext()) for p in cell if p.tag == _ODS_TEXT_P)
 
 
+class SheetCells(Generic[T]):
+    """(row, col) → something calamine leaves out of each cell, per sheet (by its index in
+    calamine's order), read by :meth:`_read` when first asked and kept. A file or part that cannot
+    be read says nothing of its cells: the reader then goes by the values alone."""
+
+    def __init__(self) -> None:
+        self._cells: dict[int, dict[tuple[int, int], T]] = {}
+
+    def of_sheet(self, index: int) -> dict[tuple[int, int], T]:
+        cells = self._cells.get(index)
+        if cells is None:
+            try:
+                cells = self._read(index)
+            except Exception:  # zipfile, zlib, xlrd and the XML parser raise many types for a damaged file
+                cells = {}
+            self._cells[index] = cells
+        return cells
+
+    def close(self) -> None:
+        """Let go of the file, when it was kept open."""
+
+    def _read(self, index: int) -> dict[tuple[int, int], T]:
+        raise NotImplementedError
+
+
+class OdsCells(SheetCells[T]):
+    """What ``pick`` says of the cells of an .ods (:func:`ods_cells`): ``content.xml`` is parsed
+    once, for every sheet, when first asked."""
+
+    def __init__(self, path: str, sheet_names: list[str], pick: Callable[[ElementTree.Element], T | None]) -> None:
+        super().__init__()
+        self._path = path
+        self._names = sheet_names
+        self._pick = pick
+        self._tables: dict[str, dict[tuple[int, int], T]] | None = None
+
+    def _read(self, index: int) -> dict[tuple[int, int], T]:
+        if self._tables is None:
+            self._tables = {}  # not parsed again when it fails
+            self._tables = ods_cells(read_ods_content(self._path), self._pick)
+        return self._tables.get(self._names[index], {})
+
+
+class XlsCells(SheetCells[T]):
+    """What ``pick(book, sheet)`` finds in the cells of an .xls's sheet, read with xlrd (which
+    knows the formats and error values calamine leaves out) when first asked."""
+
+    def __init__(self, path: str, sheet_names: list[str], pick: Callable[[Any, Any], dict[tuple[int, int], T]], *,
+                 formatting_info: bool = False) -> None:
+        super().__init__()
+        self._path = path
+        self._names = sheet_names
+        self._pick = pick
+        self._formatting_info = formatting_info
+        self._book: Any = None
+
+    def _read(self, index: int) -> dict[tuple[int, int], T]:
+        import xlrd
+
+        if self._book is None:
+            self._book = xlrd.open_workbook(self._path, formatting_info=self._formatting_info, on_demand=True,
+                                            logfile=io.StringIO())
+        name = self._names[index]
+        try:
+            return self._pick(self._book, self._book.sheet_by_name(name))
+        finally:
+            self._book.unload_sheet(name)
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.release_resources()
+            self._book = None
+
+
 MergedRanges = list[tuple[tuple[int, int], tuple[int, int]]]
 
 
 class OdsMergedRanges:
-    """The merged ranges of an .ods's sheets, as calamine gives an .xlsx's, read from
-    ``content.xml`` for every sheet at once when first asked (python-calamine gives none for an
-    .ods). A file whose content cannot be read has none: its forms read as with merges undone."""
+    """The merged ranges of an .ods's sheets, as calamine gives an .xlsx's (python-calamine gives
+    none for an .ods). A file whose content cannot be read has none: its forms read as with
+    merges undone."""
 
     def __init__(self, path: str, sheet_names: list[str]) -> None:
-        self._path = path
-        self._names = sheet_names
-        self._tables: dict[str, MergedRanges] | None = None
+        self._spans = OdsCells(path, sheet_names, _span)
 
     def of_sheet(self, index: int) -> MergedRanges:
-        if self._tables is None:
-            try:
-                self._tables = ods_merged_ranges(read_ods_content(self._path))
-            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
-                self._tables = {}
-        return self._tables.get(self._names[index], [])
+        return _ranges(self._spans.of_sheet(index))
 
 
 def ods_merged_ranges(content: io.BytesIO) -> dict[str, MergedRanges]:
     """Table name → ((first row, first col), (last row, last col)) of each cell spanning others."""
-    spans = ods_cells(content, _span)
-    return {name: [((r, c), (r + rows - 1, c + cols - 1)) for (r, c), (rows, cols) in sorted(cells.items())]
-            for name, cells in spans.items()}
+    return {name: _ranges(spans) for name, spans in ods_cells(content, _span).items()}
+
+
+def _ranges(spans: dict[tuple[int, int], tuple[int, int]]) -> MergedRanges:
+    return [((r, c), (r + rows - 1, c + cols - 1)) for (r, c), (rows, cols) in sorted(spans.items())]
 
 
 def _span(cell: ElementTree.Element) -> tuple[int, int] | None:

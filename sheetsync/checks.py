@@ -100,11 +100,8 @@ def field_issues(read: SheetRead) -> list[Issue]:
             continue
         raw = read.raw.get(f.name, "")
         if _is_blank(raw):
-            if cell in read.error_cells:
-                found.append(read.issue("formula_error", cell=cell, field=f.name, what=f"“{label}”",
-                                        error=read.error_cells[cell]))
-            elif f.required:
-                found.append(read.issue("missing_field", cell=cell, field=f.name, label=label))
+            if f.required or cell in read.error_cells:
+                found.append(_blank(read, cell, f.name, f"“{label}”", "missing_field", label=label))
             continue
         if f.kind == "amount":
             found += _amount_issues(read, f.name, label, raw, cell)
@@ -166,6 +163,13 @@ def _level1_of_stray_level2(spec: FormSpec, level1: str, level2: str) -> str | N
     return known[key]
 
 
+def _blank(read: SheetRead, cell: str, name: str, what: str, code: str, **params: object) -> Issue:
+    """Issue ``code`` for an empty cell, or ``formula_error`` when the cell shows an error value."""
+    if cell in read.error_cells:
+        return read.issue("formula_error", cell=cell, field=name, what=what, error=read.error_cells[cell])
+    return read.issue(code, cell=cell, field=name, **params)
+
+
 def _header_labels(spec: FormSpec) -> list[str]:
     """The table's column labels, the first period's only: 一级指标, 二级指标, 三级指标, 指标值…"""
     ind = spec.indicators
@@ -177,22 +181,13 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
     found: list[Issue] = []
-    errors = read.error_cells
     for row in read.incomplete_rows:
         if row.level3 and not row.value:
-            if row.value_cell in errors:
-                found.append(read.issue("formula_error", cell=row.value_cell, field="value",
-                                        what=f"{row.period}三级指标“{row.level3}”的指标值", error=errors[row.value_cell]))
-            else:
-                found.append(read.issue("level3_without_value", cell=row.value_cell, field="value",
-                                        period=row.period, level3=row.level3))
+            found.append(_blank(read, row.value_cell, "value", f"{row.period}三级指标“{row.level3}”的指标值",
+                                "level3_without_value", period=row.period, level3=row.level3))
         elif row.value and not row.level3:
-            if row.level3_cell in errors:
-                found.append(read.issue("formula_error", cell=row.level3_cell, field="level3",
-                                        what=f"{row.period}指标值“{row.value}”的三级指标", error=errors[row.level3_cell]))
-            else:
-                found.append(read.issue("value_without_level3", cell=row.level3_cell, field="level3",
-                                        period=row.period, value=row.value))
+            found.append(_blank(read, row.level3_cell, "level3", f"{row.period}指标值“{row.value}”的三级指标",
+                                "value_without_level3", period=row.period, value=row.value))
         if not row.level1:
             found.append(read.issue("missing_level1", cell=row.level3_cell, field="level1",
                                     period=row.period, level3=row.level3 or row.value))

@@ -23,10 +23,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import Protocol
 from xml.etree import ElementTree
 
-from .cell_scan import ODS_OFFICE, ods_cells, ods_shown_text, read_ods_content, read_part
+from .cell_scan import ODS_OFFICE, OdsCells, SheetCells, XlsCells, ods_cells, ods_shown_text, read_part
 from .extent import Sheets
 from .spec import column_index
 from .values import clean_text
@@ -103,21 +102,16 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-class SheetPercents(Protocol):
-    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
-        """(row, col) → decimals shown, for sheet ``index`` (in calamine's order)."""
-
-
-def percent_cells_of(kind: str, path: str, sheet_names: list[str]) -> SheetPercents | None:
+def percent_cells_of(kind: str, path: str, sheet_names: list[str]) -> SheetCells[int] | None:
     """The reader of percent cells for an .xls or .ods (an .xlsx's is :class:`PercentCells`)."""
     if kind == "xls":
-        return XlsPercentCells(path, sheet_names)
+        return XlsCells(path, sheet_names, xls_percent_cells, formatting_info=True)
     if kind == "ods":
-        return OdsPercentCells(path, sheet_names)
+        return OdsCells(path, sheet_names, _shown_decimals)
     return None
 
 
-class PercentCells:
+class PercentCells(SheetCells[int]):
     """The cells of one .xlsx that show their number as a percentage, read when first asked.
 
     A part that cannot be read leaves the formats unknown: the reader then warns about a
@@ -125,99 +119,46 @@ class PercentCells:
     """
 
     def __init__(self, path: str, sheets: Sheets) -> None:
+        super().__init__()
         self._path = path
         self._sheets = sheets
         self._styles: dict[int, int] | None = None
-        self._cells: dict[int, dict[tuple[int, int], int]] = {}
-
-    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
-        """(row, col) → decimals shown, for sheet ``index`` (in the workbook's order)."""
-        cells = self._cells.get(index)
-        if cells is None:
-            cells = self._cells[index] = self._read(index)
-        return cells
 
     def _read(self, index: int) -> dict[tuple[int, int], int]:
         parts = self._sheets.parts
         part = parts[index] if index < len(parts) else None
         if part is None or self._sheets.styles is None:
             return {}
-        try:
-            with zipfile.ZipFile(self._path) as archive:
-                if self._styles is None:
-                    self._styles = percent_styles(read_part(archive, self._sheets.styles))
-                if not self._styles:
-                    return {}
-                styles = cell_styles(read_part(archive, part))
-        except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
-            self._styles = self._styles or {}
-            return {}
+        with zipfile.ZipFile(self._path) as archive:
+            if self._styles is None:
+                self._styles = {}  # not read again when it fails
+                self._styles = percent_styles(read_part(archive, self._sheets.styles))
+            if not self._styles:
+                return {}
+            styles = cell_styles(read_part(archive, part))
         return {cell: self._styles[style] for cell, style in styles.items() if style in self._styles}
 
 
-class XlsPercentCells:
-    """The cells of one .xls that show their number as a percentage, read with xlrd when first
-    asked. A workbook xlrd cannot read leaves the formats unknown, as above."""
+def xls_percent_cells(book, sheet) -> dict[tuple[int, int], int]:
+    """(row, col) → decimals, for the numbers of an xlrd sheet shown through a percent format."""
+    import xlrd
 
-    def __init__(self, path: str, sheet_names: list[str]) -> None:
-        self._path = path
-        self._names = sheet_names
-        self._book = None
-        self._cells: dict[int, dict[tuple[int, int], int]] = {}
-
-    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
-        cells = self._cells.get(index)
-        if cells is None:
-            try:
-                cells = self._read(self._names[index])
-            except Exception:  # xlrd raises many types for a file calamine could read
-                cells = {}
-            self._cells[index] = cells
-        return cells
-
-    def _read(self, name: str) -> dict[tuple[int, int], int]:
-        import xlrd
-
-        if self._book is None:
-            self._book = xlrd.open_workbook(self._path, formatting_info=True, on_demand=True,
-                                            logfile=io.StringIO())
-        book = self._book
-        sheet = book.sheet_by_name(name)
-        decimals_of_xf: dict[int, int | None] = {}
-        found = {}
-        for r in range(sheet.nrows):
-            for c, kind in enumerate(sheet.row_types(r)):
-                if kind != xlrd.XL_CELL_NUMBER:
-                    continue
-                xf = sheet.cell_xf_index(r, c)
-                if xf not in decimals_of_xf:
-                    number_format = book.format_map.get(book.xf_list[xf].format_key)
-                    decimals_of_xf[xf] = percent_decimals(number_format.format_str) if number_format else None
-                if decimals_of_xf[xf] is not None:
-                    found[r, c] = decimals_of_xf[xf]
-        book.unload_sheet(name)
-        return found
+    decimals_of_xf: dict[int, int | None] = {}
+    found = {}
+    for r in range(sheet.nrows):
+        for c, kind in enumerate(sheet.row_types(r)):
+            if kind != xlrd.XL_CELL_NUMBER:
+                continue
+            xf = sheet.cell_xf_index(r, c)
+            if xf not in decimals_of_xf:
+                number_format = book.format_map.get(book.xf_list[xf].format_key)
+                decimals_of_xf[xf] = percent_decimals(number_format.format_str) if number_format else None
+            if decimals_of_xf[xf] is not None:
+                found[r, c] = decimals_of_xf[xf]
+    return found
 
 
 _SHOWN_DECIMALS = re.compile(r"\.(\d+)\s*%")
-
-
-class OdsPercentCells:
-    """The cells of one .ods whose value type is ``percentage``, with the decimals its text
-    shows, for every sheet at once when first asked."""
-
-    def __init__(self, path: str, sheet_names: list[str]) -> None:
-        self._path = path
-        self._names = sheet_names
-        self._tables: dict[str, dict[tuple[int, int], int]] | None = None
-
-    def of_sheet(self, index: int) -> dict[tuple[int, int], int]:
-        if self._tables is None:
-            try:
-                self._tables = ods_percent_cells(read_ods_content(self._path))
-            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
-                self._tables = {}
-        return self._tables.get(self._names[index], {})
 
 
 def ods_percent_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], int]]:

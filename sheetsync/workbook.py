@@ -19,11 +19,11 @@ from typing import Callable, Sequence
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from .cell_errors import ErrorCells, SheetErrors, error_cells_of
-from .cell_scan import OdsMergedRanges
+from .cell_errors import ErrorCells, error_cells_of
+from .cell_scan import OdsMergedRanges, SheetCells
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
-from .percent import PercentCells, SheetPercents, percent_cells_of
+from .percent import PercentCells, percent_cells_of
 from .spec import Span
 
 # calamine loads an .ods whole when it opens it, and refuses one whose sheets would take more
@@ -100,7 +100,7 @@ class Book:
     """
 
     def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
-                 percent: SheetPercents | None = None, errors: SheetErrors | None = None,
+                 percent: SheetCells[int] | None = None, errors: SheetCells[str] | None = None,
                  merges: OdsMergedRanges | None = None) -> None:
         self._workbook = workbook
         self.file = file
@@ -150,8 +150,9 @@ class Book:
 
     def close(self) -> None:
         self._workbook.close()
-        if self._errors is not None:
-            self._errors.close()
+        for cells in (self._percent, self._errors):
+            if cells is not None:
+                cells.close()
 
     def __enter__(self) -> Book:
         return self
