@@ -1,6 +1,6 @@
 """The checks of a read form, each problem an :class:`~sheetsync.issues.Issue` with its cell.
 
-The reader (:mod:`sheetsync.reader`) hands over a :class:`SheetRead`: the form as read and
+The sheet reader (:mod:`sheetsync.sheet_reader`) hands over a :class:`SheetRead`: the form as read and
 where each datum came from. These functions only look at it and return issues::
 
     >>> issues = field_issues(read) + indicator_issues(read)   # doctest: +SKIP

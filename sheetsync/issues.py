@@ -85,7 +85,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text_fragment_unplaced": (WARNING, "表格后的零散文字“{fragment}”无法确定属于哪个单元格，未导入，请对照原表核对。"),
     "text_truncated": (WARNING, "“{label}”似乎被截断（结尾为“{tail}”，另一栏的同一内容更长），请对照原表补全。"),
     "text_duplicate_field": (WARNING, "“{label}”出现了不止一次，已采用第{line}行的内容，这一行的“{text}”未导入。"),
-    # --- added by the reader (sheetsync/reader.py, safety.py, checks.py) -------
+    # --- added by the reader (sheetsync/reader.py, sheet_reader.py, safety.py, checks.py) -------
     "file_not_found": (ERROR, "找不到该文件，请核对路径。"),
     "blank_form": (INFO, "此工作表是未填写的空白表，已跳过。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),

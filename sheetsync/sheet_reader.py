@@ -1,0 +1,446 @@
+"""Reading the form that :func:`~sheetsync.locate.locate` found in one sheet: its lines and
+fields, its indicator table, and every non-empty cell that none of them took.
+
+    >>> layout = locate(grid, spec)                                  # doctest: +SKIP
+    >>> read, issues = read_sheet(grid, layout, "收回/财务科.xlsx")    # doctest: +SKIP
+    >>> read.form.project_name, len(read.form.indicators)            # doctest: +SKIP
+    ('CO出证认证EDI管理系统CA证书费用', 12)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from . import checks
+from .checks import IndicatorRow, SheetRead
+from .identity import Identity, SheetIdentity
+from .issues import Issue
+from .locate import Area, Layout, area_at, label_key, spec_labels
+from .model import Indicator, ProjectForm
+from .percent import percent_text
+from .spec import FieldSpec, FormSpec, cell_ref, column_letter
+from .values import clean_text, parse_amount
+from .workbook import Grid
+
+_SPACE = re.compile(r"\s+")
+# An unclaimed cell's text is quoted in its issue up to this many characters.
+_QUOTE_CHARS = 60
+
+
+def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | None = None,
+               entry: SheetIdentity | None = None) -> tuple[SheetRead, list[Issue]]:
+    """Read the form ``layout`` found in ``grid``; return it with all its issues."""
+    sheet = _SheetReader(grid, layout, file, identity, entry)
+    read = sheet.read()
+    found = checks.field_issues(read) + checks.indicator_issues(read) + checks.identity_issues(read, entry)
+    found += sheet.unclaimed()
+    return read, found
+
+
+def _text(value: object) -> str:
+    return value.strip() if type(value) is str else clean_text(value)
+
+
+_LETTERS = [column_letter(c) for c in range(702)]
+# What calamine gives for a cell Excel holds as a date, a time or a duration.
+_DATE_TYPES = (dt.date, dt.datetime, dt.time, dt.timedelta)
+
+
+def _ref(row: int, col: int) -> str:
+    """:func:`cell_ref` for the hot loop: column letters looked up, not computed."""
+    return f"{_letter(col)}{row + 1}"
+
+
+def _letter(col: int | None) -> str:
+    """The column's letters (``""`` for no column), looked up for the first 702 columns."""
+    if col is None:
+        return ""
+    return _LETTERS[col] if col < len(_LETTERS) else column_letter(col)
+
+
+def _same_key(value: object) -> str:
+    """Two cells hold the same datum when they read the same once spaces and brackets are normalised."""
+    return label_key(value) if type(value) is str and len(value) <= 200 else _text(value)
+
+
+def _compact(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+_canonical_levels: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
+
+
+@dataclass(frozen=True)
+class _TableArea:
+    """The indicator rows' cells that the table takes: any non-empty cell in a table column,
+    and 绩效指标 repeated down its label column (a merge undone with its value copied)."""
+
+    first_row: int
+    end_row: int
+    columns: frozenset[int]
+    label_columns: frozenset[int]
+    label_keys: frozenset[str]
+
+    def takes(self, row: int, col: int, value: object) -> bool:
+        if not self.first_row <= row < self.end_row:
+            return False
+        return col in self.columns or (col in self.label_columns and label_key(_text(value)) in self.label_keys)
+
+
+class _PeriodPlan(NamedTuple):
+    """Where one period's 二级, 三级 and 指标值 are, and their column letters."""
+
+    name: str
+    level2: int
+    level3: int
+    value: int
+    level2_letter: str
+    level3_letter: str
+    value_letter: str
+
+
+class _TablePlan(NamedTuple):
+    """How to read the rows under one header layout.
+
+    A column the header lacks points at column ``width`` (letter ""): each row is cut to the
+    header's columns and a blank cell put there, so a column without a header reads as blank.
+    """
+
+    level1: int
+    level1_letter: str
+    periods: tuple[_PeriodPlan, ...]
+    width: int  # one past the header's last column
+    complete: bool  # every column is in the header: rows are read as they are
+
+    def cells(self, row: list[object]) -> list[object]:
+        """``row`` with every cell the plan reads."""
+        if self.complete:
+            return row if len(row) >= self.width else [*row, *[""] * (self.width - len(row))]
+        cells = row[:self.width]
+        return [*cells, *[""] * (self.width + 1 - len(cells))]
+
+
+_plans: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], _TablePlan] = {}
+
+
+def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePlan:
+    """The plan for ``columns`` (the header found in a sheet), made once per layout."""
+    key = (spec.hash, tuple(columns.items()))
+    plan = _plans.get(key)
+    if plan is None:
+        width = max(columns.values(), default=-1) + 1
+
+        def at(period: str, role: str) -> tuple[int, str]:
+            col = columns.get((period, role))
+            return (width, "") if col is None else (col, _letter(col))
+
+        periods = []
+        for p in spec.indicators.periods:
+            (col2, letter2), (col3, letter3), (value_col, value_letter) = (
+                at(p.name, role) for role in ("level2", "level3", "value"))
+            periods.append(_PeriodPlan(p.name, col2, col3, value_col, letter2, letter3, value_letter))
+        level1_col, level1_letter = at("", "level1")
+        complete = len(columns) == 1 + 3 * len(periods)
+        plan = _TablePlan(level1_col, level1_letter, tuple(periods), width, complete)
+        if len(_plans) < 10_000:
+            _plans[key] = plan
+    return plan
+
+
+_NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
+
+
+class _SheetReader:
+    def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None,
+                 entry: SheetIdentity | None) -> None:
+        self.grid = grid
+        self.layout = layout
+        self.spec = layout.spec
+        # What the fields took; checked against the non-empty cells only at the end, since
+        # most cells of a merge are empty and most of the table is taken whole.
+        self.claimed: set[tuple[int, int]] = set()
+        self.repeated: list[tuple[Area, object]] = []
+        self.table: _TableArea | None = None
+        self.identity = identity
+        # The same 一级/二级 spellings recur on every sheet: their tree labels are kept per spec.
+        self._canonical = _canonical_levels.setdefault(self.spec.hash, {})
+        form = ProjectForm(file=file, sheet=grid.name, form=self.spec.id)
+        if identity is not None:
+            form.template_version = identity.spec_version
+            form.generated_at = identity.generated_at
+            form.project_code = entry.project_code if entry is not None else ""
+        self.read_result = SheetRead(self.spec, form, file, grid.name)
+
+    # -- claiming cells
+
+    def claim(self, row: int, col: int) -> None:
+        self.claimed.add((row, col))
+
+    def claim_repeats(self, area: Area, value: object) -> None:
+        """Claim the cells of ``area`` that repeat ``value``: a merge undone with its value copied."""
+        if area[0] != area[2] or area[1] != area[3]:
+            self.repeated.append((area, value))
+
+    def _is_claimed(self, row: int, col: int, value: object,
+                    repeated_by_row: dict[int, list[tuple[Area, object]]]) -> bool:
+        if self.table is not None and self.table.takes(row, col, value):
+            return True
+        for (_r1, c1, _r2, c2), repeated in repeated_by_row.get(row, ()):
+            if c1 <= col <= c2 and (value == repeated or _same_key(value) == _same_key(repeated)):
+                return True
+        return False
+
+    def _repeated_by_row(self) -> dict[int, list[tuple[Area, object]]]:
+        by_row: dict[int, list[tuple[Area, object]]] = {}
+        for area, value in self.repeated:
+            for row in range(area[0], min(area[2] + 1, len(self.grid.rows))):
+                by_row.setdefault(row, []).append((area, value))
+        return by_row
+
+    # -- the whole form
+
+    def read(self) -> SheetRead:
+        self._read_lines()
+        for f in (*self.spec.fields, *self.spec.footer):
+            self._read_field(f)
+        self._read_blocks()
+        if self.layout.header_row is not None:
+            self._read_table()
+        return self.read_result
+
+    def _line_area(self, row: int, col: int) -> Area:
+        return (row, col, row, col + self.spec.columns - 1)
+
+    def _read_lines(self) -> None:
+        layout, read = self.layout, self.read_result
+        if layout.title is not None:
+            r, c = layout.title
+            self.claim(r, c)
+            self.claim_repeats(self._line_area(r, c), self.grid.value(r, c))
+        if layout.year is not None:
+            r, c, year = layout.year
+            read.form.year = year
+            read.year_found = True
+            self.claim(r, c)
+            self.claim_repeats(self._line_area(r, c), self.grid.value(r, c))
+        elif self.identity is not None and self.identity.year.isdigit():
+            read.form.year = int(self.identity.year)
+        if layout.unit is not None:
+            r, c = layout.unit
+            self.claim(r, c)
+            text = _text(self.grid.value(r, c))
+            self.claim_repeats(self._line_area(r, c), text)
+            unit = _after_label(text, self.spec.unit_line.label or "")
+            read.unit_cell = _ref(r, c)
+            if not unit:
+                # A hand-made form may put the unit's name in the next non-empty cell.
+                for col in range(c + 1, c + self.spec.columns):
+                    value = _text(self.grid.value(r, col))
+                    if value:
+                        unit = value
+                        self.claim(r, col)
+                        self.claim_repeats((r, col, r, c + self.spec.columns - 1), value)
+                        read.unit_cell = _ref(r, col)
+                        break
+            read.form.budget_unit = unit
+
+    def _read_blocks(self) -> None:
+        spans = dict(self.spec.labels)
+        for r, c, text in self.layout.blocks:
+            self.claim(r, c)
+            self.claim_repeats(area_at(self.grid, r, c, spans[text]), self.grid.value(r, c))
+
+    def _read_field(self, f: FieldSpec) -> None:
+        read = self.read_result
+        where = self.layout.fields.get(f.name)
+        if where is None:
+            read.unlocated.append(f.name)
+            return
+        r, c = where
+        label_value = self.grid.rows[r][c]  # a label found in the sheet, so within it
+        self.claimed.add(where)
+        label_area = area_at(self.grid, r, c, f.label_at)
+        self.claim_repeats(label_area, label_value)
+        dr, dc = f.offset
+        # The value sits beside or below the label, past the label's own merge.
+        vr = label_area[2] + 1 if dr > 0 else r + dr
+        vc = label_area[3] + 1 if dc > 0 else c + dc
+        value_area = area_at(self.grid, vr, vc, f.value_at)
+        raw, at = _first_value(self.grid.rows, value_area)
+        if raw != "":
+            self.claimed.add(at)
+            self.claim_repeats(value_area, raw)
+        elif f.required:
+            # Only where the blank is reported: an optional field is left blank on most forms
+            # (批复意见 on all of them), and looking costs a read of the sheet's part.
+            self._note_error(*at)
+        read.raw[f.name] = raw
+        read.cells[f.name] = _ref(*at)
+        if f.kind == "amount":
+            amount = read.amounts[f.name] = parse_amount(raw)
+            setattr(read.form, f.name, amount.wan)
+        else:
+            setattr(read.form, f.name, _text(raw))
+        if f.period_field and f.period_pattern:
+            period = _period_in(f.period_pattern, _text(label_value))
+            if period:
+                setattr(read.form, f.period_field, period)
+
+    # -- the indicator table
+
+    def _read_table(self) -> None:
+        layout, spec, read = self.layout, self.spec, self.read_result
+        header = layout.header_row
+        columns = layout.columns
+        self.claimed.update((header, col) for col in columns.values())
+        self.claimed.update(layout.table_labels)
+        self.table = _TableArea(header + 1, layout.table_end, frozenset(columns.values()),
+                                frozenset(c for _r, c in layout.table_labels), spec_labels(spec).table_label)
+        plan = _table_plan(spec, columns)
+        level1_col, level1_letter, periods = plan.level1, plan.level1_letter, plan.periods
+        level1, level2 = "", [""] * len(periods)
+        rows, indicators, canonical = self.grid.rows, read.form.indicators, self._canonical
+        level1_cells, level2_cells, groups = read.level1_cells, read.level2_cells, read.groups
+        header_cells = plan.cells(rows[header])
+        read.table_cell = _ref(header, min(columns.values()))
+        for _slot, col, label in layout.renamed_columns:
+            read.renamed_columns.append((_ref(header, col), _text(header_cells[col]), label))
+        # The header pasted again inside the table (for a second printed page) is no indicator.
+        marker_col = periods[0].level3
+        marker = header_cells[marker_col]
+        for r in range(header + 1, layout.table_end):
+            row = plan.cells(rows[r])
+            if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
+                continue
+            typed1 = row[level1_col]
+            typed1 = typed1.strip() if type(typed1) is str else clean_text(typed1)
+            row_number = str(r + 1)
+            if typed1 and typed1 != level1:
+                level1 = typed1
+                level2 = [""] * len(periods)
+                level1_cells.append((typed1, level1_letter + row_number))
+            for index, (period, col2, col3, value_col, letter2, letter3, value_letter) in enumerate(periods):
+                typed2, level3, raw = row[col2], row[col3], row[value_col]
+                typed2 = typed2.strip() if type(typed2) is str else clean_text(typed2)
+                level3 = level3.strip() if type(level3) is str else clean_text(level3)
+                value = raw.strip() if type(raw) is str else clean_text(raw)
+                if type(raw) is float and (decimals := self.grid.percent_decimals(r, value_col)) is not None:
+                    value = percent_text(raw, decimals)
+                if typed2:
+                    if typed2 != level2[index]:
+                        level2_cells.append((period, level1, typed2, letter2 + row_number))
+                    level2[index] = typed2
+                if not (level3 or value):
+                    continue
+                value_cell = value_letter + row_number if value_letter else ""
+                groups.add((period, level1))
+                if type(raw) is float and 0 < raw <= 1 and not value.endswith("%"):
+                    read.fraction_values.append((period, value, value_cell))
+                elif type(raw) in _DATE_TYPES:
+                    read.date_values.append((period, value, value_cell))
+                current2 = level2[index]  # typed on this row or above
+                if not (level1 and current2 and level3 and value):
+                    level3_cell = letter3 + row_number if letter3 else ""
+                    if not value and value_letter:
+                        self._note_error(r, value_col)
+                    if not level3 and letter3:
+                        self._note_error(r, col3)
+                    read.incomplete_rows.append(
+                        IndicatorRow(period, level1, current2, level3, value, level3_cell, value_cell))
+                canon1, canon2 = canonical.get((level1, current2)) or self._levels(level1, current2)
+                indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
+
+    def _note_error(self, row: int, col: int) -> None:
+        """Keep the error value of a cell read as empty where a value belongs (a formula that failed)."""
+        error = self.grid.error_at(row, col)
+        if error is not None:
+            self.read_result.error_cells[_ref(row, col)] = error
+
+    def _levels(self, level1: str, level2: str) -> tuple[str, str]:
+        """The tree labels of a 一级 and 二级 as typed, else the text without spaces."""
+        key = (level1, level2)
+        found = self._canonical.get(key)
+        if found is None:
+            canon1 = self.spec.canonical_level1(level1)
+            canon2 = self.spec.canonical_level2(canon1, level2) if canon1 else None
+            found = (canon1 or _compact(level1), canon2 or _compact(level2))
+            if len(self._canonical) < 50_000:
+                self._canonical[key] = found
+        return found
+
+    # -- what no field took
+
+    def unclaimed(self) -> list[Issue]:
+        """The cells no field took, each an issue; a second form below the table, one issue."""
+        found = []
+        rows, read, claimed = self.grid.rows, self.read_result, self.claimed
+        table = self.table or _NO_TABLE
+        first, end, columns = table.first_row, table.end_row, table.columns
+        filled_rows = self.layout.filled
+        if self.layout.second_form is not None:
+            r, c = self.layout.second_form
+            cut = next(i for i, (row, _filled) in enumerate(filled_rows) if row >= r)
+            cells = sum(len(filled) for _row, filled in filled_rows[cut:])
+            found.append(read.issue("second_form", cell=cell_ref(r, c), row=r + 1, cells=cells))
+            filled_rows = filled_rows[:cut]
+        # Most cells are a field's or in a table column: those go first, without a call each.
+        left = []
+        for r, filled in filled_rows:
+            if first <= r < end:
+                if columns.issuperset(filled):
+                    continue
+                filled = [c for c in filled if c not in columns]
+            left += [(r, c) for c in filled if (r, c) not in claimed]
+        repeated_by_row = self._repeated_by_row() if left else {}
+        for r, c in left:
+            value = rows[r][c]
+            if self._is_claimed(r, c, value, repeated_by_row):
+                continue
+            text = _text(value)
+            if not text:
+                continue  # only spaces: nothing to move or lose
+            if len(text) > _QUOTE_CHARS:
+                text = text[:_QUOTE_CHARS] + "…"
+            found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _period_in(pattern: str, label: str) -> str:
+    """``中期滚动目标 (2021年-2023年)`` → ``2021-2023``, or ""."""
+    m = re.search(pattern, label)
+    return f"{m.group(1)}-{m.group(2)}" if m else ""
+
+
+def _repeats_header(row: list[object], header: list[object], columns: dict[tuple[str, str], int]) -> bool:
+    return all(row[col] == header[col] for col in columns.values() if header[col] != "")
+
+
+def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[int, int]]:
+    """The first non-empty cell of ``area``, row by row: a value typed anywhere in its merge.
+
+    An empty area gives ``""`` and its first cell.
+    """
+    first_row, first_col, last_row, last_col = area
+    if first_row < len(rows) and first_col < len(rows[first_row]) and rows[first_row][first_col] != "":
+        return rows[first_row][first_col], (first_row, first_col)
+    for r in range(first_row, min(last_row + 1, len(rows))):
+        row = rows[r]
+        for c in range(first_col, min(last_col + 1, len(row))):
+            if row[c] != "":
+                return row[c], (r, c)
+    return "", (first_row, first_col)
+
+
+def _after_label(text: str, label: str) -> str:
+    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none)."""
+    stripped = text.strip()
+    for sep in ("：", ":"):
+        if sep in stripped:
+            return stripped.split(sep, 1)[1].strip()
+    compact = stripped.replace(" ", "").replace("\u3000", "")
+    return compact[len(label):].strip() if compact.startswith(label) else ""
