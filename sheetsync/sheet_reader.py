@@ -48,6 +48,8 @@ def _text(value: object) -> str:
 _LETTERS = [column_letter(c) for c in range(702)]
 # What calamine gives for a cell Excel holds as a date, a time or a duration.
 _DATE_TYPES = (dt.date, dt.datetime, dt.time, dt.timedelta)
+# What it gives for a number: an .xls holds whole numbers as integers (RK records).
+_NUMBER_TYPES = (float, int)
 
 
 def _ref(row: int, col: int) -> str:
@@ -328,7 +330,7 @@ class _SheetReader:
                 typed2 = typed2.strip() if type(typed2) is str else clean_text(typed2)
                 level3 = level3.strip() if type(level3) is str else clean_text(level3)
                 value = raw.strip() if type(raw) is str else clean_text(raw)
-                if type(raw) is float and (decimals := self.grid.percent_decimals(r, value_col)) is not None:
+                if type(raw) in _NUMBER_TYPES and (decimals := self.grid.percent_decimals(r, value_col)) is not None:
                     value = percent_text(raw, decimals)
                 if typed2:
                     if typed2 != level2[index]:
@@ -338,7 +340,7 @@ class _SheetReader:
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
                 groups.add((period, level1))
-                if type(raw) is float and 0 < raw <= 1 and not value.endswith("%"):
+                if type(raw) in _NUMBER_TYPES and 0 < raw <= 1 and not value.endswith("%"):
                     read.fraction_values.append((period, value, value_cell))
                 elif type(raw) in _DATE_TYPES:
                     read.date_values.append((period, value, value_cell))

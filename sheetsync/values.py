@@ -101,7 +101,14 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 _NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?")
 # A Chinese numeral counts only before a measure word (两场, 四个): 一流 and 第一季度 are words.
 _CN_MEASURES = frozenset("次场个家人项份本套篇期批台件名所户座条辆张支部类种天周年月")
-_DATE_OR_RANGE = re.compile(r"\d\s*(?:年|月|日|号|时)(?!度)|\d\s*[-~～至到]\s*\d|\d+/\d+")
+# A calendar year (2021年, 2021年度), a month or day with more after it (2020年9月, 9月30日), a
+# range (5-9月) or a fraction or date written with a slash. A month, day or hour alone is
+# handled below: 9月 is a date, ≤3日 and 5日内 are durations.
+_DATE_OR_RANGE = re.compile(r"\d{4}\s*年|\d\s*[年月]\s*\d|\d\s*[-~～至到]\s*\d|\d+/\d+")
+_DATE_UNITS = ("月", "日", "号", "时")
+# m2 and m3 (also ㎡ and m², which NFKC turns into m2) are units, not a second number.
+_POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcd]?m)([23])(?![\d.])")
+_POWERS = {"2": "²", "3": "³"}
 _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及")
 # Text around a number beyond this many characters is a sentence, not a target value.
@@ -137,6 +144,7 @@ def parse_value(text: object) -> ParsedValue:
     if not raw:
         return _QUALITATIVE
     s = _THOUSANDS.sub("", unicodedata.normalize("NFKC", raw).replace(" ", "").replace("\u3000", ""))
+    s = _POWER_UNIT.sub(lambda m: m.group(1) + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):
         return _QUALITATIVE
 
@@ -146,6 +154,8 @@ def parse_value(text: object) -> ParsedValue:
         if not math.isfinite(num):
             return _QUALITATIVE  # hundreds of digits: no quantity anyone measures
         before, after = s[: m.start()], s[m.end():]
+        if before.endswith("第") or before[-1:].isascii() and before[-1:].isalpha():
+            return _QUALITATIVE  # 第4季度 is an ordinal, as 第四季度; A1 and V2 are names
     else:
         cn = None
         for cm in _CN_NUMBER.finditer(s):
@@ -175,6 +185,10 @@ def parse_value(text: object) -> ParsedValue:
             op = op or symbol
             tail = tail.split(word, 1)[1]
             break
+    if len(unit) > 1 and unit.endswith("内"):  # 5个工作日内, as 5个工作日以内
+        unit, op = unit[:-1], op or "≤"
+    if not op and unit.startswith(_DATE_UNITS):
+        return _QUALITATIVE  # 9月, 10日前, 14时: a date or a time, not a quantity
     if len(before) + len(tail) > _MAX_CONTEXT or len(unit) > 8:
         return _QUALITATIVE
     return ParsedValue(op or "=", num, unit, QUANTITATIVE)

@@ -72,9 +72,10 @@ def _with_numbers(path, cells):
     return path
 
 
-# What Excel stores when a clerk types 95%, 150.0% or 0.5 into a cell not formatted as text,
-# and a count typed as a plain number.
-TYPED = {"E14": (0.95, "0%"), "H14": (1.5, "0.0%"), "E11": (0.5, "General"), "H11": (3, "0")}
+# What Excel stores when a clerk types 95%, 150.0%, 100% or 0.5 into a cell not formatted as
+# text, and a count typed as a plain number. An .xls holds the whole ones as integers.
+TYPED = {"E14": (0.95, "0%"), "H14": (1.5, "0.0%"), "H12": (1, "0%"), "E11": (0.5, "General"), "H11": (3, "0")}
+READ = {"E14": "95%", "H14": "150.0%", "H12": "100%", "E11": "0.5", "H11": "3"}
 
 
 def _values(result):
@@ -89,7 +90,7 @@ def _fractions(result):
 def test_numbers_shown_as_percentages_are_read_as_typed(tmp_path):
     path = _with_numbers(write_workbook(tmp_path / "pct.xlsx", [("项目1", SEED_FORM, Layout())]), TYPED)
     result = read_workbook(path)
-    assert _values(result) == {"E14": "95%", "H14": "150.0%", "E11": "0.5", "H11": "3"}
+    assert _values(result) == READ
     # Only the fraction whose format says nothing is left to the clerk.
     assert _fractions(result) == ["E11"]
     assert result.issues.loc[result.issues["cell"] == "E11", "severity"].tolist() == ["warning"]
@@ -117,7 +118,7 @@ def test_percentages_survive_a_libreoffice_round_trip(soffice, tmp_path):
     path = _with_numbers(write_workbook(tmp_path / "pct.xlsx", [("项目1", SEED_FORM, Layout())]), TYPED)
     resaved = convert(soffice, path, "xlsx", tmp_path / "resaved")
     result = read_workbook(resaved)
-    assert _values(result) == {"E14": "95%", "H14": "150.0%", "E11": "0.5", "H11": "3"}
+    assert _values(result) == READ
     assert _fractions(result) == ["E11"]
 
 
@@ -125,7 +126,7 @@ def test_percentages_survive_a_libreoffice_round_trip(soffice, tmp_path):
 def test_percentages_in_an_ods_or_xls_are_read_as_typed(soffice, tmp_path, kind):
     path = _with_numbers(write_workbook(tmp_path / "pct.xlsx", [("项目1", SEED_FORM, Layout())]), TYPED)
     result = read_workbook(convert(soffice, path, kind, tmp_path / kind))
-    assert _values(result) == {"E14": "95%", "H14": "150.0%", "E11": "0.5", "H11": "3"}
+    assert _values(result) == READ
     assert _fractions(result) == ["E11"]
 
 
@@ -137,7 +138,7 @@ def test_a_damaged_styles_part_leaves_the_warning(tmp_path):
     rewrite_part(path, "xl/styles.xml", lambda xml: xml.replace(b"<cellXfs", b'<cellXfs a="1" a="2"'))
     result = read_workbook(path)
     assert _values(result)["E14"] == "0.95"
-    assert sorted(_fractions(result)) == ["E11", "E14"]
+    assert sorted(_fractions(result)) == ["E11", "E14", "H12"]
 
 
 def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
