@@ -198,7 +198,7 @@ def feedback(
     def report(copy) -> None:
         nonlocal errors
         errors += copy.errors
-        typer.echo(str(copy.path))
+        typer.echo(f"{copy.source} -> {copy.path}")
         if copy.note:
             typer.echo(f"note: {copy.note}", err=True)
 

@@ -6,7 +6,8 @@
 
 Folders are searched recursively. Results come back in the order of :func:`expand_paths`
 whatever the number of worker processes, so ``jobs=4`` gives the same tables as ``jobs=1``;
-the other files found in the folders (a PDF, a zip of forms) follow as notes.
+the other files found in the folders (a PDF, a zip of forms) follow as notes, and so do our own
+feedback copies put back among the files, unchanged, which are left out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Callable, Generator, Iterable, Iterator
 
 from .errors import InputError
+from .feedback_marks import feedback_copies, without_unchanged_copies
+from .headers import load_headers
 from .issues import ERROR, issue
 from .model import Collection, TableRows, Tables
 from .reader import read_file
@@ -124,7 +127,8 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         rows = TableRows()
         rows.add([], notes)
         parts.append(rows.tables())
-    return Collection.concat(parts, file_count=len(inputs.files))
+    collection = Collection.concat(parts, file_count=len(inputs.files))
+    return without_unchanged_copies(collection, feedback_copies(inputs.files, load_headers().text("feedback_suffix")))
 
 
 @dataclass

@@ -23,12 +23,14 @@ import openpyxl
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InputError, OutputError, SheetsyncError
+from .feedback_marks import copy_properties
 from .headers import Headers, load_headers
 from .issues import Issue
 from .names import unique_sheet_names
@@ -93,7 +95,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     collection = collect([str(f) for f in files])
     headers = load_headers()
     by_file = _issues_by_file(collection.issues, files)
-    own = set(collection.issues.loc[collection.issues["code"].isin(["own_summary", "lock_file"]), "file"])
+    own = set(collection.issues.loc[collection.issues["code"].isin(["own_summary", "lock_file", "feedback_copy"]), "file"])
     sources = [f for f in files if str(f) not in own]
     targets = _targets(sources, out_dir, headers)
     inputs = {os.path.realpath(f) for f in files}
@@ -166,30 +168,38 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
     workbook, sheet_names, rebuilt = _open(source, check) if check.issue is None else (None, {}, False)
     records = [{**r, "sheet": sheet_names.get(r["sheet"], r["sheet"])} for r in issues.to_dict(orient="records")]
     unreadable = workbook is None
+    marks = copy_properties(source)
+    origin = headers.text("source_note", file=str(source))
     if unreadable:
-        _write_copy(_empty_workbook(), [], records, headers, "", target, force)
+        _write_copy(_empty_workbook(), [], records, headers, [origin], marks, target, force)
     else:
         note = ""
         if rebuilt:  # an .xlsx is rebuilt when damaged, other formats always
             note = headers.text("damaged_note" if check.kind == "xlsx" else "rebuilt_note", suffix=source.suffix.lower())
         try:
-            _write_copy(workbook, records, records, headers, note, target, force)
+            _write_copy(workbook, records, records, headers, [origin, note], marks, target, force)
         except (SheetsyncError, OSError):
             raise
         except Exception:  # openpyxl fails on some content it opened but does not model
             unreadable = True
-            _write_copy(_empty_workbook(), [], records, headers, headers.text("list_only_note"), target, force)
+            _write_copy(_empty_workbook(), [], records, headers, [origin, headers.text("list_only_note")], marks, target, force)
     errors = sum(1 for r in records if r["severity"] == "error")
     return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
 
 
-def _write_copy(workbook: Workbook, marks: list[dict], records: list[dict], headers: Headers, note: str,
-                target: Path, force: bool) -> None:
-    """Mark the cells of ``marks``, list ``records`` on 问题清单 and save ``workbook`` as ``target``."""
+def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], headers: Headers, lines: list[str],
+                properties: dict[str, str], target: Path, force: bool) -> None:
+    """Mark the cells of ``marked``, list ``records`` on 问题清单 under ``lines`` (the source
+    file, then a note when there is one), set the document ``properties``
+    that tell a feedback copy (:mod:`sheetsync.feedback_marks`) and save ``workbook`` as ``target``."""
     # Errors are marked last so that their fill wins on a cell that also has a warning.
-    for record in sorted(marks, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
+    for record in sorted(marked, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
         _mark(workbook, record)
-    _issue_sheet(workbook, records, headers, note)
+    _issue_sheet(workbook, records, headers, lines)
+    kept = [p for p in workbook.custom_doc_props.props if p.name not in properties]
+    workbook.custom_doc_props = CustomPropertyList()
+    for prop in [*kept, *(StringProperty(name=k, value=v) for k, v in properties.items())]:
+        workbook.custom_doc_props.append(prop)
     with atomic_path(target, force=force) as tmp:
         workbook.save(tmp)
 
@@ -234,6 +244,7 @@ def _rebuilt(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str,
         for name in book.sheet_names:
             grid = book.grid(name)
             sheet = workbook.create_sheet(names[name])
+            sheet.sheet_state = book.state(name)
             if isinstance(grid, Issue):
                 continue
             for r, row in enumerate(grid.rows, start=1):
@@ -285,18 +296,20 @@ def _markable_cell(sheet: Worksheet, ref: str) -> Cell | None:
     return None
 
 
-def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, note: str) -> None:
-    """The 问题清单 sheet, first in the workbook and shown on opening (replacing an earlier one)."""
+def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, lines: list[str]) -> None:
+    """The 问题清单 sheet, first in the workbook and shown on opening (replacing an earlier one):
+    ``lines`` (the first in bold, a note after it in red bold), then the list."""
     name = headers.sheet("issues")
     if name in workbook.sheetnames:
         del workbook[name]
     sheet = workbook.create_sheet(name, 0)
     bold = Font(bold=True)
     row = 1
-    for line in [note] if note else []:
+    for index, line in enumerate(line for line in lines if line):
         _text(sheet.cell(row, 1), line)
-        sheet.cell(row, 1).font = Font(bold=True, color="C00000")
-        row += 2
+        sheet.cell(row, 1).font = bold if index == 0 else Font(bold=True, color="C00000")
+        row += 1
+    row += 1
     for col, (name, width) in enumerate(zip(LIST_COLUMNS, LIST_WIDTHS), start=1):
         _text(sheet.cell(row, col), headers.column(name))
         sheet.cell(row, col).font = bold

@@ -32,6 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "own_summary": (INFO, "这是sheetsync生成的汇总表，不是填报的表格，已跳过。"),
     "archive_not_read": (WARNING, "这是压缩包，其中的表格没有读取，请解压后放入文件夹再汇总。"),
     "other_file": (INFO, "不是表格文件（{suffix}），没有读取；如是某单位提交的绩效目标表，请其另存为.xlsx后重新提交。"),
+    "feedback_copy": (INFO, "这是为“{source}”生成的反馈副本，内容与原文件相同，原文件已在本次读取，本副本未重复计入。"),
     "lock_file": (INFO, "这是Excel打开文件时生成的临时锁定文件（~$开头），已跳过。"),
     "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
     "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),

@@ -25,8 +25,9 @@ from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
 DUPLICATE_COLUMNS = ["key", "file", "sheet", "winner_file", "winner_sheet", "reason"]
-# File-level notes on what no department sent: Excel's lock files and our own summary.
-_NOT_SENT = ("lock_file", "own_summary")
+# File-level notes on what no department sent: Excel's lock files, our own summary and our
+# unchanged feedback copies.
+_NOT_SENT = ("lock_file", "own_summary", "feedback_copy")
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:

@@ -124,6 +124,7 @@ def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *
         sheet.set_column(ncols + 1, ncols + 1, MAX_WIDTH)
         text_cell(sheet, 0, ncols + 1, note, formats.note)
     sheet.freeze_panes(1, 0)
+    _print_setup(sheet)
     styles = list(table.styles[start:stop]) if table.styles is not None else [None] * nrows
     cells = [{style: formats.cell(kind, style) for style in FILLS} for kind in table.kinds]
     # Python lists of a block of rows at a time: a whole column as Python objects would
@@ -137,6 +138,14 @@ def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *
     if table.totals is not None:
         _total_row(sheet, formats, table, nrows + 1)
     return sheet
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, the columns fitted to the page's width, the header on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4 in Excel's paper codes
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
 
 
 def _write_rows(sheet: Worksheet, columns: list[list], first_row: int, styles: list, cells: list[dict]) -> None:

@@ -105,11 +105,16 @@ class Book:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
-        self._visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
+        self._states = {m.name: _state(m.visible) for m in workbook.sheets_metadata}
         self._large = large or {}
         self._percent = percent
         self._errors = errors
         self._merges = merges
+
+    def state(self, name: str) -> str:
+        """``visible``, ``hidden`` or ``veryHidden`` (hidden so that only a macro can show it),
+        as Excel and openpyxl name a sheet's state."""
+        return self._states.get(name, "visible")
 
     def grid(self, name: str) -> Grid | Issue:
         """The sheet's cells and merges, or an ``unreadable_sheet`` or ``sheet_too_large`` issue."""
@@ -144,7 +149,7 @@ class Book:
 
     def _grid(self, name: str, rows: Sequence[Sequence[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> Grid:
         index = self.sheet_names.index(name)
-        return Grid(name, rows, merged, self._visible.get(name, True),
+        return Grid(name, rows, merged, self.state(name) == "visible",
                     percent_cells=None if self._percent is None else partial(self._percent.of_sheet, index),
                     error_cells=None if self._errors is None else partial(self._errors.of_sheet, index))
 
@@ -159,6 +164,12 @@ class Book:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _state(visible: SheetVisibleEnum) -> str:
+    if visible == SheetVisibleEnum.Hidden:
+        return "hidden"
+    return "veryHidden" if visible == SheetVisibleEnum.VeryHidden else "visible"
 
 
 def _reraise_fatal(exc: BaseException) -> None:

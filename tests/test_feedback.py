@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -32,6 +34,14 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _issue_list(book):
+    """The 问题清单 sheet: the lines above its table, and the table (its header first)."""
+    h = load_headers()
+    rows = list(book[h.sheet("issues")].iter_rows(values_only=True))
+    at = rows.index(tuple(h.column(c) for c in ("sheet", "cell", "severity", "message")))
+    return [row[0] for row in rows[:at] if row[0]], rows[at:]
+
+
 @pytest.fixture
 def inbox(tmp_path):
     folder = tmp_path / "收回"
@@ -55,8 +65,8 @@ def test_copies_mark_every_problem_cell_and_list_them(tmp_path, inbox):
     issues = collect([str(inbox / "甲局.xlsx")]).issues
     book = openpyxl.load_workbook(written[1])
     assert book.sheetnames[0] == h.sheet("issues") and book.active.title == h.sheet("issues")
-    listed = list(book[h.sheet("issues")].iter_rows(values_only=True))
-    assert listed[0] == tuple(h.column(c) for c in ("sheet", "cell", "severity", "message"))
+    lines, listed = _issue_list(book)
+    assert lines == [h.text("source_note", file=str(inbox / "甲局.xlsx"))]
     assert [r[-1] for r in listed[1:]] == issues["message"].tolist()
     sheet = book[issues["sheet"].iloc[0]]
     for record in issues.to_dict(orient="records"):
@@ -75,7 +85,7 @@ def test_copies_mark_every_problem_cell_and_list_them(tmp_path, inbox):
 def test_copy_of_a_clean_file_says_so(tmp_path, inbox):
     h = load_headers()
     written = write_feedback([inbox / "乙局.xlsx"], tmp_path / "反馈")
-    listed = list(openpyxl.load_workbook(written[0])[h.sheet("issues")].iter_rows(values_only=True))
+    _lines, listed = _issue_list(openpyxl.load_workbook(written[0]))
     assert listed[1][0] == h.text("no_issues")
 
 
@@ -109,7 +119,8 @@ def test_unreadable_file_gets_a_list_only(tmp_path):
     written = write_feedback([bad], tmp_path / "out", on_copy=notes.append)
     book = openpyxl.load_workbook(written[0])
     assert book.sheetnames == [h.sheet("issues")]
-    assert len(list(book.active.iter_rows())) == 2
+    lines, listed = _issue_list(book)
+    assert lines == [h.text("source_note", file=str(bad))] and len(listed) == 2
     assert notes[0].unreadable and notes[0].note
 
 
@@ -136,8 +147,12 @@ def test_xls_and_ods_come_back_as_rebuilt_xlsx(tmp_path, inbox, soffice):
     assert all(n.rebuilt and ".xlsx" in n.note for n in notes)
     for path, original in zip(written, (xls, ods)):
         book = openpyxl.load_workbook(path)
-        first = book[h.sheet("issues")]["A1"].value
-        assert first == h.text("rebuilt_note", suffix=original.suffix)
+        lines, _listed = _issue_list(book)
+        assert lines == [h.text("source_note", file=str(original)), h.text("rebuilt_note", suffix=original.suffix)]
+        # The template's list and identity sheets stay hidden.
+        states = {sheet.title: sheet.sheet_state for sheet in book.worksheets}
+        assert states.pop(h.sheet("issues")) == "visible"
+        assert {name for name, state in states.items() if state != "visible"} == {"_lists", "_sheetsync"}
         issues = collect([str(original)]).issues
         located = issues[issues["cell"] != ""]
         assert len(located)
@@ -199,8 +214,8 @@ def test_overlapping_merges_do_not_stop_the_marks(tmp_path):
     copy = annotate_copy(source, tmp_path / "out" / "a.xlsx", frame, load_headers())
     book = openpyxl.load_workbook(copy.path)
     assert book["项目1"]["F6"].comment is not None  # the range that does not overlap is marked
-    listed = [row[1] for row in book[load_headers().sheet("issues")].iter_rows(min_row=2, values_only=True)]
-    assert listed == ["C4", "G6"]
+    _lines, listed = _issue_list(book)
+    assert [row[1] for row in listed[1:]] == ["C4", "G6"]
 
 
 def test_a_copy_that_cannot_be_annotated_lists_the_problems(tmp_path, inbox, monkeypatch):
@@ -215,7 +230,7 @@ def test_a_copy_that_cannot_be_annotated_lists_the_problems(tmp_path, inbox, mon
     h = load_headers()
     book = openpyxl.load_workbook(written[1])
     assert book.sheetnames == [h.sheet("issues")]
-    assert book.active["A1"].value == h.text("list_only_note")
+    assert _issue_list(book)[0][1] == h.text("list_only_note")
     # 乙局's copy has no cell to mark, so it is made as ever.
     assert [note.unreadable for note in notes] == [False, True] and "annotated" in notes[1].note
 
@@ -228,9 +243,42 @@ def test_an_xlsx_openpyxl_cannot_open_is_rebuilt_from_its_cells(tmp_path, inbox)
     notes = []
     written = write_feedback([damaged], tmp_path / "反馈", on_copy=notes.append)
     book = openpyxl.load_workbook(written[0])
-    assert book.active["A1"].value == h.text("damaged_note")
+    assert _issue_list(book)[0][1] == h.text("damaged_note")
     issues = collect([str(damaged)]).issues
     sheet = book[issues["sheet"].iloc[0]]
     assert sheet["B4"].value == "办公设备购置"
     assert all(issues["message"].iloc[i] in sheet[cell].comment.text for i, cell in enumerate(issues["cell"]) if cell)
     assert notes[0].rebuilt and not notes[0].unreadable and "rebuilt" in notes[0].note
+
+
+def test_copies_put_back_among_the_inputs_are_not_read_twice(inbox):
+    alone = collect([str(inbox)])
+    write_feedback([inbox], inbox / "反馈")
+    again = collect([str(inbox)])
+    pd.testing.assert_frame_equal(again.projects, alone.projects)
+    pd.testing.assert_frame_equal(again.indicators, alone.indicators)
+    notes = again.issues[again.issues["code"] == "feedback_copy"]
+    assert [Path(f).name for f in notes["file"]] == ["乙局_反馈.xlsx", "甲局_反馈.xlsx"]
+    assert f"“{inbox / '甲局.xlsx'}”" in notes["message"].iloc[1] and set(notes["severity"]) == {"info"}
+    others = again.issues[again.issues["code"] != "feedback_copy"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others, alone.issues)
+    assert again.file_count == alone.file_count
+
+
+def test_a_corrected_copy_is_read_like_any_submission(inbox):
+    copy = write_feedback([inbox], inbox / "反馈")[1]
+    book = openpyxl.load_workbook(copy)
+    book["办公设备购置"]["B4"] = "办公设备购置（更正）"
+    book.save(copy)
+    collection = collect([str(inbox)])
+    assert "feedback_copy" in set(collection.issues["code"])  # 乙局's copy, unchanged
+    assert collection.projects.loc[collection.projects["file"] == str(copy), "project_name"].tolist() == ["办公设备购置（更正）"]
+
+
+def test_a_copy_is_read_when_its_source_is_not(inbox, tmp_path):
+    copy = write_feedback([inbox / "甲局.xlsx"], tmp_path / "反馈")[0]
+    (tmp_path / "别处").mkdir()
+    shutil.copy(copy, tmp_path / "别处" / copy.name)
+    collection = collect([str(tmp_path / "别处")])
+    assert collection.projects["project_name"].tolist() == ["办公设备购置"]
+    assert "feedback_copy" not in set(collection.issues["code"])

@@ -275,4 +275,14 @@ def test_duplicates_are_listed_without_a_roster(tmp_path):
 def test_libreoffice_converts_the_summary_to_pdf(tmp_path, collection, soffice):
     path = write_summary(collection, tmp_path / "summary.xlsx")
     pdf = convert(soffice, path, "pdf", tmp_path / "pdf")
-    assert pdf_page_count(pdf) >= 6
+    # Each table fits the page's width: one page a sheet for these few rows (the chart's too).
+    assert pdf_page_count(pdf) == len(openpyxl.load_workbook(path).sheetnames)
+
+
+def test_tables_print_on_a4_landscape_fitted_to_the_width(tmp_path, collection):
+    book = openpyxl.load_workbook(write_summary(collection, tmp_path / "summary.xlsx"))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        # fitToWidth is 1 when the attribute is left out, as XlsxWriter does.
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth or 1, setup.fitToHeight) == ("landscape", 9, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"

@@ -84,3 +84,4 @@ def test_cli_feedback(tmp_path, inbox):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "反馈").iterdir()) == ["东莞市乙局_反馈.xlsx", "东莞市甲局_反馈.xlsx"]
     assert "2 feedback files written" in result.output
+    assert f"{inbox / '东莞市甲局.xlsx'} -> {tmp_path / '反馈' / '东莞市甲局_反馈.xlsx'}" in result.output

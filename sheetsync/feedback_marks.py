@@ -1,0 +1,115 @@
+"""Our feedback copies, told apart from the files they were made from.
+
+``sheetsync feedback`` marks every copy with custom document properties: what it is, and the
+name and SHA-256 of the file it was made from. A copy put back among the files collected
+(``feedback 收回/ -o 收回/反馈/``) whose source is read in the same run, and which reads the
+same as that source, adds nothing but a second copy of every project: collect notes it and
+leaves it out (:func:`without_unchanged_copies`). A copy that a department corrected reads
+differently, and is read like any other submission.
+
+    >>> feedback_copies(["收回/财务科.xlsx", "收回/反馈/财务科_反馈.xlsx"], "_反馈")   # doctest: +SKIP
+    {'收回/反馈/财务科_反馈.xlsx': '收回/财务科.xlsx'}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pandas as pd
+
+from .issues import issue
+from .model import Collection, TableRows
+
+KIND, SOURCE, SOURCE_SHA256 = "sheetsync", "sheetsync-source", "sheetsync-source-sha256"
+FEEDBACK = "feedback"
+_PROPERTIES_LIMIT = 1024 * 1024
+_CUSTOM_PROPERTY = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+
+
+def copy_properties(source: Path) -> dict[str, str]:
+    """The properties that mark a feedback copy of ``source``; a source that cannot be read
+    (its copy then only lists its problems) has no SHA-256."""
+    try:
+        sha256 = _sha256(source)
+    except OSError:
+        sha256 = ""
+    return {KIND: FEEDBACK, SOURCE: source.name, SOURCE_SHA256: sha256}
+
+
+def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:
+    """The feedback copies among ``files`` whose source is also among them: copy → source.
+    Only files named as copies (``财务科_反馈.xlsx``, ``财务科_反馈 (2).xlsx``) are opened."""
+    named = re.compile(re.escape(suffix) + r"(?: \(\d+\))?\.xls[xm]$", re.IGNORECASE)
+    copies = [f for f in files if named.search(Path(f).name)]
+    if not copies:
+        return {}
+    by_name: dict[str, list[str]] = {}
+    for file in files:
+        by_name.setdefault(Path(file).name, []).append(file)
+    found = {}
+    for copy in copies:
+        marks = _marks(copy)
+        if marks.get(KIND) != FEEDBACK or not marks.get(SOURCE_SHA256):
+            continue
+        for source in by_name.get(marks.get(SOURCE, ""), ()):
+            if source != copy and _has_sha256(source, marks[SOURCE_SHA256]):
+                found[copy] = source
+                break
+    return found
+
+
+def without_unchanged_copies(collection: Collection, copies: dict[str, str]) -> Collection:
+    """``collection`` without the rows of each copy that reads the same as its source; a
+    ``feedback_copy`` note says so instead."""
+    unchanged = {copy: source for copy, source in copies.items() if _reads_the_same(collection, copy, source)}
+    if not unchanged:
+        return collection
+    notes = TableRows()
+    notes.add([], [issue("feedback_copy", file=copy, source=source) for copy, source in unchanged.items()])
+    tables = []
+    for name in ("projects", "indicators", "issues"):
+        table = getattr(collection, name)
+        kept = table[~table["file"].isin(unchanged)]
+        tables.append(pd.concat([kept, notes.tables().issues], ignore_index=True) if name == "issues"
+                      else kept.reset_index(drop=True))
+    return Collection(*tables, file_count=collection.file_count - len(unchanged))
+
+
+def _reads_the_same(collection: Collection, copy: str, source: str) -> bool:
+    def rows(table: pd.DataFrame, file: str) -> pd.DataFrame:
+        return table[table["file"] == file].drop(columns="file").reset_index(drop=True)
+
+    return all(rows(table, copy).equals(rows(table, source)) for table in (collection.projects, collection.indicators))
+
+
+def _marks(path: str) -> dict[str, str]:
+    """The custom document properties of an .xlsx; none when they cannot be read (the reader
+    reports what is wrong with the file)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > _PROPERTIES_LIMIT:
+                return {}
+            root = ElementTree.fromstring(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ElementTree.ParseError, EOFError):
+        return {}
+    return {p.get("name", ""): "".join(p.itertext()) for p in root.iter(_CUSTOM_PROPERTY)}
+
+
+def _has_sha256(path: str, sha256: str) -> bool:
+    try:
+        return _sha256(Path(path)) == sha256
+    except OSError:
+        return False  # the reader reports it
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
