@@ -8,6 +8,7 @@ where each datum came from. These functions only look at it and return issues::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .identity import Identity, SheetIdentity
@@ -239,7 +240,7 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
 
 
 def identity_issues(read: SheetRead, entry: SheetIdentity | None) -> list[Issue]:
-    """The sheet against its record on the identity sheet: prefilled name and unit unchanged."""
+    """The sheet against its record on the identity sheet: prefilled name, unit and amounts unchanged."""
     if entry is None:
         return []
     found = []
@@ -248,6 +249,12 @@ def identity_issues(read: SheetRead, entry: SheetIdentity | None) -> list[Issue]
         if expected and normalize_label(expected) != normalize_label(typed):
             detail = f"“{read.spec.label_of(name)}”应为“{expected}”，现为“{typed}”"
             found.append(read.issue("identity_mismatch", cell=cell, field=name, detail=detail))
+    for name in ("midterm_budget_wan", "annual_budget_wan"):
+        expected, typed = parse_amount(getattr(entry, name)).value, getattr(read.form, name)
+        if expected is not None and (typed is None or not math.isclose(typed, expected, rel_tol=1e-9, abs_tol=1e-9)):
+            shown = "空" if typed is None else f"“{clean_text(typed)}”"
+            detail = f"“{read.spec.label_of(name)}”应为“{clean_text(expected)}”，现为{shown}"
+            found.append(read.issue("identity_mismatch", cell=read.cells.get(name, ""), field=name, detail=detail))
     return found
 
 

@@ -11,8 +11,11 @@ project sheet to its project. The sheet is a plain two-column table::
     framework     | dongguan
     generated_at  | 2026-11-25T19:30:00+08:00
     (empty row)
-    sheet | project_key | project_code | budget_unit | project_name      <- PROJECT_HEADER
-    项目1 | ...         | ...          | ...         | ...
+    sheet | project_key | project_code | budget_unit | project_name | midterm_budget_wan | annual_budget_wan
+    项目1 | ...         | ...          | ...         | ...          | 60                 | 20
+
+The header row is :data:`PROJECT_HEADER`; templates of before the amounts were recorded have
+its first five columns only. An amount is recorded only when the roster prefilled it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ IDENTITY_SHEET = "_sheetsync"
 # header rows carry the form's labels, so the reader must know to skip it.
 SUMMARY_MARK = ("sheetsync", "summary")
 RECORD_KEYS = ("form_id", "spec_version", "spec_hash", "year", "budget_unit", "framework", "generated_at")
-PROJECT_HEADER = ("sheet", "project_key", "project_code", "budget_unit", "project_name")
+PROJECT_HEADER = ("sheet", "project_key", "project_code", "budget_unit", "project_name",
+                  "midterm_budget_wan", "annual_budget_wan")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class SheetIdentity:
     project_code: str = ""
     budget_unit: str = ""
     project_name: str = ""
+    midterm_budget_wan: str = ""  # as prefilled, "" when not
+    annual_budget_wan: str = ""
 
 
 @dataclass
@@ -58,24 +64,24 @@ class Identity:
         rows.append([])
         rows.append(list(PROJECT_HEADER))
         for sheet in self.sheets.values():
-            rows.append([sheet.sheet, sheet.project_key, sheet.project_code, sheet.budget_unit, sheet.project_name])
+            rows.append([getattr(sheet, column) for column in PROJECT_HEADER])
         return rows
 
 
 def parse_identity(rows: Iterable[Sequence[object]]) -> Identity:
     """Read an identity sheet from its cell values (as calamine or openpyxl give them)."""
     identity = Identity()
-    in_projects = False
+    columns: list[str] = []  # the project header's columns, once found
     for raw in rows:
         cells = [clean_text(c) for c in raw]
         if not any(cells):
             continue
-        if tuple(cells[: len(PROJECT_HEADER)]) == PROJECT_HEADER:
-            in_projects = True
+        if tuple(cells[:2]) == PROJECT_HEADER[:2]:
+            columns = cells
             continue
-        if in_projects:
-            cells += [""] * (len(PROJECT_HEADER) - len(cells))
-            entry = SheetIdentity(*cells[: len(PROJECT_HEADER)])
+        if columns:
+            cells += [""] * (len(columns) - len(cells))
+            entry = SheetIdentity(**{name: value for name, value in zip(columns, cells) if name in PROJECT_HEADER})
             identity.sheets[entry.sheet] = entry
         elif cells[0] in RECORD_KEYS and len(cells) > 1:
             setattr(identity, cells[0], cells[1])

@@ -24,6 +24,7 @@ from .names import unique_file_names, unique_sheet_names
 from .output import atomic_path, check_workbook_name, check_writable
 from .roster import read_roster
 from .spec import FormSpec, Tree, column_letter, load_spec
+from .values import clean_text
 from .xlsx import Book, Sheet, check
 
 LISTS_SHEET = "_lists"
@@ -189,6 +190,7 @@ def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, y
         identity.sheets[project.name] = SheetIdentity(
             sheet=project.name, project_key="" if project.blank else form.key, project_code=form.project_code,
             budget_unit=form.budget_unit or budget_unit, project_name=form.project_name,
+            midterm_budget_wan=clean_text(form.midterm_budget_wan), annual_budget_wan=clean_text(form.annual_budget_wan),
         )
     list_sheet = book.add_sheet(LISTS_SHEET)
     lists.write(list_sheet)

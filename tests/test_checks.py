@@ -141,6 +141,17 @@ def test_sheet_contradicting_its_identity_record(tmp_path):
     assert "改过的项目名称" in c.issues.message.iloc[1]
 
 
+def test_prefilled_amounts_changed_are_reported(tmp_path):
+    spec = load_spec()
+    identity = _identity(spec)
+    entry = identity.sheets["项目1"]
+    identity.sheets["项目1"] = replace(entry, midterm_budget_wan=str(SEED_FORM.midterm_budget), annual_budget_wan="999")
+    path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", SEED_FORM, Layout())]), identity)
+    c = read_workbook(path)
+    assert c.issues[["cell", "field", "code"]].values.tolist() == [["H4", "annual_budget_wan", "identity_mismatch"]]
+    assert "应为“999”" in c.issues.message.iloc[0]
+
+
 def test_older_spec_version(tmp_path):
     spec = load_spec()
     path = add_identity(write_workbook(tmp_path / "old.xlsx", [("项目1", SEED_FORM, Layout())]),

@@ -67,6 +67,17 @@ def test_blank_templates_read_as_no_indicators(tmp_path):
         assert "unknown_template" not in set(got.issues["code"])
 
 
+def test_prefilled_amounts_typed_over_are_reported(tmp_path):
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[2]  # the second project: 办公及业务场所租金, 66.00 and 22.00
+    sheet["F4"] = 99
+    book.save(path)
+    mismatches = read_workbook(path).issues.query("code == 'identity_mismatch'")
+    assert mismatches[["sheet", "cell", "field"]].values.tolist() == [[sheet.title, "F4", "midterm_budget_wan"]]
+    assert "应为“66”，现为“99”" in mismatches["message"].iloc[0]
+
+
 def form_with(indicators: list[Indicator], **kwargs) -> ProjectForm:
     return ProjectForm(budget_unit=UNIT, project_name="项目甲", year=2021, midterm_period="2021-2023",
                        midterm_budget_wan=3.0, annual_budget_wan=1.0, midterm_goal="中期", annual_goal="年度",
