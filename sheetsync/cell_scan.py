@@ -1,5 +1,5 @@
 """Reading what calamine leaves out of a sheet (its cells' formats and error values, an .ods's
-merged ranges) straight from the file: a part of an .xlsx, .xlsb or .ods, and the cells of an
+merged ranges and the tabs in its text) straight from the file: a part of an .xlsx, .xlsb or .ods, and the cells of an
 .ods table.
 
     >>> content = (b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -23,7 +23,8 @@ MAX_PART_BYTES = 16 * 1024 * 1024
 
 ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_TEXT_P = _ODS_TEXT + "p"
 _ODS_CELLS = {ODS_TABLE + "table-cell", ODS_TABLE + "covered-table-cell"}
 # A row or cell repeated more often than this is not expanded: a form's are typed once.
 _MAX_REPEAT = 10_000
@@ -110,17 +111,21 @@ class OdsCells(SheetCells[T]):
     """What ``pick`` says of the cells of an .ods (:func:`ods_cells`): ``content.xml`` is parsed
     once, for every sheet, when first asked."""
 
-    def __init__(self, path: str, sheet_names: list[str], pick: Callable[[ElementTree.Element], T | None]) -> None:
+    def __init__(self, path: str, sheet_names: list[str], pick: Callable[[ElementTree.Element], T | None], *,
+                 only_if: bytes = b"") -> None:
         super().__init__()
         self._path = path
         self._names = sheet_names
         self._pick = pick
+        self._only_if = only_if  # bytes without which content.xml has nothing to pick: it is not parsed
         self._tables: dict[str, dict[tuple[int, int], T]] | None = None
 
     def _read(self, index: int) -> dict[tuple[int, int], T]:
         if self._tables is None:
             self._tables = {}  # not parsed again when it fails
-            self._tables = ods_cells(read_ods_content(self._path), self._pick)
+            content = read_ods_content(self._path)
+            if self._only_if in content.getvalue():
+                self._tables = ods_cells(content, self._pick)
         return self._tables.get(self._names[index], {})
 
 
@@ -153,6 +158,36 @@ class XlsCells(SheetCells[T]):
         if self._book is not None:
             self._book.release_resources()
             self._book = None
+
+
+class OdsTabbedText(OdsCells[str]):
+    """The text of each .ods cell that holds a tab, which calamine leaves out (it reads
+    ``a<text:tab/>b`` as ``ab``); content.xml is parsed only when it holds a tab."""
+
+    def __init__(self, path: str, sheet_names: list[str]) -> None:
+        super().__init__(path, sheet_names, _tabbed_text, only_if=b"<text:tab")
+
+
+def _tabbed_text(cell: ElementTree.Element) -> str | None:
+    if cell.find(f".//{_ODS_TEXT}tab") is None:
+        return None
+    return "\n".join(_paragraph_text(p) for p in cell if p.tag == _ODS_TEXT_P)
+
+
+def _paragraph_text(element: ElementTree.Element) -> str:
+    """A paragraph's text with its tabs, runs of spaces (``<text:s text:c="3"/>``) and line breaks."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == _ODS_TEXT + "tab":
+            parts.append("\t")
+        elif child.tag == _ODS_TEXT + "s":
+            parts.append(" " * int(child.get(_ODS_TEXT + "c", "1")))
+        elif child.tag == _ODS_TEXT + "line-break":
+            parts.append("\n")
+        else:  # a span, a link
+            parts.append(_paragraph_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 MergedRanges = list[tuple[tuple[int, int], tuple[int, int]]]

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from .cell_errors import ErrorCells, error_cells_of
-from .cell_scan import OdsMergedRanges, SheetCells
+from .cell_scan import OdsMergedRanges, OdsTabbedText, SheetCells
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
 from .percent import PercentCells, percent_cells_of
@@ -96,12 +96,13 @@ class Book:
     ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
     or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells shown as
     percentages (:mod:`sheetsync.percent`), ``errors`` those showing an error value
-    (:mod:`sheetsync.cell_errors`); ``merges`` gives an .ods's merged ranges, which calamine does not.
+    (:mod:`sheetsync.cell_errors`); ``merges`` gives an .ods's merged ranges, which calamine does not,
+    and ``tabbed`` the text of its cells holding a tab, which calamine drops.
     """
 
     def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
                  percent: SheetCells[int] | None = None, errors: SheetCells[str] | None = None,
-                 merges: OdsMergedRanges | None = None) -> None:
+                 merges: OdsMergedRanges | None = None, tabbed: OdsTabbedText | None = None) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
@@ -110,6 +111,7 @@ class Book:
         self._percent = percent
         self._errors = errors
         self._merges = merges
+        self._tabbed = tabbed
 
     def state(self, name: str) -> str:
         """``visible``, ``hidden`` or ``veryHidden`` (hidden so that only a macro can show it),
@@ -126,6 +128,8 @@ class Book:
             merged = sheet.merged_cell_ranges
             if merged is None and self._merges is not None:
                 merged = self._merges.of_sheet(self.sheet_names.index(name))
+            if self._tabbed is not None:
+                _put_text(rows, self._tabbed.of_sheet(self.sheet_names.index(name)))
         except BaseException as exc:
             _reraise_fatal(exc)
             return issue("unreadable_sheet", file=self.file, sheet=name, detail=_detail(exc))
@@ -164,6 +168,12 @@ class Book:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _put_text(rows: list[list[object]], texts: dict[tuple[int, int], str]) -> None:
+    for (r, c), text in texts.items():
+        if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], str):
+            rows[r][c] = text
 
 
 def _state(visible: SheetVisibleEnum) -> str:
@@ -208,7 +218,8 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
     if sheets is None:
         return Book(workbook, file, percent=percent_cells_of(kind, file, names),
                     errors=error_cells_of(kind, file, names, None),
-                    merges=OdsMergedRanges(file, names) if kind == "ods" else None), None
+                    merges=OdsMergedRanges(file, names) if kind == "ods" else None,
+                    tabbed=OdsTabbedText(file, names) if kind == "ods" else None), None
     if len(names) != sheets.count:
         if sheets.large:
             # Which of calamine's sheets is the large one is unknown: none of them may be loaded.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -52,3 +54,12 @@ def test_an_ods_has_its_merged_ranges(soffice, original, tmp_path):
     expected = merges(original, "xlsx")
     assert expected["项目1"] and not expected["项目2"]  # 项目2 has its merges undone
     assert merges(convert(soffice, original, "ods", tmp_path), "ods") == expected
+
+
+def test_tabs_in_an_ods_cell_are_kept(soffice, tmp_path):
+    # calamine drops an .ods's <text:tab/>: "一、水费<tab>0.6万元" would read "一、水费0.6万元".
+    tabbed = replace(SEED_FORM, midterm_goal="一、水费\t0.6万元  二、电费\t7.4万元", annual_goal="全年\t完成")
+    original = write_workbook(tmp_path / "tabs.xlsx", [("项目1", tabbed, Layout())])
+    ods = read_workbook(convert(soffice, original, "ods", tmp_path / "ods"))
+    assert ods.projects[["midterm_goal", "annual_goal"]].values.tolist() == [["一、水费\t0.6万元  二、电费\t7.4万元", "全年\t完成"]]
+    pd.testing.assert_frame_equal(ods.indicators.drop(columns="file"), read_workbook(original).indicators.drop(columns="file"))
