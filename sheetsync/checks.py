@@ -63,6 +63,7 @@ class SheetRead:
     unit_cell: str = ""
     table_cell: str = ""  # the first cell of the indicator table's header; "" when it was not found
     renamed_columns: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, text, label) of retyped headers
+    period_cells: dict[str, str] = field(default_factory=dict)  # period field → A1 of the label naming it
 
     def issue(self, code: str, *, cell: str = "", field: str = "", **params: object) -> Issue:
         return issue(code, file=self.file, sheet=self.sheet, cell=cell, field=field, **params)
@@ -93,6 +94,8 @@ def field_issues(read: SheetRead) -> list[Issue]:
     if not form.budget_unit:
         found.append(read.issue("missing_unit", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit"))
     for f, label in _fields_with_labels(spec):
+        if f.period_field and f.period_field in read.period_cells:
+            found += _period_issues(read, f.period_field, label)
         cell = read.cells.get(f.name, "")
         if f.name in read.unlocated:
             found.append(read.issue("missing_label", field=f.name, label=label))
@@ -112,6 +115,15 @@ def field_issues(read: SheetRead) -> list[Issue]:
         if f.not_above:
             found += _not_above(read, f.name, f.not_above, cell)
     return found
+
+
+def _period_issues(read: SheetRead, name: str, label: str) -> list[Issue]:
+    """A period (中期滚动目标（2020年--2022年）) that does not start in the form's year."""
+    period, year = getattr(read.form, name), read.form.year
+    start = period.split("-")[0]
+    if year is None or not start.isdigit() or int(start) == year:
+        return []
+    return [read.issue("period_not_from_year", cell=read.period_cells[name], field=name, label=label, period=period, year=year)]
 
 
 def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: str) -> list[Issue]:
@@ -216,12 +228,12 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
             seen.add((text,))
             found.append(read.issue("unknown_level1", cell=cell, field="level1", level1=text))
     strays = _stray_level2.setdefault(spec.hash, {})
-    for _period, level1, level2, cell in read.level2_cells:
+    for period, level1, level2, cell in read.level2_cells:
         pair = (level1, level2)
         canon1 = strays[pair] if pair in strays else _level1_of_stray_level2(spec, level1, level2)
-        if canon1 is None or (canon1, level2) in seen:
+        if canon1 is None or (period, canon1, level2) in seen:
             continue
-        seen.add((canon1, level2))
+        seen.add((period, canon1, level2))  # once per side of the table: each side's cell is marked
         found.append(read.issue("unknown_level2", cell=cell, field="level2", level1=canon1, level2=level2))
 
     filled = {(period, normalize_label(level1)) for period, level1 in read.groups}

@@ -48,6 +48,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "amount_as_text": (WARNING, "“{label}”以文本形式填写（“{text}”），已按{value}万元读取，请改为数字格式。"),
     "annual_above_midterm": (ERROR, "本年度申请资金（{annual}万元）超过中期预算（{midterm}万元），请核对。"),
     "missing_year": (WARNING, "未找到年度（如“（2021 年度）”），请补充。"),
+    "period_not_from_year": (WARNING, "“{label}”的期间为{period}，没有从本表年度{year}年开始，可能沿用了往年的表格，请核对年度和期间。"),
     "missing_unit": (ERROR, "未填写预算单位，请补充。"),
     "text_too_long": (WARNING, "“{label}”超过{max_length}字（现{length}字），请精简。"),
     # --- indicators ---------------------------------------------------------

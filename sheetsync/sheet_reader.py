@@ -291,6 +291,7 @@ class _SheetReader:
             period = _period_in(f.period_pattern, _text(label_value))
             if period:
                 setattr(read.form, f.period_field, period)
+                read.period_cells[f.period_field] = _ref(r, c)
 
     # -- the indicator table
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -79,11 +80,15 @@ def test_level2_from_another_tree_and_unknown_level1(tmp_path):
         Row("预期产出指标", Side("成本指标", "人均成本", "≤90万元"), Side("数量指标", "场次", "每年两场")),
         Row("绩效", Side("其他", "x", "有效"), Side("其他", "x", "有效")),
         Row("满意度", Side("服务对象满意度", "满意度", "≥90%"), Side("服务对象满意度指标", "满意度", "≥90%")),
+        # The same stray on both sides of the table: each side's cell has its issue.
+        Row("预期产出指标", Side("社会效益指标", "就业", "≥10人"), Side("社会效益指标", "就业", "≥10人")),
     )
     c = read(tmp_path, with_rows(SEED_FORM, rows))
     assert codes(c) == [
         ["B9", "level1", "warning", "unknown_level1"],
         ["C8", "level2", "warning", "unknown_level2"],
+        ["C11", "level2", "warning", "unknown_level2"],
+        ["F11", "level2", "warning", "unknown_level2"],
     ]
     got = c.indicators[["level1", "level2", "value_op", "value_num", "value_unit"]].astype(object)
     assert got.where(got.notna(), None).values.tolist() == [
@@ -93,6 +98,8 @@ def test_level2_from_another_tree_and_unknown_level1(tmp_path):
         ["绩效", "其他", "", None, ""],
         ["满意度指标", "服务对象满意度指标", "≥", 90.0, "%"],
         ["满意度指标", "服务对象满意度指标", "≥", 90.0, "%"],
+        ["预期产出指标", "社会效益指标", "≥", 10.0, "人"],
+        ["预期产出指标", "社会效益指标", "≥", 10.0, "人"],
     ]
 
 
@@ -216,3 +223,13 @@ def test_a_percentage_excel_stored_as_a_number_is_flagged(tmp_path):
     flagged = result.issues[result.issues["code"] == "value_as_fraction"]
     assert flagged[["cell", "severity"]].values.tolist() == [["E14", "warning"]]
     assert result.indicators.loc[result.indicators["cell"] == "E14", "value"].tolist() == ["0.95"]
+
+
+def test_a_medium_term_period_from_another_year(tmp_path):
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.load_workbook(path)
+    book["项目1"]["A2"] = "（2022 年度）"  # last year's form, its year line updated but not its period
+    book.save(path)
+    c = read_workbook(path)
+    assert codes(c) == [["B5", "midterm_period", "warning", "period_not_from_year"]]
+    assert c.issues.message.iloc[0] == "“中期滚动目标”的期间为2021-2023，没有从本表年度2022年开始，可能沿用了往年的表格，请核对年度和期间。"
