@@ -1,6 +1,6 @@
 """Reading what calamine leaves out of a sheet (its cells' formats and error values, an .ods's
-merged ranges and the tabs in its text) straight from the file: a part of an .xlsx, .xlsb or .ods, and the cells of an
-.ods table.
+merged ranges and the tabs in its text) straight from the file: a part of an .xlsx, .xlsb or
+.ods, and the cells of an .ods table.
 
     >>> content = (b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     ...            b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'

@@ -68,15 +68,14 @@ def without_unchanged_copies(collection: Collection, copies: dict[str, str]) -> 
     unchanged = {copy: source for copy, source in copies.items() if _reads_the_same(collection, copy, source)}
     if not unchanged:
         return collection
+    def kept(table: pd.DataFrame) -> pd.DataFrame:
+        return table[~table["file"].isin(unchanged)].reset_index(drop=True)
+
     notes = TableRows()
     notes.add([], [issue("feedback_copy", file=copy, source=source) for copy, source in unchanged.items()])
-    tables = []
-    for name in ("projects", "indicators", "issues"):
-        table = getattr(collection, name)
-        kept = table[~table["file"].isin(unchanged)]
-        tables.append(pd.concat([kept, notes.tables().issues], ignore_index=True) if name == "issues"
-                      else kept.reset_index(drop=True))
-    return Collection(*tables, file_count=collection.file_count - len(unchanged))
+    issues = pd.concat([kept(collection.issues), notes.tables().issues], ignore_index=True)
+    return Collection(kept(collection.projects), kept(collection.indicators), issues,
+                      file_count=collection.file_count - len(unchanged))
 
 
 def _reads_the_same(collection: Collection, copy: str, source: str) -> bool:

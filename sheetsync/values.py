@@ -154,7 +154,7 @@ def parse_value(text: object) -> ParsedValue:
         if not math.isfinite(num):
             return _QUALITATIVE  # hundreds of digits: no quantity anyone measures
         before, after = s[: m.start()], s[m.end():]
-        if before.endswith("第") or before[-1:].isascii() and before[-1:].isalpha():
+        if before.endswith("第") or (before[-1:].isascii() and before[-1:].isalpha()):
             return _QUALITATIVE  # 第4季度 is an ordinal, as 第四季度; A1 and V2 are names
     else:
         cn = None
