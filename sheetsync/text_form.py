@@ -71,12 +71,13 @@ class FormText:
             elif phase == "tail":
                 trailing.append(row)
             elif self._opinion(row):
-                phase = "tail"
+                # After the table the opinion ends the form; a line moved above it is read in place.
+                phase = "tail" if phase == "table" else phase
             elif phase == "table":
                 table_rows.append(row)
             elif self._is_header(row):
                 header, phase = row, "table"
-            elif goal_labels is not None:
+            elif goal_labels is not None and not self._has_label(row):
                 self._goals(goal_labels, row)
                 goal_labels = None
             elif self._year(row) or self._unit(row) or self._project(row):
@@ -188,6 +189,10 @@ class FormText:
 
     def _goal_fields(self) -> list[FieldSpec]:
         return [f for f in self.spec.fields if f.kind == "long_text"]
+
+    def _has_label(self, row: Row) -> bool:
+        """Whether a cell of ``row`` is a field's label: such a line holds no goal values."""
+        return any(f.label.matches(text) for f in (*self.spec.fields, *self.spec.footer) for _, text in row.filled())
 
     def _is_goal_labels(self, row: Row) -> bool:
         return any(f.label.matches(text) for f in self._goal_fields() for _, text in row.filled())

@@ -100,5 +100,15 @@ class Row:
 
 
 def read_rows(text: str) -> list[Row]:
-    """Every line of ``text`` as a :class:`Row`."""
-    return [Row.parse(number, line) for number, line in enumerate(text.splitlines(), start=1)]
+    """Every line of ``text`` as a :class:`Row`, numbered as a text editor numbers them.
+
+    Lines end at ``\r\n``, ``\r`` or ``\n`` only: str.splitlines also ends them at a form feed
+    (pdftotext writes one at each page break) and at U+2028 and the like, which a cell can hold.
+    """
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the end of the last line, not a line of its own
+    return [Row.parse(number, line) for number, line in enumerate(lines, start=1)]
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")

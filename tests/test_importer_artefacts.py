@@ -392,3 +392,47 @@ def test_a_lone_label_that_is_level1_in_one_tree_and_level2_in_another_follows_t
     result = import_text(form.write(tmp_path))
     assert result.indicators["level1"].unique().tolist() == [output.label]
     assert result.indicators["level2"].tolist()[2:] == [cost, cost]
+
+
+def _moved(text: str, line: int, to: int) -> str:
+    """``text`` with its line ``line`` (1-based) moved to be line ``to``."""
+    lines = text.split("\n")
+    lines.insert(to - 1, lines.pop(line - 1))
+    return "\n".join(lines)
+
+
+def _same_form(result, clean) -> None:
+    columns = ["project_name", "budget_unit", "midterm_budget_wan", "annual_budget_wan", "midterm_goal", "annual_goal",
+               "approval_opinion"]
+    pd.testing.assert_frame_equal(result.projects[columns], clean.projects[columns])
+    pd.testing.assert_frame_equal(result.indicators.drop(columns=["file", "cell"]), clean.indicators.drop(columns=["file", "cell"]))
+
+
+def test_an_opinion_line_moved_above_the_table_is_read_in_place(spec, tmp_path):
+    form = FormText(spec)
+    clean = import_text(form.write(tmp_path))
+    path = tmp_path / "moved.txt"
+    path.write_text(_moved(form.text(), 15, 7), encoding="utf-8")  # 批复意见 above the project line
+    result = import_text(path)
+    _same_form(result, clean)
+    assert result.issues.empty
+
+
+def test_a_labelled_line_is_never_taken_for_the_goals(spec, tmp_path):
+    form = FormText(spec)
+    clean = import_text(form.write(tmp_path))
+    path = tmp_path / "swapped.txt"
+    path.write_text(_moved(form.text(), 7, 8), encoding="utf-8")  # the goal labels above the project line
+    result = import_text(path)
+    _same_form(result, clean)
+
+
+def test_lines_are_numbered_as_an_editor_numbers_them(spec, tmp_path):
+    form = FormText(spec, goals=("组织会议\u2028三次。", "组织会议一次。"))
+    form.trailing = ["多余的一行"]
+    path = tmp_path / "forms.txt"
+    path.write_text("\f" + form.text(), encoding="utf-8")  # pdftotext's page break before the title
+    result = import_text(path)
+    assert result.projects.loc[0, "midterm_goal"] == "组织会议\u2028三次。"
+    assert result.indicators["cell"].iloc[0] == "第11行"
+    assert result.issues[["cell", "code"]].values.tolist() == [["第16行", "text_fragment_unplaced"]]
