@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -48,6 +49,7 @@ LIST_COLUMNS = ["sheet", "cell", "severity", "message"]
 LIST_WIDTHS = [16, 10, 10, 90]
 # Comment box size in pixels, large enough for a message of two or three lines.
 COMMENT_WIDTH, COMMENT_HEIGHT = 320, 120
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _FIRST_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)")
 
 
@@ -174,8 +176,8 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
         _write_copy(_empty_workbook(), [], records, headers, [origin], marks, target, force)
     else:
         note = ""
-        if rebuilt:  # an .xlsx is rebuilt when damaged, other formats always
-            note = headers.text("damaged_note" if check.kind == "xlsx" else "rebuilt_note", suffix=source.suffix.lower())
+        if rebuilt:  # an .xlsx is rebuilt when damaged or strict, other formats always
+            note = headers.text(_rebuilt_note(source, check), suffix=source.suffix.lower())
         try:
             _write_copy(workbook, records, records, headers, [origin, note], marks, target, force)
         except (SheetsyncError, OSError):
@@ -220,7 +222,11 @@ def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, st
     if check.kind == "xlsx":
         try:
             with open(source, "rb") as fh:
-                return openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True), {}, False
+                workbook = openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+            # openpyxl opens a "Strict Open XML" workbook, whose parts use other namespaces, as
+            # one without sheets: it is rebuilt like a damaged one.
+            if workbook.worksheets or not check.sheets or not check.sheets.count:
+                return workbook, {}, False
         except Exception:  # openpyxl raises many error types for damaged files
             pass
     try:
@@ -228,6 +234,18 @@ def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, st
     except Exception:  # calamine too, and for encrypted files
         return None, {}, False
     return workbook, names, workbook is not None
+
+
+def _rebuilt_note(source: Path, check: FileCheck) -> str:
+    """Why the copy was rebuilt: the key of its note."""
+    if check.kind != "xlsx":
+        return "rebuilt_note"
+    try:
+        with zipfile.ZipFile(source) as archive, archive.open("xl/workbook.xml") as part:
+            strict = _STRICT_NAMESPACE in part.read(4096)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+        strict = False
+    return "strict_note" if strict else "damaged_note"
 
 
 def _rebuilt(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, str]]:

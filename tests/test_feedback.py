@@ -282,3 +282,27 @@ def test_a_copy_is_read_when_its_source_is_not(inbox, tmp_path):
     collection = collect([str(tmp_path / "别处")])
     assert collection.projects["project_name"].tolist() == ["办公设备购置"]
     assert "feedback_copy" not in set(collection.issues["code"])
+
+
+def test_a_strict_open_xml_workbook_is_rebuilt_not_emptied(tmp_path, inbox):
+    # Excel's "Strict Open XML Spreadsheet": the same parts under other namespaces, which
+    # calamine reads and openpyxl opens as a workbook without sheets.
+    import zipfile
+
+    namespaces = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+                  (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                   b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+    strict = tmp_path / "strict" / "甲局.xlsx"
+    strict.parent.mkdir()
+    with zipfile.ZipFile(inbox / "甲局.xlsx") as source, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            for transitional, strict_name in namespaces if info.filename.endswith((".xml", ".rels")) else ():
+                data = data.replace(transitional, strict_name)
+            target.writestr(info, data)
+    notes = []
+    written = write_feedback([strict], tmp_path / "反馈", on_copy=notes.append)
+    book = openpyxl.load_workbook(written[0])
+    assert book.sheetnames == [load_headers().sheet("issues"), "填表说明", "办公设备购置", "_lists", "_sheetsync"]
+    assert _issue_list(book)[0][1] == load_headers().text("strict_note")
+    assert book["办公设备购置"]["B4"].value == "办公设备购置" and notes[0].rebuilt
