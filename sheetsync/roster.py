@@ -41,12 +41,16 @@ class RosterEntry:
     annual_budget_wan: float | None = None
 
 
+# Rows searched for the header, below the title lines a roster may start with.
+_HEADER_SEARCH_ROWS = 10
+
+
 def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval") -> list[RosterEntry]:
     """Read and check a roster (CSV in UTF-8 or GBK, or XLSX/XLS/ODS: the first visible sheet
     whose header has the required columns, else the first visible sheet)."""
     spec = form if isinstance(form, FormSpec) else load_spec(form)
     path = Path(path)
-    candidates = [(name, rows, _header_index(rows)) for name, rows in _read_rows(path)]
+    candidates = [(name, rows, _header_index(spec, rows)) for name, rows in _read_rows(path)]
     matching = [c for c in candidates if c[2] is not None and not _match_header(spec, c[1][c[2]], c[2] + 1)[1]]
     name, rows, header_index = (matching or candidates)[0]
     where = f"{path.name}（工作表“{name}”）" if name and len(candidates) > 1 else path.name
@@ -71,8 +75,11 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     return entries
 
 
-def _header_index(rows: list[list[object]]) -> int | None:
-    return next((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), None)
+def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:
+    """The header: the first of the first non-empty rows that has the required columns (a
+    title such as “2026年项目名单” often sits above it), else the first non-empty row."""
+    filled = [i for i, row in enumerate(rows) if any(clean_text(c) for c in row)][:_HEADER_SEARCH_ROWS]
+    return next((i for i in filled if not _match_header(spec, rows[i], i + 1)[1]), filled[0] if filled else None)
 
 
 def _report(where: str, problems: list[tuple[int, str]]) -> str:
@@ -183,8 +190,11 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
             values[column.name] = _amount(raw, number, where, problems)
         else:
             text = clean_text(raw)
+            limit = _max_length(spec, column.name)
             if column.required and not text:
                 problems.append((number, f"{where}：为空，请填写"))
+            elif limit and len(text) > limit:
+                problems.append((number, f"{where}：超过表格限定的{limit}字（现{len(text)}字），请精简"))
             values[column.name] = text
     midterm, annual = values.get("midterm_budget_wan"), values.get("annual_budget_wan")
     if isinstance(midterm, float) and isinstance(annual, float) and annual > midterm:
@@ -195,6 +205,14 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
     if len(problems) > before:
         return None
     return RosterEntry(row=number, **values)
+
+
+def _max_length(spec: FormSpec, name: str) -> int | None:
+    """The form's length limit for the field a roster column fills (none for a column the form lacks)."""
+    try:
+        return spec.field(name).max_length
+    except KeyError:
+        return None
 
 
 def _amount(raw: object, row: int, where: str, problems: list[tuple[int, str]]) -> float | None:

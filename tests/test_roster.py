@@ -136,3 +136,20 @@ def test_a_stray_value_far_away_in_a_roster_is_named_not_a_crash(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "第1048576行“预算单位”列：为空" in done.stdout
+
+
+def test_title_lines_above_the_header_are_passed_over(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.merge_range(0, 0, 0, 3, "2026年项目支出绩效目标填报名单")
+    ws.write(1, 0, "填报单位：财政局")
+    ws.write_row(2, 0, HEADER.split(","))
+    ws.write_row(3, 0, ["财务科", "物业管理费", 110.28, 36.76])
+    wb.close()
+    assert read_roster(path) == [RosterEntry(4, "财务科", "物业管理费", "", 110.28, 36.76)]
+
+
+def test_a_name_longer_than_the_form_allows(tmp_path):
+    message = problems_of(csv_file(tmp_path, HEADER + "\n财务科," + "长" * 201 + ",3,1\n"))
+    assert "第2行“项目名称”列：超过表格限定的200字（现201字）" in message
