@@ -1,9 +1,10 @@
 """Which copy of a project is used when it arrived twice, and who has sent what.
 
-A project is known by its key: 项目编码 when set, else 预算单位 + 项目名称 (as
-:attr:`sheetsync.model.ProjectForm.key`). Of two copies, the one whose template was
-generated later wins, else the one whose file was modified later; the others are kept
-as duplicates, never dropped silently::
+Two copies are one project when they have the same 项目编码, or the same 预算单位 + 项目名称
+and not two different codes (a copy from our template carries the code, a hand-made one
+often does not). A form with neither a code nor a name is a project of its own. Of two
+copies, the one whose template was generated later wins, else the one whose file was
+modified later; the others are kept as duplicates, never dropped silently::
 
     >>> copies = choose_copies(collection)                 # doctest: +SKIP
     >>> status = submission_status(read_roster("名单.csv"), copies, load_headers())  # doctest: +SKIP
@@ -31,9 +32,25 @@ _NOT_SENT = ("lock_file", "own_summary", "feedback_copy")
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
-    """The project key of every row (:func:`sheetsync.model.project_key`)."""
-    keys = [project_key(unit, name, code) for unit, name, code
-            in zip(projects["budget_unit"], projects["project_name"], projects["project_code"])]
+    """The key of the project every row is a copy of: its 项目编码, else 预算单位/项目名称
+    (:func:`sheetsync.model.project_key`); a copy without a code takes the code of the copies
+    with its unit and name when they all have the same one. A row with neither code nor name
+    gets a key of its own (``#`` and its position)."""
+    units, names, codes = (projects[column].tolist() for column in ("budget_unit", "project_name", "project_code"))
+    by_name = [(normalize_label(unit), normalize_label(name)) for unit, name in zip(units, names)]
+    codes_of_name: dict[tuple[str, str], set[str]] = {}
+    for name, code in zip(by_name, codes):
+        if code.strip():
+            codes_of_name.setdefault(name, set()).add(normalize_label(code))
+    keys = []
+    for position, (unit, name, code, named) in enumerate(zip(units, names, codes, by_name)):
+        if code.strip():
+            keys.append(project_key(unit, name, code))
+        elif not named[1]:
+            keys.append(f"#{position}")
+        else:
+            shared = codes_of_name.get(named, set())
+            keys.append(next(iter(shared)) if len(shared) == 1 else project_key(unit, name))
     return pd.Series(keys, index=projects.index, dtype=object)
 
 
@@ -44,6 +61,7 @@ class Copies:
     projects: pd.DataFrame
     indicators: pd.DataFrame
     duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: generated_at | mtime | order
+    keys: list[str]  # the project key of each row of ``projects``, as the duplicates name them
 
 
 def _generated_at(text: str) -> datetime | None:
@@ -96,7 +114,7 @@ def choose_copies(collection: Collection) -> Copies:
                 })
     duplicates = pd.DataFrame(losers, columns=DUPLICATE_COLUMNS).astype(str)
     if duplicates.empty:
-        return Copies(projects, collection.indicators, duplicates)
+        return Copies(projects, collection.indicators, duplicates, keys.tolist())
     lost = pd.MultiIndex.from_frame(duplicates[["file", "sheet"]])
     keep_projects = ~pd.MultiIndex.from_frame(projects[["file", "sheet"]]).isin(lost)
     indicators = collection.indicators
@@ -105,6 +123,7 @@ def choose_copies(collection: Collection) -> Copies:
         projects[keep_projects].reset_index(drop=True),
         indicators[keep_indicators].reset_index(drop=True),
         duplicates,
+        keys[keep_projects].tolist(),
     )
 
 
@@ -127,7 +146,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     names, for a missing project, a file named after its unit that arrived but could not be used.
     """
     projects = copies.projects
-    keys = project_keys(projects).tolist()
+    keys = copies.keys
     records = projects[["budget_unit", "project_name", "project_code", "file", "sheet"]].to_dict(orient="records")
     by_code: dict[str, int] = {}
     by_name: dict[tuple[str, str], int] = {}

@@ -23,6 +23,26 @@ def test_project_key_is_the_code_else_unit_and_name():
     assert project_keys(c.projects).tolist() == ["X1", "某局/乙"]
 
 
+def test_a_copy_without_the_code_is_the_coded_project_of_its_unit_and_name():
+    h = load_headers()
+    forms = [_form("甲", "template.xlsx", code="440001", generated_at="2026-02-01T00:00:00"),
+             _form("甲", "hand.xlsx"),
+             _form("乙", "b1.xlsx", code="B-1"), _form("乙", "b2.xlsx", code="B-2"), _form("乙", "b3.xlsx")]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    # 乙 has two codes: two projects, and the copy without a code cannot tell which it is.
+    assert copies.projects["file"].tolist() == ["template.xlsx", "b1.xlsx", "b2.xlsx", "b3.xlsx"]
+    assert copies.duplicates[["key", "file", "winner_file"]].values.tolist() == [["440001", "hand.xlsx", "template.xlsx"]]
+    status = submission_status([RosterEntry(2, "某局", "甲", "440001")], copies, h)
+    assert status[["status", "file"]].values.tolist()[:2] == [[h.status("submitted"), "template.xlsx"],
+                                                             [h.status("duplicate"), "hand.xlsx"]]
+
+
+def test_forms_without_a_name_or_code_are_never_duplicates():
+    forms = [_form("", "a.xlsx"), _form("", "b.xlsx"), _form(" ", "c.xlsx")]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    assert copies.projects["file"].tolist() == ["a.xlsx", "b.xlsx", "c.xlsx"] and copies.duplicates.empty
+
+
 def test_later_generation_time_wins_whatever_the_zone():
     forms = [_form("甲", "new.xlsx", generated_at="2026-03-01T02:00:00+00:00", value="新"),
              _form("甲", "old.xlsx", generated_at="2026-03-01T09:00:00+08:00", value="旧"),
