@@ -139,7 +139,8 @@ def collect(
     try:
         check_writable(output, force)
         exports.check_exports(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file, force=force)
-        check_outputs(output, [str(p) for p in paths], files=[sqlite_file], folders=[csv_dir, parquet_dir])
+        check_outputs(output, [str(p) for p in paths],
+                      files=exports.export_files(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file))
         entries = read_roster(roster) if roster is not None else None
         collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet)
         summary.write_summary(collection, output, roster=entries, force=force)

@@ -20,6 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from .model import Collection
+from .errors import OutputError
 from .output import atomic_path, check_writable, output_folder, publish
 
 TABLES = ("projects", "indicators", "issues")
@@ -45,10 +46,13 @@ def _write_folder(folder: Path | str, suffix: str, force: bool,
     temps: list[Path] = []
     try:
         for (name, frame), target in zip(_tables(collection).items(), targets):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix + ".tmp", dir=folder)
-            os.close(fd)
-            temps.append(Path(tmp))
-            write(frame, Path(tmp))
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix + ".tmp", dir=folder)
+                os.close(fd)
+                temps.append(Path(tmp))
+                write(frame, Path(tmp))
+            except OSError as exc:  # a full disk; pyarrow's errors are OSErrors too
+                raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
         for tmp, target in zip(temps, targets):
             check_writable(target, force)
         for tmp, target in zip(temps, targets):
@@ -60,15 +64,20 @@ def _write_folder(folder: Path | str, suffix: str, force: bool,
     return targets
 
 
+def export_files(*, csv_dir: Path | str | None = None, parquet_dir: Path | str | None = None,
+                 sqlite_file: Path | str | None = None) -> list[Path]:
+    """Every file the exports asked for write."""
+    files = [Path(folder) / f"{name}{suffix}"
+             for folder, suffix in ((csv_dir, ".csv"), (parquet_dir, ".parquet")) if folder is not None
+             for name in TABLES]
+    return files + ([Path(sqlite_file)] if sqlite_file is not None else [])
+
+
 def check_exports(*, csv_dir: Path | str | None = None, parquet_dir: Path | str | None = None,
                   sqlite_file: Path | str | None = None, force: bool = False) -> None:
     """Raise before any work when an export could not be written (exists without ``force``, a folder in the way)."""
-    for folder, suffix in ((csv_dir, ".csv"), (parquet_dir, ".parquet")):
-        if folder is not None:
-            for name in TABLES:
-                check_writable(Path(folder) / f"{name}{suffix}", force)
-    if sqlite_file is not None:
-        check_writable(sqlite_file, force)
+    for path in export_files(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file):
+        check_writable(path, force)
 
 
 def export_csv(collection: Collection, dir: Path | str, *, force: bool = False) -> list[Path]:
@@ -121,6 +130,8 @@ def export_sqlite(collection: Collection, path: Path | str, *, force: bool = Fal
                     frame.iloc[:0].to_sql(name, connection, index=False)
                     for first in range(0, len(frame), SQLITE_ROWS):
                         frame.iloc[first:first + SQLITE_ROWS].to_sql(name, connection, index=False, if_exists="append")
+        except (sqlite3.Error, pd.errors.DatabaseError) as exc:  # a full disk, as SQLite reports it
+            raise OutputError(f"cannot write {path}: {exc}") from None
         finally:
             connection.close()
     return Path(path)

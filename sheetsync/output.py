@@ -38,22 +38,24 @@ def check_workbook_name(path: Path | str) -> Path:
     return path
 
 
-def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Path | str | None] = (),
-                  folders: Sequence[Path | str | None] = ()) -> None:
-    """Raise before any work when the outputs of one run would collide or replace an input:
-    ``workbook`` must be named .xlsx, and it, ``files`` and ``folders`` must all differ and
-    none be one of the files ``inputs`` name."""
+def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Path | str] = ()) -> None:
+    """Raise before any work when the files one run writes would collide or replace an input:
+    ``workbook`` must be named .xlsx, and it and ``files`` (every other file written) must all
+    differ, none be the folder of another, and none be one of the files ``inputs`` name."""
     from .collect import expand_paths
 
     check_workbook_name(workbook)
-    outputs = [Path(p) for p in (workbook, *files, *folders) if p is not None]
-    real = [os.path.realpath(p) for p in outputs]
+    outputs = [Path(p) for p in (workbook, *files)]
+    real = [Path(os.path.realpath(p)) for p in outputs]
     for index, (path, key) in enumerate(zip(outputs, real)):
-        if key in real[:index]:
-            raise OutputError(f"{path} is given for two outputs; give each its own name")
+        for other, other_key in zip(outputs[:index], real[:index]):
+            if key == other_key:
+                raise OutputError(f"{path} is given for two outputs; give each its own name")
+            if key.is_relative_to(other_key) or other_key.is_relative_to(key):
+                raise OutputError(f"{path} and {other} are outputs of one run, and one would be the other's folder")
     input_files = {os.path.realpath(f) for f in expand_paths(inputs)}
     for path, key in zip(outputs, real):
-        if key in input_files:
+        if str(key) in input_files:
             raise OutputError(f"{path} is one of the inputs; write the outputs elsewhere")
 
 
@@ -73,7 +75,9 @@ def output_folder(path: Path | str) -> Path:
 def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it is renamed over ``path``.
 
-    On any exception the temporary file is removed and ``path`` is left as it was.
+    On any exception the temporary file (and a journal SQLite kept beside it) is removed and
+    ``path`` is left as it was; an OSError while writing (a full disk) is an OutputError
+    naming ``path``.
     """
     path = check_writable(path, force)
     output_folder(path.parent)
@@ -89,9 +93,11 @@ def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         if not force and path.exists():
             raise OutputExistsError(f"{path} appeared while it was being written; use --force to overwrite it")
         publish(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
 
 
 def publish(tmp: Path, path: Path) -> None:

@@ -64,9 +64,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
         row = rows[index]
         if not any(clean_text(c) for c in row):
             continue
-        entry = _entry(spec, columns, row, index + 1, problems)
-        if entry is not None:
-            entries.append(entry)
+        entries.append(_entry(spec, columns, row, index + 1, problems))
     _check_duplicates(spec, entries, problems)
     if not entries and not problems:
         problems.append((header_index + 1, f"第{header_index + 1}行以下没有任何项目"))
@@ -174,13 +172,13 @@ def _label(spec: FormSpec, name: str) -> str:
     return next(c.label.text for c in spec.roster if c.name == name)
 
 
-def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: int, problems: list[tuple[int, str]]) -> RosterEntry | None:
+def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: int, problems: list[tuple[int, str]]) -> RosterEntry:
+    """The roster row as an entry, its problems added to ``problems`` (an amount that is not one is None)."""
     def cell(name: str) -> object:
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else None
 
     values: dict[str, object] = {}
-    before = len(problems)
     for column in spec.roster:
         if column.name not in columns:
             continue
@@ -202,8 +200,6 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
             f"第{number}行“{_label(spec, 'annual_budget_wan')}”列：{annual:g}万元超过"
             f"“{_label(spec, 'midterm_budget_wan')}”{midterm:g}万元"
         )))
-    if len(problems) > before:
-        return None
     return RosterEntry(row=number, **values)
 
 
@@ -236,7 +232,9 @@ def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list
     by_code: dict[str, RosterEntry] = {}
     for entry in entries:
         key = (normalize_label(entry.budget_unit), normalize_label(entry.project_name))
-        if key in by_name:
+        if not key[1]:
+            pass  # an empty name is reported as such
+        elif key in by_name:
             problems.append((entry.row, (
                 f"第{entry.row}行“{_label(spec, 'project_name')}”列：项目“{entry.project_name}”与第{by_name[key].row}行重复"
                 f"（同一{_label(spec, 'budget_unit')}下项目名称不能重复）"

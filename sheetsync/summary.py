@@ -14,9 +14,11 @@ import math
 from pathlib import Path
 
 import pandas as pd
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
 from . import summary_sheets as sheets
+from .errors import OutputError
 from .headers import Headers, load_headers
 from .identity import SUMMARY_MARK
 from .model import Collection
@@ -66,7 +68,10 @@ def write_summary(collection: Collection, path: Path | str, *,
         workbook = Workbook(str(tmp), sheets.workbook_options())
         workbook.set_custom_property(*SUMMARY_MARK)
         _write_sheets(workbook, headers, collection, copies, entries)
-        workbook.close()
+        try:
+            workbook.close()
+        except FileCreateError as exc:  # XlsxWriter's OSError (a full disk)
+            raise OutputError(f"cannot write {path}: {exc}") from None
     return Path(path)
 
 

@@ -45,13 +45,27 @@ def test_the_summary_may_not_replace_an_input(inbox):
     assert source.read_bytes() == before
 
 
-@pytest.mark.parametrize("extra", [["--sqlite", "{out}"], ["--csv", "{out}"]])
-def test_two_outputs_may_not_share_a_path(tmp_path, inbox, extra):
+@pytest.mark.parametrize(("extra", "says"), [
+    (["--sqlite", "{out}"], "two outputs"),
+    (["--csv", "{out}"], "folder"),
+    (["--csv", "{tmp}/t", "--sqlite", "{tmp}/t/projects.csv"], "two outputs"),
+    (["--parquet", "{tmp}/t", "--sqlite", "{tmp}/t"], "folder"),
+])
+def test_two_outputs_may_not_share_a_path(tmp_path, inbox, extra, says):
     out = tmp_path / "s.xlsx"
-    args = [a.format(out=out) for a in extra]
+    args = [a.format(out=out, tmp=tmp_path) for a in extra]
     result = runner.invoke(app, ["collect", str(inbox), "-o", str(out), *args, "--force", "-q"])
-    assert result.exit_code == 1 and "two outputs" in result.output
-    assert not out.exists()
+    assert result.exit_code == 1 and says in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["收回"]  # nothing written
+
+
+def test_csv_and_parquet_tables_may_share_a_folder(tmp_path, inbox):
+    tables = tmp_path / "tables"
+    result = runner.invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"),
+                                 "--csv", str(tables), "--parquet", str(tables), "-q"])
+    assert result.exit_code in (0, 1) and "error:" not in result.output
+    assert sorted(p.name for p in tables.iterdir()) == sorted(f"{t}.{ext}" for t in ("projects", "indicators", "issues")
+                                                              for ext in ("csv", "parquet"))
 
 
 @pytest.mark.parametrize("name", ["汇总.xls", "汇总.ods", "汇总"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import warnings
 
 import openpyxl
 import pandas as pd
@@ -131,3 +133,38 @@ def test_exports_hold_every_row_when_the_summary_splits(tmp_path, collection, mo
     write_summary(collection, tmp_path / "s.xlsx")
     exports.export_parquet(collection, tmp_path)
     assert len(pd.read_parquet(tmp_path / "indicators.parquet")) == len(collection.indicators) == 12
+
+
+def test_a_full_disk_is_an_output_error_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import pyarrow.parquet
+
+    from sheetsync.errors import OutputError
+
+    collection = Collection.from_forms([], [])
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_sql", full)
+    with pytest.raises(OutputError, match="rounds.db.*disk is full"):
+        exports.export_sqlite(collection, tmp_path / "rounds.db")
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", no_space)
+    with pytest.raises(OutputError, match="projects.parquet: No space left on device"):
+        exports.export_parquet(collection, tmp_path / "tables")
+
+    import xlsxwriter.workbook
+
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", no_space)
+    with pytest.raises(OutputError, match="汇总.xlsx") as failed:
+        write_summary(collection, tmp_path / "汇总.xlsx")
+    # XlsxWriter leaves its constant-memory temporary files (anonymous ones) open when its
+    # close fails: they are let go of here, not in a later test.
+    del failed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -153,3 +153,10 @@ def test_title_lines_above_the_header_are_passed_over(tmp_path):
 def test_a_name_longer_than_the_form_allows(tmp_path):
     message = problems_of(csv_file(tmp_path, HEADER + "\n财务科," + "长" * 201 + ",3,1\n"))
     assert "第2行“项目名称”列：超过表格限定的200字（现201字）" in message
+
+
+def test_a_duplicate_row_with_another_problem_is_named_for_both(tmp_path):
+    message = problems_of(csv_file(tmp_path, HEADER + "\n某局,A,x,\n某局,A,1,\n某局,,1,\n某局,,2,\n"))
+    assert "第2行“中期市财政预算（万元）”列：“x”不是数字" in message
+    assert "第3行“项目名称”列：项目“A”与第2行重复" in message
+    assert message.count("为空") == 2 and message.count("与第") == 1

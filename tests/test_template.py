@@ -294,8 +294,9 @@ def test_roster_error_leaves_no_output(tmp_path):
 def test_roster_failure_midway_leaves_no_partial_output(tmp_path):
     from sheetsync.errors import TemplateError
 
-    # Excel's cell limit is 32,767 characters: XlsxWriter rejects the second unit's name.
-    roster = write_roster(tmp_path / "r.csv", [("甲", "一", "", "", ""), ("乙", "长" * 40000, "", "", "")])
+    # Excel's cell limit is 32,767 characters: XlsxWriter rejects the second unit's project
+    # code (which the form sets no limit to) on its identity sheet.
+    roster = write_roster(tmp_path / "r.csv", [("甲", "一", "", "", ""), ("乙", "二", "长" * 40000, "", "")])
     with pytest.raises(TemplateError, match="rejected"):
         write_templates_from_roster(roster, tmp_path / "out", year=YEAR)
     assert list((tmp_path / "out").iterdir()) == []
