@@ -150,6 +150,10 @@ def _input_message(title: str, prompt: str) -> dict:
     return {"input_title": title[:INPUT_TITLE_MAX], "input_message": prompt[:INPUT_MESSAGE_MAX]}
 
 
+def _absolute_ref(span: Span) -> str:
+    return f"${column_letter(span.first_col)}${span.first_row + 1}"
+
+
 def _length_validation(limit: int) -> dict:
     return {"validate": "length", "criteria": "<=", "value": limit, "error_message": f"不超过{limit}字。"}
 
@@ -157,13 +161,17 @@ def _length_validation(limit: int) -> dict:
 def _field_validation(spec: FormSpec, f: FieldSpec, title: str) -> dict:
     if f.kind == "amount":
         options = {"validate": "decimal", "criteria": ">=", "value": 0}
+        below = next((g for g in spec.fields if g.not_above == f.name), None)
         if f.not_above:
-            other = spec.field(f.not_above).value_at
-            ref = f"${column_letter(other.first_col)}${other.first_row + 1}"
+            ref = _absolute_ref(spec.field(f.not_above).value_at)
             # Excel reads an empty cell as 0 in a validation bound: until the other amount is
             # filled in, the bound is Excel's largest number instead.
             maximum = f"=IF(ISBLANK({ref}),9.99E+307,{ref})"
             options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": maximum}
+        elif below is not None:
+            # The amount the other may not exceed: at least the other once it is filled in
+            # (prefilled from a roster, say).
+            options["value"] = f"=MAX(0,{_absolute_ref(below.value_at)})"
         options["error_message"] = f.prompt[:INPUT_MESSAGE_MAX]
     else:
         options = _length_validation(f.max_length or EXCEL_CELL_CHARS)

@@ -118,15 +118,19 @@ def test_amount_and_text_validations(blank, spec):
         dv = dvs[at]
         assert dv.promptTitle and dv.prompt == f.prompt and dv.showInputMessage
         if f.kind == "amount":
-            assert dv.type == "decimal" and dv.formula1 == "0"
+            below = next((g for g in spec.fields if g.not_above == f.name), None)
             if f.not_above:
                 other = spec.field(f.not_above).value_at
-                assert dv.operator in (None, "between")
+                assert dv.type == "decimal" and dv.formula1 == "0" and dv.operator in (None, "between")
                 ref = f"${column_letter(other.first_col)}${other.first_row + 1}"
                 # The bound is the other amount once it is filled in (an empty cell would read as 0).
                 assert dv.formula2 == f"IF(ISBLANK({ref}),9.99E+307,{ref})"
+            elif below is not None:
+                # At least the amount that may not exceed it, once that is filled in.
+                ref = f"${column_letter(below.value_at.first_col)}${below.value_at.first_row + 1}"
+                assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", f"MAX(0,{ref})")
             else:
-                assert dv.operator == "greaterThanOrEqual"
+                assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
         else:
             assert (dv.type, dv.operator, dv.formula1) == ("textLength", "lessThanOrEqual", str(f.max_length))
 
