@@ -21,11 +21,16 @@ its first five columns only. An amount is recorded only when the roster prefille
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .values import clean_text
 
+if TYPE_CHECKING:
+    from .spec import FormSpec
+
 IDENTITY_SHEET = "_sheetsync"
+# The hidden sheet of the template's dropdown lists.
+LISTS_SHEET = "_lists"
 # The custom document property (name, value) that marks a summary workbook we wrote: its
 # header rows carry the form's labels, so the reader must know to skip it.
 SUMMARY_MARK = ("sheetsync", "summary")
@@ -66,6 +71,11 @@ class Identity:
         for sheet in self.sheets.values():
             rows.append([getattr(sheet, column) for column in PROJECT_HEADER])
         return rows
+
+
+def reserved_sheets(spec: FormSpec) -> tuple[str, ...]:
+    """Sheet names our templates use besides the project sheets."""
+    return (spec.instructions.sheet, LISTS_SHEET, IDENTITY_SHEET)
 
 
 def parse_identity(rows: Iterable[Sequence[object]]) -> Identity:

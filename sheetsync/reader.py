@@ -17,7 +17,8 @@ from functools import cache
 
 from . import checks
 from .checks import SheetRead
-from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity
+from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, reserved_sheets
+from .headers import load_headers
 from .issues import Issue, issue
 from .locate import Layout, label_key, locate
 from .model import Collection, ProjectForm
@@ -71,9 +72,12 @@ def form_specs() -> tuple[FormSpec, ...]:
 def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpec]) -> FileResult:
     result = FileResult()
     identity = _identity(book) if IDENTITY_SHEET in book.sheet_names else None
-    reads: list[tuple[SheetRead, list[Issue]]] = []
-    blanks: list[tuple[SheetRead, list[Issue]]] = []
-    matched: set[str] = set()  # identity records that found their sheet
+    # Our own sheets go without a note: a template's instructions and dropdown lists, and the
+    # problem list of a feedback copy sent back corrected.
+    ours = {IDENTITY_SHEET, load_headers().sheet("issues")}
+    if identity is not None:
+        ours.update(name for spec in specs for name in reserved_sheets(spec))
+    sheets: list[tuple[SheetRead, list[Issue]]] = []
     for name in book.sheet_names:
         if name == IDENTITY_SHEET:
             continue
@@ -83,20 +87,22 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
             continue
         layout = _best_layout(grid, specs)
         if layout is None:
-            # Our own templates' other sheets (instructions, dropdown lists) go without a note.
-            ours = identity is not None
-            if not ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows):
+            if name not in ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows):
                 result.issues.append(issue("ignored_sheet", file=file, sheet=name))
             continue
-        entry = identity.sheets.get(name) if identity else None
-        read, sheet_issues = read_sheet(grid, layout, file, identity=identity, entry=entry)
-        if identity is not None and entry is None:
-            entry = _renamed_from(identity, read, book.sheet_names, matched)
+        sheets.append(read_sheet(grid, layout, file, identity=identity))
+    records = _records(identity, [read for read, _ in sheets]) if identity is not None else {}
+    reads: list[tuple[SheetRead, list[Issue]]] = []
+    blanks: list[tuple[SheetRead, list[Issue]]] = []
+    for read, sheet_issues in sheets:
+        entry = records.get(read.sheet)
         if entry is not None:
-            matched.add(entry.sheet)
+            read.form.project_code = entry.project_code
+            sheet_issues += checks.identity_issues(read, entry)
         # A blank sheet nobody was assigned (no project key) is an unused spare, not a form.
         spare = entry is None or not entry.project_key
         (blanks if spare and _is_blank(read) else reads).append((read, sheet_issues))
+    matched = {entry.sheet for entry in records.values()}
     if not reads and blanks:
         reads, blanks = blanks, []
     if not reads:
@@ -119,16 +125,34 @@ def _identity(book: Book) -> Identity | None:
     return None if isinstance(grid, Issue) else parse_identity(grid.rows)
 
 
-def _renamed_from(identity: Identity, read: SheetRead, present: list[str], matched: set[str]) -> SheetIdentity | None:
-    """The identity record of a renamed sheet: an unmatched record with the same project name."""
+def _records(identity: Identity, reads: list[SheetRead]) -> dict[str, SheetIdentity]:
+    """Sheet → the identity record of the project it holds.
+
+    A sheet's own record (by its name) when it holds that record's project, or the record
+    assigns none; else a record not yet matched whose project name it holds (a sheet renamed,
+    or two sheets' names swapped); else its own record, whose differences are then reported.
+    """
+    found: dict[str, SheetIdentity] = {}
+    for read in reads:
+        own = identity.sheets.get(read.sheet)
+        if own is not None and (not own.project_key or _holds(read, own)):
+            found[read.sheet] = own
+    taken = {entry.sheet for entry in found.values()}
+    for read in reads:
+        if read.sheet in found:
+            continue
+        entry = next((e for e in identity.sheets.values() if e.sheet not in taken and _holds(read, e)), None)
+        if entry is None and read.sheet in identity.sheets and read.sheet not in taken:
+            entry = identity.sheets[read.sheet]
+        if entry is not None:
+            found[read.sheet] = entry
+            taken.add(entry.sheet)
+    return found
+
+
+def _holds(read: SheetRead, entry: SheetIdentity) -> bool:
     name = label_key(read.form.project_name)
-    if not name:
-        return None
-    for entry in identity.sheets.values():
-        if entry.sheet not in present and entry.sheet not in matched and label_key(entry.project_name) == name:
-            read.form.project_code = entry.project_code
-            return entry
-    return None
+    return bool(name) and label_key(entry.project_name) == name
 
 
 def _missing_sheets(identity: Identity, matched: set[str], file: str) -> list[Issue]:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from . import checks
 from .checks import IndicatorRow, SheetRead
-from .identity import Identity, SheetIdentity
+from .identity import Identity
 from .issues import Issue
 from .locate import Area, Layout, area_at, label_key, spec_labels
 from .model import Indicator, ProjectForm
@@ -31,12 +31,12 @@ _SPACE = re.compile(r"\s+")
 _QUOTE_CHARS = 60
 
 
-def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | None = None,
-               entry: SheetIdentity | None = None) -> tuple[SheetRead, list[Issue]]:
-    """Read the form ``layout`` found in ``grid``; return it with all its issues."""
-    sheet = _SheetReader(grid, layout, file, identity, entry)
+def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | None = None) -> tuple[SheetRead, list[Issue]]:
+    """Read the form ``layout`` found in ``grid``; return it with all its issues but those of
+    its identity record (which the workbook's reader matches to it: see :mod:`sheetsync.reader`)."""
+    sheet = _SheetReader(grid, layout, file, identity)
     read = sheet.read()
-    found = checks.field_issues(read) + checks.indicator_issues(read) + checks.identity_issues(read, entry)
+    found = checks.field_issues(read) + checks.indicator_issues(read)
     found += sheet.unclaimed()
     return read, found
 
@@ -157,8 +157,7 @@ _NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
 
 
 class _SheetReader:
-    def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None,
-                 entry: SheetIdentity | None) -> None:
+    def __init__(self, grid: Grid, layout: Layout, file: str, identity: Identity | None) -> None:
         self.grid = grid
         self.layout = layout
         self.spec = layout.spec
@@ -174,7 +173,6 @@ class _SheetReader:
         if identity is not None:
             form.template_version = identity.spec_version
             form.generated_at = identity.generated_at
-            form.project_code = entry.project_code if entry is not None else ""
         self.read_result = SheetRead(self.spec, form, file, grid.name)
 
     # -- claiming cells

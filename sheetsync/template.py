@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputExistsError, TemplateError
-from .identity import IDENTITY_SHEET, Identity, SheetIdentity
+from .identity import IDENTITY_SHEET, LISTS_SHEET, Identity, SheetIdentity, reserved_sheets
 from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
@@ -27,12 +27,6 @@ from .spec import FormSpec, Tree, column_letter, load_spec
 from .values import clean_text
 from .xlsx import Book, Sheet, check
 
-LISTS_SHEET = "_lists"
-
-
-def reserved_sheets(spec: FormSpec) -> tuple[str, ...]:
-    """Sheet names our templates use besides the project sheets."""
-    return (spec.instructions.sheet, LISTS_SHEET, IDENTITY_SHEET)
 LIST_COLUMN_WIDTH = 30
 
 # Print setup: A4 (XlsxWriter paper 9), landscape, centred, the whole form on one page;

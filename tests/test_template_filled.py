@@ -78,6 +78,32 @@ def test_prefilled_amounts_typed_over_are_reported(tmp_path):
     assert "应为“66”，现为“99”" in mismatches["message"].iloc[0]
 
 
+def test_sheets_renamed_or_swapped_keep_their_projects_and_checks(tmp_path):
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    before = read_workbook(path).projects.set_index("project_name")["project_code"]
+    book = openpyxl.load_workbook(path)
+    first, second, third = book.worksheets[1:4]
+    a, b = first.title, second.title
+    first.title, second.title = "交换中", a  # the two tabs' names swapped
+    first.title = b
+    third.title = "改了名的表"
+    third["F4"] = 99  # a prefilled amount typed over on the renamed sheet
+    book.save(path)
+    c = read_workbook(path)
+    assert c.projects.set_index("project_name")["project_code"].to_dict() == before.to_dict()
+    mismatches = c.issues.query("code == 'identity_mismatch'")
+    assert mismatches[["sheet", "cell"]].values.tolist() == [["改了名的表", "F4"]]
+
+
+def test_a_sheet_a_department_adds_to_a_template_is_noted(tmp_path):
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("补充说明")["A1"] = "本单位另有说明"
+    book.save(path)
+    c = read_workbook(path)
+    assert c.issues.query("code == 'ignored_sheet'")["sheet"].tolist() == ["补充说明"]
+
+
 def form_with(indicators: list[Indicator], **kwargs) -> ProjectForm:
     return ProjectForm(budget_unit=UNIT, project_name="项目甲", year=2021, midterm_period="2021-2023",
                        midterm_budget_wan=3.0, annual_budget_wan=1.0, midterm_goal="中期", annual_goal="年度",
