@@ -154,6 +154,8 @@ def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePl
 
 
 _NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
+# A merged range larger than this is no cell's value repeated down the table.
+_MAX_COVERED_CELLS = 10_000
 
 
 class _SheetReader:
@@ -166,6 +168,7 @@ class _SheetReader:
         self.claimed: set[tuple[int, int]] = set()
         self.repeated: list[tuple[Area, object]] = []
         self.table: _TableArea | None = None
+        self._covered: dict[tuple[int, int], str] | None = None  # cells merged under one above them
         self.identity = identity
         # The same 一级/二级 spellings recur on every sheet: their tree labels are kept per spec.
         self._canonical = _canonical_levels.setdefault(self.spec.hash, {})
@@ -344,6 +347,10 @@ class _SheetReader:
                 elif type(raw) in _DATE_TYPES:
                     read.date_values.append((period, value, value_cell))
                 current2 = level2[index]  # typed on this row or above
+                if not (level3 and value):
+                    # One 指标值 merged down over several 三级指标 (or the reverse) holds for each.
+                    level3 = level3 or self._merged_from_above(r, col3)
+                    value = value or self._merged_from_above(r, value_col)
                 if not (level1 and current2 and level3 and value):
                     level3_cell = letter3 + row_number if letter3 else ""
                     if not value and value_letter:
@@ -354,6 +361,16 @@ class _SheetReader:
                         IndicatorRow(period, level1, current2, level3, value, level3_cell, value_cell))
                 canon1, canon2 = canonical.get((level1, current2)) or self._levels(level1, current2)
                 indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
+
+    def _merged_from_above(self, row: int, col: int) -> str:
+        """The text of the merged range that covers (row, col) from a row above it, or ""."""
+        if self._covered is None:
+            self._covered = {}
+            for (r1, c1), (r2, c2) in self.grid.merged_ranges:
+                if r1 < r2 and (r2 - r1) * (c2 - c1 + 1) <= _MAX_COVERED_CELLS:
+                    text = _text(self.grid.value(r1, c1))
+                    self._covered.update(((r, c), text) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
+        return self._covered.get((row, col), "")
 
     def _note_error(self, row: int, col: int) -> None:
         """Keep the error value of a cell read as empty where a value belongs (a formula that failed)."""

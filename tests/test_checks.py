@@ -233,3 +233,19 @@ def test_a_medium_term_period_from_another_year(tmp_path):
     c = read_workbook(path)
     assert codes(c) == [["B5", "midterm_period", "warning", "period_not_from_year"]]
     assert c.issues.message.iloc[0] == "“中期滚动目标”的期间为2021-2023，没有从本表年度2022年开始，可能沿用了往年的表格，请核对年度和期间。"
+
+
+def test_a_value_merged_down_over_several_indicators_holds_for_each(tmp_path):
+    rows = (
+        Row("预期产出指标", Side("数量指标", "场次", "≥3场"), Side("数量指标", "场次", "≥3场")),
+        Row(None, Side("数量指标", "人次", ""), Side("数量指标", "人次", "≥100人")),
+        Row(None, Side("质量指标", "合格率", "100%"), Side("质量指标", "合格率", "")),
+    )
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", with_rows(SEED_FORM, rows), Layout())])
+    book = openpyxl.load_workbook(path)
+    book["项目1"].merge_cells("E8:E9")  # one 中期 value for 场次 and 人次
+    book.save(path)
+    c = read_workbook(path)
+    assert codes(c) == [["H10", "value", "error", "level3_without_value"]]  # a blank not under a merge
+    values = c.indicators.set_index(["period", "level3"])["value"]
+    assert values[("中期", "人次")] == "≥3场" and values[("中期", "场次")] == "≥3场"
