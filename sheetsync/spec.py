@@ -15,9 +15,11 @@ import hashlib
 import re
 import tomllib
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from .errors import SpecError
 
@@ -453,25 +455,40 @@ def _line(data: dict) -> LineSpec:
 @cache
 def load_trees() -> dict[str, Tree]:
     """Every indicator tree in ``templates/trees.toml``, by key (``dongguan``, ``2020``, ``2021``)."""
-    data = tomllib.loads((templates_dir() / TREES_FILE).read_text(encoding="utf-8"))
-    variants = {k: tuple(v) for k, v in data.get("variants", {}).items()}
-    return {
-        key: Tree(
-            key=key,
-            name=tree["name"],
-            level1=tuple(Level1(l1["label"], tuple(l1["level2"])) for l1 in tree["level1"]),
-            variants=variants,
-        )
-        for key, tree in data["trees"].items()
-    }
+    path = templates_dir() / TREES_FILE
+    data = _read_toml(path)
+    with _spec_file(path):
+        variants = {k: tuple(v) for k, v in data.get("variants", {}).items()}
+        return {
+            key: Tree(
+                key=key,
+                name=tree["name"],
+                level1=tuple(Level1(l1["label"], tuple(l1["level2"])) for l1 in tree["level1"]),
+                variants=variants,
+            )
+            for key, tree in data["trees"].items()
+        }
 
 
 def available_forms() -> list[str]:
     """The form ids there is a spec file for: the TOML files in templates/ with a [form] table."""
-    return sorted(
-        p.stem for p in templates_dir().glob("*.toml")
-        if "form" in tomllib.loads(p.read_text(encoding="utf-8"))
-    )
+    return sorted(p.stem for p in templates_dir().glob("*.toml") if "form" in _read_toml(p))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError(f"{path.name}: {exc}") from None
+
+
+@contextmanager
+def _spec_file(path: Path) -> Iterator[None]:
+    """A key missing from the spec file, or a value of the wrong kind, is a SpecError naming the file."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SpecError(f"{path.name}: missing or bad entry {exc}") from None
 
 
 @cache
@@ -482,19 +499,21 @@ def load_spec(form_id: str = DEFAULT_FORM) -> FormSpec:
         raise SpecError(f"no form spec {form_id!r}; known: {', '.join(available_forms())}")
     raw = path.read_bytes()
     trees_raw = (templates_dir() / TREES_FILE).read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SpecError(f"{path.name}: {exc}") from exc
-    form = data["form"]
+    data = _read_toml(path)
     trees = load_trees()
+    with _spec_file(path):
+        return _form_spec(data, trees, hashlib.sha256(raw + b"\0" + trees_raw).hexdigest()[:16], path)
+
+
+def _form_spec(data: dict, trees: dict[str, Tree], digest: str, path: Path) -> FormSpec:
+    form = data["form"]
     if form["default_framework"] not in trees:
         raise SpecError(f"{path.name}: default_framework {form['default_framework']!r} is not in {TREES_FILE}")
     return FormSpec(
         id=form["id"],
         title=form["title"],
         version=int(form["version"]),
-        hash=hashlib.sha256(raw + b"\0" + trees_raw).hexdigest()[:16],
+        hash=digest,
         default_framework=form["default_framework"],
         columns=form["columns"],
         column_widths=tuple(form["column_widths"]),

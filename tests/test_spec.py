@@ -47,3 +47,44 @@ def test_trees_recognise_label_variants_under_their_level1(spec):
     assert spec.tree("2021").level1_labels[0] == "成本指标"
     with pytest.raises(SpecError, match="unknown framework"):
         spec.tree("1999")
+
+
+@pytest.fixture
+def spec_folder(tmp_path, monkeypatch):
+    """A copy of templates/ that the spec loader reads instead, its caches emptied before and after."""
+    import shutil
+
+    import sheetsync.reader
+    import sheetsync.spec
+
+    folder = tmp_path / "templates"
+    shutil.copytree(sheetsync.spec.templates_dir(), folder)
+    monkeypatch.setattr(sheetsync.spec, "templates_dir", lambda: folder)
+    caches = (sheetsync.spec.load_spec, sheetsync.spec.load_trees, sheetsync.reader.form_specs)
+    for cached in caches:
+        cached.cache_clear()
+    yield folder
+    for cached in caches:
+        cached.cache_clear()
+
+
+def test_a_broken_spec_file_is_a_spec_error_naming_it(spec_folder):
+    from sheetsync.errors import SpecError
+    from sheetsync.spec import available_forms, load_spec
+
+    (spec_folder / "broken.toml").write_text("[form\nid = 'x'\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="broken.toml"):
+        available_forms()
+    (spec_folder / "broken.toml").write_text("[form]\nid = 'broken'\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="broken.toml: missing or bad entry 'default_framework'"):
+        load_spec("broken")
+
+
+def test_the_cli_says_which_spec_file_is_broken(spec_folder, tmp_path):
+    from typer.testing import CliRunner
+
+    from sheetsync.cli import app
+
+    (spec_folder / "broken.toml").write_text("[form]\nid = 'broken'\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "examples/forms"])
+    assert result.exit_code == 1 and "broken.toml" in result.output and "Traceback" not in result.output
