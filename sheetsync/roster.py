@@ -51,7 +51,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     spec = form if isinstance(form, FormSpec) else load_spec(form)
     path = Path(path)
     candidates = [(name, rows, _header_index(spec, rows)) for name, rows in _read_rows(path)]
-    matching = [c for c in candidates if c[2] is not None and not _match_header(spec, c[1][c[2]], c[2] + 1)[1]]
+    matching = [c for c in candidates if c[2] is not None and _has_required(spec, c[1][c[2]])]
     name, rows, header_index = (matching or candidates)[0]
     where = f"{path.name}（工作表“{name}”）" if name and len(candidates) > 1 else path.name
     if header_index is None:
@@ -77,7 +77,13 @@ def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:
     """The header: the first of the first non-empty rows that has the required columns (a
     title such as “2026年项目名单” often sits above it), else the first non-empty row."""
     filled = [i for i, row in enumerate(rows) if any(clean_text(c) for c in row)][:_HEADER_SEARCH_ROWS]
-    return next((i for i in filled if not _match_header(spec, rows[i], i + 1)[1]), filled[0] if filled else None)
+    return next((i for i in filled if _has_required(spec, rows[i])), filled[0] if filled else None)
+
+
+def _has_required(spec: FormSpec, row: list[object]) -> bool:
+    """Whether ``row`` names every required column: a header, whatever else is wrong with it."""
+    columns, _problems = _match_header(spec, row, 0)
+    return all(column.name in columns for column in spec.roster if column.required)
 
 
 def _report(where: str, problems: list[tuple[int, str]]) -> str:

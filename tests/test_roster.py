@@ -160,3 +160,8 @@ def test_a_duplicate_row_with_another_problem_is_named_for_both(tmp_path):
     assert "第2行“中期市财政预算（万元）”列：“x”不是数字" in message
     assert "第3行“项目名称”列：项目“A”与第2行重复" in message
     assert message.count("为空") == 2 and message.count("与第") == 1
+
+
+def test_a_header_below_a_title_is_checked_as_the_header(tmp_path):
+    message = problems_of(csv_file(tmp_path, "2026年项目名单\n预算单位,项目名称,项目名称\n财务科,甲,乙\n"))
+    assert "第2行：列“项目名称”出现了两次" in message and "缺少" not in message
