@@ -30,4 +30,5 @@ class InputError(SheetsyncError):
 
 
 class TemplateError(SheetsyncError):
-    """XlsxWriter rejected part of a template (a write, merge or validation)."""
+    """A template cannot be made as asked: XlsxWriter rejected part of it (a write, merge or
+    validation), or what it should hold does not fit the form (no sheets, an unknown period)."""

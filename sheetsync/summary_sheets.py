@@ -25,9 +25,9 @@ EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767
 # Column widths, in characters (a Chinese character counts two), that stay readable.
 MIN_WIDTH, MAX_WIDTH = 6, 50
-# What a landscape A4 page holds at 100%, in characters of column width; a wider table prints
-# on A3 (Excel's paper codes 9 and 8), which holds about 1.4 times more.
-A4_LANDSCAPE_WIDTH = 125
+# What a landscape A4 page holds, in characters of column width, at the smallest scale that
+# still reads well (about two thirds); a wider table prints on A3 (Excel's paper codes 9 and 8).
+A4_LANDSCAPE_READABLE_WIDTH = 190
 A4, A3 = 9, 8
 WIDTH_SAMPLE = 2_000
 BLOCK_ROWS = 20_000
@@ -150,7 +150,7 @@ def _print_setup(sheet: Worksheet, width: float) -> None:
     """Landscape, on A4 or, for a table of ``width`` characters too wide for it, A3; the
     columns fitted to the page's width, the header on every page."""
     sheet.set_landscape()
-    sheet.set_paper(A4 if width <= A4_LANDSCAPE_WIDTH * 1.5 else A3)
+    sheet.set_paper(A4 if width <= A4_LANDSCAPE_READABLE_WIDTH else A3)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
 

@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputExistsError, TemplateError
+from .errors import OutputError, TemplateError
 from .identity import IDENTITY_SHEET, LISTS_SHEET, Identity, SheetIdentity, reserved_sheets
 from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
@@ -88,7 +88,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     entries = read_roster(roster_path, form=spec)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputExistsError(f"{out_dir} is a file; with --roster the output is a folder")
+        raise OutputError(f"{out_dir} is a file; with --roster the output is a folder")
     units = list(dict.fromkeys(e.budget_unit for e in entries))
     paths = [out_dir / f"{name}.xlsx" for name in unique_file_names(units)]
     for path in paths:
