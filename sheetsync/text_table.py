@@ -76,9 +76,11 @@ class TableReader:
         self.level2_cols = {p.level2.column for p in self.periods}
         self.width = spec.columns
         self.column_names = {ind.level1.column: ind.level1.label.text}
+        self.column_fields = {ind.level1.column: ind.level1.role}  # as the issues' field column names them
         for p in self.periods:
             for col in (p.level2, p.level3, p.value):
                 self.column_names[col.column] = f"{p.name}{col.label.text}"
+                self.column_fields[col.column] = col.role
         self.table = Table()
         self.level1 = ""  # the 一级 of the rows aligned so far
 
@@ -108,12 +110,12 @@ class TableReader:
         for col, label in self.spec.indicators.header_labels():
             text = header.cell(col)
             if not label.matches(text):
-                self._issue("text_header_mismatch", header, field=f"header:{label.text}", text=text, label=label.text)
+                self._issue("text_header_mismatch", header, text=text, label=label.text)
             elif is_spaced(text):
                 self._issue("text_label_spaced", header, text=text, label=label.text)
             if normalize_label(text) != normalize_label(label.text):
                 cell = Cell(text)
-                self.table.slots.append(Slot(cell, "text", f"header:{label.text}", f"表头{label.text}", header.number,
+                self.table.slots.append(Slot(cell, "text", "", f"表头{label.text}", header.number,
                                              lambda label=label: label.text))
 
     # --- aligning rows -------------------------------------------------------------
@@ -239,7 +241,7 @@ class TableReader:
     def _tags(self, item: _Aligned, period: PeriodSpec) -> None:
         for col in (period.level3.column, period.value.column):
             if tags := item.row.tags.get(col - item.shift):
-                self._issue("text_html_removed", item.row, field=self.column_names[col],
+                self._issue("text_html_removed", item.row, field=self.column_fields[col],
                             label=self.column_names[col], tags="".join(tags))
 
     def _check(self, row: Row, period: str, level1: str, level2: str, level3: str, value: str) -> None:

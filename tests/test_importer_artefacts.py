@@ -163,11 +163,15 @@ def test_a_level2_label_shifted_into_the_level1_column_is_read_as_level2(spec, t
 
 def test_html_paragraph_tags_are_removed_with_a_warning(spec, tmp_path):
     form = FormText(spec, goals=("<p>组织会议三次。</p>", "组织会议一次。"), opinion="<p>同意。</p>")
+    form.indicator_rows[0] = form.row(form.output.label, (form.output.level2[0], "会议次数", "<p>≥3次</p>"),
+                                      (form.output.level2[0], "会议次数", "≥1次"))
     result = import_text(form.write(tmp_path))
     assert result.projects.loc[0, "midterm_goal"] == "组织会议三次。"
     assert result.projects.loc[0, "approval_opinion"] == "同意。"
+    assert result.indicators.loc[0, "value"] == "≥3次"
     removed = result.issues[result.issues["code"] == "text_html_removed"]
-    assert removed["field"].tolist() == ["midterm_goal", "approval_opinion"]
+    # The field column names the field as a workbook's issues do, whatever the column's label.
+    assert removed["field"].tolist() == ["midterm_goal", "value", "approval_opinion"]
     assert (removed["severity"] == "warning").all()
     assert "<p></p>" in removed["message"].iloc[0]
 
