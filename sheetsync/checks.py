@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .identity import Identity, SheetIdentity
 from .issues import Issue, issue
 from .model import ProjectForm
-from .spec import FieldSpec, FormSpec, normalize_label
+from .spec import FieldSpec, FormSpec, normalize_label, without_bracketed
 from .values import Amount, clean_text, parse_amount
 
 # An amount in 万元 this large (10亿元 and up) on one city project is almost surely 元.
@@ -66,7 +66,8 @@ class SheetRead:
     period_cells: dict[str, str] = field(default_factory=dict)  # period field → A1 of the label naming it
 
     def issue(self, code: str, *, cell: str = "", field: str = "", **params: object) -> Issue:
-        return issue(code, file=self.file, sheet=self.sheet, cell=cell, field=field, **params)
+        return issue(code, file=self.file, sheet=self.sheet, cell=cell, field=field,
+                     **self.spec.message_labels, **params)
 
 
 def _is_blank(value: object) -> bool:
@@ -150,7 +151,8 @@ def _not_above(read: SheetRead, name: str, other: str, cell: str) -> list[Issue]
     value, limit = getattr(read.form, name), getattr(read.form, other, None)
     if value is None or limit is None or value <= limit:
         return []
-    return [read.issue("annual_above_midterm", cell=cell, field=name, annual=_number(value), midterm=_number(limit))]
+    return [read.issue("annual_above_midterm", cell=cell, field=name, label=without_bracketed(read.spec.label_of(name)),
+                       value=_number(value), limit_label=without_bracketed(read.spec.label_of(other)), limit=_number(limit))]
 
 
 def _number(value: float) -> str:
@@ -193,13 +195,16 @@ def _header_labels(spec: FormSpec) -> list[str]:
 def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
+    labels = spec.message_labels
     found: list[Issue] = []
     for row in read.incomplete_rows:
         if row.level3 and not row.value:
-            found.append(_blank(read, row.value_cell, "value", f"{row.period}三级指标“{row.level3}”的指标值",
+            what = f"{row.period}{labels['level3_label']}“{row.level3}”的{labels['value_label']}"
+            found.append(_blank(read, row.value_cell, "value", what,
                                 "level3_without_value", period=row.period, level3=row.level3))
         elif row.value and not row.level3:
-            found.append(_blank(read, row.level3_cell, "level3", f"{row.period}指标值“{row.value}”的三级指标",
+            what = f"{row.period}{labels['value_label']}“{row.value}”的{labels['level3_label']}"
+            found.append(_blank(read, row.level3_cell, "level3", what,
                                 "value_without_level3", period=row.period, value=row.value))
         if not row.level1:
             found.append(read.issue("missing_level1", cell=row.level3_cell, field="level1",

@@ -18,7 +18,8 @@ INFO = "info"
 ISSUE_COLUMNS = ["file", "sheet", "cell", "field", "severity", "code", "message"]
 
 # code → (severity, message template). Templates use the keyword parameters given to
-# issue(); the location (file, sheet, cell) is never repeated inside the message.
+# issue(); the location (file, sheet, cell) is never repeated inside the message. The form's
+# labels (``{level3_label}``, ``{unit_label}`` …) come from its spec (FormSpec.message_labels).
 CATALOGUE: dict[str, tuple[str, str]] = {
     # --- files --------------------------------------------------------------
     "not_a_workbook": (ERROR, "文件不是Excel/WPS/LibreOffice表格（{detail}），无法读取，请另存为.xlsx后重新提交。"),
@@ -46,25 +47,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "amount_in_yuan": (WARNING, "“{label}”为{value}，看起来是按“元”填写的，本表单位是“万元”，请核对。"),
     "amount_converted": (WARNING, "“{label}”填的是“{text}”（元），已换算为{value}万元读取，请改为以万元为单位的数字。"),
     "amount_as_text": (WARNING, "“{label}”以文本形式填写（“{text}”），已按{value}万元读取，请改为数字格式。"),
-    "annual_above_midterm": (ERROR, "本年度申请资金（{annual}万元）超过中期预算（{midterm}万元），请核对。"),
+    "annual_above_midterm": (ERROR, "“{label}”（{value}万元）超过“{limit_label}”（{limit}万元），请核对。"),
     "missing_year": (WARNING, "未找到年度（如“（2021 年度）”），请补充。"),
     "period_not_from_year": (WARNING, "“{label}”的期间为{period}，没有从本表年度{year}年开始，可能沿用了往年的表格，请核对年度和期间。"),
-    "missing_unit": (ERROR, "未填写预算单位，请补充。"),
+    "missing_unit": (ERROR, "未填写{unit_label}，请补充。"),
     "text_too_long": (WARNING, "“{label}”超过{max_length}字（现{length}字），请精简。"),
     # --- indicators ---------------------------------------------------------
-    "empty_level1": (ERROR, "一级指标“{level1}”下没有填写任何{period}三级指标，请至少填写一项。"),
-    "level3_without_value": (ERROR, "{period}三级指标“{level3}”未填写指标值，请补充。"),
-    "value_without_level3": (ERROR, "{period}指标值“{value}”没有对应的三级指标名称，请补充。"),
-    "unknown_level2": (WARNING, "二级指标“{level2}”不属于一级指标“{level1}”（对照各指标体系），请核对后从下拉列表选择。"),
+    "empty_level1": (ERROR, "{level1_label}“{level1}”下没有填写任何{period}{level3_label}，请至少填写一项。"),
+    "level3_without_value": (ERROR, "{period}{level3_label}“{level3}”未填写{value_label}，请补充。"),
+    "value_without_level3": (ERROR, "{period}{value_label}“{value}”没有对应的{level3_label}名称，请补充。"),
+    "unknown_level2": (WARNING, "{level2_label}“{level2}”不属于{level1_label}“{level1}”（对照各指标体系），请核对后从下拉列表选择。"),
     "missing_table": (ERROR, "没有找到{table}表的表头（{headers}等），表中的指标无法读取，请按模板恢复表头。"),
     "no_indicators": (ERROR, "{table}表中没有填写任何指标，请至少填写一项三级指标和指标值。"),
     "second_form": (ERROR, "从第{row}行起是另一张表（{cells}个单元格），没有读取。一个工作表只能填一个项目，请把它移到单独的工作表后重新提交。"),
     "renamed_column": (WARNING, "表头“{text}”不是表格规定的“{label}”，已按所在位置当作“{label}”一栏读取，请核对并改回“{label}”。"),
     "value_as_fraction": (WARNING, "{period}指标值读到的是数字{value}，原来可能填的是百分比（如95%被Excel存成0.95）。请把单元格设为文本格式后重新填写，如“≥95%”。"),
     "value_as_date": (WARNING, "{period}指标值读到的是日期{value}，原来可能填的是“2021年12月”之类的文字，被Excel存成了日期。请把单元格设为文本格式后重新填写。"),
-    "unknown_level1": (WARNING, "一级指标“{level1}”不在任何指标体系中，请核对。"),
-    "missing_level1": (ERROR, "{period}指标“{level3}”没有一级指标，请补充。"),
-    "missing_level2": (WARNING, "{period}指标“{level3}”没有二级指标，请补充。"),
+    "unknown_level1": (WARNING, "{level1_label}“{level1}”不在任何指标体系中，请核对。"),
+    "missing_level1": (ERROR, "{period}指标“{level3}”没有{level1_label}，请补充。"),
+    "missing_level2": (WARNING, "{period}指标“{level3}”没有{level2_label}，请补充。"),
     # --- leftovers and identity ----------------------------------------------
     "unclaimed_cell": (WARNING, "此单元格的内容不属于表格中的任何栏目，未被汇总：“{text}”。请移到正确位置或删除。"),
     "identity_mismatch": (ERROR, "工作表与模板记录不符：{detail}。请勿修改预填的项目信息。"),

@@ -346,6 +346,17 @@ class FormSpec:
                 return f
         raise KeyError(name)
 
+    @cached_property
+    def message_labels(self) -> dict[str, str]:
+        """The labels issue messages name the form's parts by (``level3_label`` → 三级指标)."""
+        ind = self.indicators
+        first = ind.periods[0]
+        return {"level1_label": without_bracketed(ind.level1.label.text),
+                "level2_label": without_bracketed(first.level2.label.text),
+                "level3_label": without_bracketed(first.level3.label.text),
+                "value_label": without_bracketed(first.value.label.text),
+                "unit_label": self.unit_line.label or ""}
+
     def label_of(self, name: str) -> str:
         """The Chinese label a column or field carries on the form (``budget_unit`` → 预算单位)."""
         if name == self.unit_line.field:

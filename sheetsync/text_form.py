@@ -52,7 +52,7 @@ class FormText:
         self.seen: dict[str, int] = {}  # field → line it was read from
 
     def _issue(self, code: str, cell: str = "", field: str = "", **params: object) -> None:
-        self.issues.append(issue(code, file=self.file, cell=cell, field=field, **params))
+        self.issues.append(issue(code, file=self.file, cell=cell, field=field, **self.spec.message_labels, **params))
 
     def read(self) -> ImportedForm:
         table_reader = TableReader(self.spec, self.file)

@@ -97,7 +97,7 @@ class TableReader:
         return None
 
     def _issue(self, code: str, row: Row, field: str = "", **params: object) -> None:
-        self.table.issues.append(issue(code, file=self.file, cell=row.ref, field=field, **params))
+        self.table.issues.append(issue(code, file=self.file, cell=row.ref, field=field, **self.spec.message_labels, **params))
 
     # --- the header ----------------------------------------------------------------
 

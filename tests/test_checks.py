@@ -50,6 +50,15 @@ def test_amounts(tmp_path, midterm, annual, expected):
     assert codes(c) == expected
 
 
+def test_messages_name_the_form_parts_by_the_specs_labels(tmp_path):
+    rows = (Row("预期产出指标", Side("数量指标", "场次", ""), Side("数量指标", "场次", "≥3场")),)
+    c = read(tmp_path, replace(with_rows(SEED_FORM, rows), midterm_budget=10, annual_budget=20))
+    assert c.issues.message.tolist()[:2] == [
+        "“本年度申请市财政预算资金”（20万元）超过“中期市财政预算”（10万元），请核对。",
+        "中期三级指标“场次”未填写指标值，请补充。",
+    ]
+
+
 def test_an_amount_written_in_yuan_is_converted_to_wan(tmp_path):
     c = read(tmp_path, replace(SEED_FORM, midterm_budget="7,500元", annual_budget=0.25))
     assert c.projects.loc[0, "midterm_budget_wan"] == 0.75
