@@ -271,8 +271,12 @@ def _rebuilt(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str,
                         continue
                     if isinstance(value, str):
                         _text(sheet.cell(r, c), value)
-                    else:
-                        sheet.cell(r, c).value = value
+                        continue
+                    sheet.cell(r, c).value = value
+                    # A number shown as a percentage keeps that format, so the copy reads as the original.
+                    decimals = grid.percent_decimals(r - 1, c - 1) if isinstance(value, (int, float)) else None
+                    if decimals is not None:
+                        sheet.cell(r, c).number_format = "0" + ("." + "0" * decimals if decimals else "") + "%"
             for (r1, c1), (r2, c2) in grid.merged_ranges:
                 sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     return workbook, {old: new for old, new in names.items() if old != new}

@@ -111,7 +111,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
         return result
     if identity is not None:
         result.issues += checks.template_issues(reads[0][0].spec, identity, file)
-        result.issues += _missing_sheets(identity, matched, file)
+        result.issues += _missing_sheets(identity, matched, book.sheet_names, file)
     for read, sheet_issues in reads:
         result.forms.append(read.form)
         result.issues += sheet_issues
@@ -139,14 +139,15 @@ def _records(identity: Identity, reads: list[SheetRead]) -> dict[str, SheetIdent
             found[read.sheet] = own
     taken = {entry.sheet for entry in found.values()}
     for read in reads:
-        if read.sheet in found:
-            continue
-        entry = next((e for e in identity.sheets.values() if e.sheet not in taken and _holds(read, e)), None)
-        if entry is None and read.sheet in identity.sheets and read.sheet not in taken:
-            entry = identity.sheets[read.sheet]
+        entry = None if read.sheet in found else next(
+            (e for e in identity.sheets.values() if e.sheet not in taken and _holds(read, e)), None)
         if entry is not None:
             found[read.sheet] = entry
             taken.add(entry.sheet)
+    for read in reads:
+        if read.sheet not in found and read.sheet in identity.sheets and read.sheet not in taken:
+            found[read.sheet] = identity.sheets[read.sheet]
+            taken.add(read.sheet)
     return found
 
 
@@ -155,13 +156,17 @@ def _holds(read: SheetRead, entry: SheetIdentity) -> bool:
     return bool(name) and label_key(entry.project_name) == name
 
 
-def _missing_sheets(identity: Identity, matched: set[str], file: str) -> list[Issue]:
-    """Records of assigned projects (with a project key) whose sheet is gone."""
-    return [
-        issue("identity_mismatch", file=file, sheet=entry.sheet,
-              detail=f"模板中的工作表“{entry.sheet}”（{entry.project_name or entry.project_key}）已被删除")
-        for entry in identity.sheets.values() if entry.project_key and entry.sheet not in matched
-    ]
+def _missing_sheets(identity: Identity, matched: set[str], present: list[str], file: str) -> list[Issue]:
+    """Records of assigned projects (with a project key) that no sheet holds: the sheet is gone,
+    or holds another project now."""
+    found = []
+    for entry in identity.sheets.values():
+        if entry.project_key and entry.sheet not in matched:
+            project = entry.project_name or entry.project_key
+            what = "中已不是这个项目" if entry.sheet in present else "已被删除"
+            found.append(issue("identity_mismatch", file=file, sheet=entry.sheet,
+                               detail=f"模板中的工作表“{entry.sheet}”（{project}）{what}"))
+    return found
 
 
 def _best_layout(grid: Grid, specs: list[FormSpec]) -> Layout | None:

@@ -168,7 +168,7 @@ class _SheetReader:
         self.claimed: set[tuple[int, int]] = set()
         self.repeated: list[tuple[Area, object]] = []
         self.table: _TableArea | None = None
-        self._covered: dict[tuple[int, int], str] | None = None  # cells merged under one above them
+        self._covered: dict[tuple[int, int], tuple[int, int]] | None = None  # cell → the merge's first, above it
         self.identity = identity
         # The same 一级/二级 spellings recur on every sheet: their tree labels are kept per spec.
         self._canonical = _canonical_levels.setdefault(self.spec.hash, {})
@@ -368,9 +368,16 @@ class _SheetReader:
             self._covered = {}
             for (r1, c1), (r2, c2) in self.grid.merged_ranges:
                 if r1 < r2 and (r2 - r1) * (c2 - c1 + 1) <= _MAX_COVERED_CELLS:
-                    text = _text(self.grid.value(r1, c1))
-                    self._covered.update(((r, c), text) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
-        return self._covered.get((row, col), "")
+                    self._covered.update(((r, c), (r1, c1)) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
+        first = self._covered.get((row, col))
+        return "" if first is None else self._cell_text(*first)
+
+    def _cell_text(self, row: int, col: int) -> str:
+        """A cell's text; a number shown as a percentage as the percentage (0.95 shown 95% → 95%)."""
+        raw = self.grid.value(row, col)
+        if type(raw) in _NUMBER_TYPES and (decimals := self.grid.percent_decimals(row, col)) is not None:
+            return percent_text(raw, decimals)
+        return _text(raw)
 
     def _note_error(self, row: int, col: int) -> None:
         """Keep the error value of a cell read as empty where a value belongs (a formula that failed)."""

@@ -101,10 +101,10 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 _NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?")
 # A Chinese numeral counts only before a measure word (两场, 四个): 一流 and 第一季度 are words.
 _CN_MEASURES = frozenset("次场个家人项份本套篇期批台件名所户座条辆张支部类种天周年月")
-# A calendar year (2021年, 2021年度), a month or day with more after it (2020年9月, 9月30日), a
+# A calendar year (2021年, 2021年度, 22年底), a month or day with more after it (2020年9月, 9月30日), a
 # range (5-9月) or a fraction or date written with a slash. A month, day or hour alone is
 # handled below: 9月 is a date, ≤3日 and 5日内 are durations.
-_DATE_OR_RANGE = re.compile(r"\d{4}\s*年|\d\s*[年月]\s*\d|\d\s*[-~～至到]\s*\d|\d+/\d+")
+_DATE_OR_RANGE = re.compile(r"\d{4}\s*年|\d\s*年\s*[底初末]|\d\s*[年月]\s*\d|\d\s*[-~～至到]\s*\d|\d+/\d+")
 _DATE_UNITS = ("月", "日", "号", "时")
 # m2 and m3 (also ㎡ and m², which NFKC turns into m2) are units, not a second number.
 _POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcd]?m)([23])(?![\d.])")

@@ -253,8 +253,12 @@ def test_a_value_merged_down_over_several_indicators_holds_for_each(tmp_path):
     path = write_workbook(tmp_path / "f.xlsx", [("项目1", with_rows(SEED_FORM, rows), Layout())])
     book = openpyxl.load_workbook(path)
     book["项目1"].merge_cells("E8:E9")  # one 中期 value for 场次 and 人次
+    book["项目1"]["H8"], book["项目1"]["H9"] = 0.95, None  # a typed 95%, as Excel stores it
+    book["项目1"]["H8"].number_format = "0%"
+    book["项目1"].merge_cells("H8:H9")
     book.save(path)
     c = read_workbook(path)
     assert codes(c) == [["H10", "value", "error", "level3_without_value"]]  # a blank not under a merge
     values = c.indicators.set_index(["period", "level3"])["value"]
     assert values[("中期", "人次")] == "≥3场" and values[("中期", "场次")] == "≥3场"
+    assert values[("年度", "人次")] == "95%" and values[("年度", "场次")] == "95%"

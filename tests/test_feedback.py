@@ -306,3 +306,23 @@ def test_a_strict_open_xml_workbook_is_rebuilt_not_emptied(tmp_path, inbox):
     assert book.sheetnames == [load_headers().sheet("issues"), "填表说明", "办公设备购置", "_lists", "_sheetsync"]
     assert _issue_list(book)[0][1] == load_headers().text("strict_note")
     assert book["办公设备购置"]["B4"].value == "办公设备购置" and notes[0].rebuilt
+
+
+@pytest.mark.office
+def test_an_unchanged_copy_rebuilt_from_an_xls_is_left_out_too(tmp_path, soffice):
+    # The copy keeps a percentage's format, so it reads as the .xls does (95%, not 0.95).
+    source = tmp_path / "甲局.xlsx"
+    _filled(source)
+    book = openpyxl.load_workbook(source)
+    sheet = book["办公设备购置"]
+    value_cell = next(row[4] for row in sheet.iter_rows(min_row=8) if row[4].value == "≥95%")
+    value_cell.value, value_cell.number_format = 0.95, "0%"
+    book.save(source)
+    inbox = tmp_path / "收回"
+    xls = convert(soffice, source, "xls", inbox)
+    alone = collect([str(inbox)])
+    assert "95%" in alone.indicators["value"].tolist()
+    write_feedback([inbox], inbox / "反馈")
+    again = collect([str(inbox)])
+    pd.testing.assert_frame_equal(again.indicators, alone.indicators)
+    assert again.issues.query("code == 'feedback_copy'")["message"].str.contains(str(xls), regex=False).all()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import openpyxl
+import pytest
 import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -93,6 +94,28 @@ def test_sheets_renamed_or_swapped_keep_their_projects_and_checks(tmp_path):
     assert c.projects.set_index("project_name")["project_code"].to_dict() == before.to_dict()
     mismatches = c.issues.query("code == 'identity_mismatch'")
     assert mismatches[["sheet", "cell"]].values.tolist() == [["改了名的表", "F4"]]
+
+
+@pytest.mark.parametrize("swap_order", [False, True])
+def test_a_project_whose_name_was_retyped_takes_no_other_projects_record(tmp_path, swap_order):
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    before = read_workbook(path).projects.set_index("project_name")["project_code"]
+    book = openpyxl.load_workbook(path)
+    first, second = book.worksheets[1:3]
+    untouched, retyped = first["B4"].value, second["B4"].value
+    a, b = first.title, second.title
+    first.title, second.title = "交换中", a
+    first.title = b
+    second["B4"] = f"{retyped}（修订）"  # the moved project's locked name typed over
+    if swap_order:
+        book.move_sheet(second, offset=-1)
+    book.save(path)
+    c = read_workbook(path)
+    codes = c.projects.set_index("project_name")["project_code"]
+    assert codes[untouched] == before[untouched]
+    mismatches = c.issues.query("code == 'identity_mismatch'")
+    assert untouched not in " ".join(mismatches["message"])
+    assert mismatches["message"].str.contains("中已不是这个项目").tolist() == [True]
 
 
 def test_a_sheet_a_department_adds_to_a_template_is_noted(tmp_path):
