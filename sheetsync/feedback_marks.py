@@ -14,7 +14,6 @@ differently, and is read like any other submission.
 from __future__ import annotations
 
 import hashlib
-import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -42,9 +41,9 @@ def copy_properties(source: Path) -> dict[str, str]:
 
 def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:
     """The feedback copies among ``files`` whose source is also among them: copy → source.
-    Only files named as copies (``财务科_反馈.xlsx``, ``财务科_反馈 (2).xlsx``) are opened."""
-    named = re.compile(re.escape(suffix) + r"(?: \(\d+\))?\.xls[xm]$", re.IGNORECASE)
-    copies = [f for f in files if named.search(Path(f).name)]
+    Only .xlsx/.xlsm files whose name holds ``suffix`` (``财务科_反馈.xlsx``, ``财务科_反馈 (2).xlsx``,
+    ``财务科_反馈 - 副本.xlsx``) are opened."""
+    copies = [f for f in files if suffix in Path(f).stem and Path(f).suffix.lower() in (".xlsx", ".xlsm")]
     if not copies:
         return {}
     by_name: dict[str, list[str]] = {}

@@ -103,8 +103,12 @@ def choose_copies(collection: Collection) -> Copies:
     keys = project_keys(projects)
     repeated = keys[keys.duplicated(keep=False)]
     losers: list[dict] = []
+    codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
         winner, reason = _winner(group)
+        known = [code for code in group["project_code"] if code.strip()]
+        if known and not group.at[winner, "project_code"].strip():
+            codes[winner] = known[0]
         for label in group.index:
             if label != winner:
                 losers.append({
@@ -119,6 +123,9 @@ def choose_copies(collection: Collection) -> Copies:
     keep_projects = ~pd.MultiIndex.from_frame(projects[["file", "sheet"]]).isin(lost)
     indicators = collection.indicators
     keep_indicators = ~pd.MultiIndex.from_frame(indicators[["file", "sheet"]]).isin(lost)
+    if codes:
+        projects = projects.copy()
+        projects.loc[list(codes), "project_code"] = list(codes.values())
     return Copies(
         projects[keep_projects].reset_index(drop=True),
         indicators[keep_indicators].reset_index(drop=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
 
 from .errors import TemplateError
 from .spec import Span
@@ -116,5 +116,9 @@ class Book:
     def close(self) -> None:
         try:
             self.wb.close()
-        except (XlsxWriterException, OSError) as exc:
+        except FileCreateError as exc:
+            # XlsxWriter's wrapper of an OSError (a full disk): raised as one, so that the
+            # output's atomic_path reports it with the output's name.
+            raise (exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))) from None
+        except XlsxWriterException as exc:
             raise TemplateError(f"could not write the workbook: {exc}") from exc

@@ -265,6 +265,15 @@ def test_copies_put_back_among_the_inputs_are_not_read_twice(inbox):
     assert again.file_count == alone.file_count
 
 
+def test_a_copy_duplicated_under_another_name_is_still_a_copy(inbox):
+    copy = write_feedback([inbox], inbox / "反馈")[1]
+    shutil.copy(copy, copy.with_name("甲局_反馈 - 副本.xlsx"))  # as Windows names a duplicated file
+    collection = collect([str(inbox)])
+    notes = collection.issues.query("code == 'feedback_copy'")
+    assert sorted(Path(f).name for f in notes["file"]) == ["乙局_反馈.xlsx", "甲局_反馈 - 副本.xlsx", "甲局_反馈.xlsx"]
+    assert collection.projects["file"].map(lambda f: Path(f).parent.name).tolist() == ["收回", "收回"]
+
+
 def test_a_corrected_copy_is_read_like_any_submission(inbox):
     copy = write_feedback([inbox], inbox / "反馈")[1]
     book = openpyxl.load_workbook(copy)

@@ -37,6 +37,16 @@ def test_a_copy_without_the_code_is_the_coded_project_of_its_unit_and_name():
                                                              [h.status("duplicate"), "hand.xlsx"]]
 
 
+def test_a_winning_copy_without_the_code_shows_its_projects_code(tmp_path):
+    coded, hand = tmp_path / "template.xlsx", tmp_path / "hand.xlsx"
+    for path, when in ((coded, 1_700_000_000), (hand, 1_800_000_000)):
+        path.write_bytes(b"x")
+        os.utime(path, (when, when))
+    forms = [_form("甲", str(coded), code="440001", generated_at="2026-02-01T00:00:00"), _form("甲", str(hand))]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    assert copies.projects[["file", "project_code"]].values.tolist() == [[str(hand), "440001"]]
+
+
 def test_forms_without_a_name_or_code_are_never_duplicates():
     forms = [_form("", "a.xlsx"), _form("", "b.xlsx"), _form(" ", "c.xlsx")]
     copies = choose_copies(Collection.from_forms(forms, []))

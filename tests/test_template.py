@@ -359,3 +359,24 @@ def test_text_input_cells_are_formatted_as_text(blank, spec):
             assert ws.cell(first, column + 1).number_format == "@"
     goal = spec.field("midterm_goal").value_at
     assert ws.cell(goal.first_row + 1, goal.first_col + 1).number_format == "@"
+
+
+def test_a_full_disk_is_an_output_error_naming_the_template(tmp_path, monkeypatch):
+    import gc
+    import warnings
+
+    import xlsxwriter.workbook
+
+    from sheetsync.errors import OutputError
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", no_space)
+    with pytest.raises(OutputError, match="模板.xlsx: No space left on device") as failed:
+        write_template(tmp_path / "模板.xlsx", year=YEAR, unit="某局", count=1)
+    del failed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    assert list(tmp_path.iterdir()) == []
