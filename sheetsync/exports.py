@@ -19,8 +19,8 @@ from typing import Callable
 
 import pandas as pd
 
-from .model import Collection
 from .errors import OutputError
+from .model import Collection
 from .output import atomic_path, check_writable, output_folder, publish
 
 TABLES = ("projects", "indicators", "issues")

@@ -22,10 +22,10 @@ import pandas as pd
 
 from .issues import issue
 from .model import Collection, TableRows
+from .safety import small_part
 
 KIND, SOURCE, SOURCE_SHA256 = "sheetsync", "sheetsync-source", "sheetsync-source-sha256"
 FEEDBACK = "feedback"
-_PROPERTIES_LIMIT = 1024 * 1024
 _CUSTOM_PROPERTY = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
 
 
@@ -67,6 +67,7 @@ def without_unchanged_copies(collection: Collection, copies: dict[str, str]) -> 
     unchanged = {copy: source for copy, source in copies.items() if _reads_the_same(collection, copy, source)}
     if not unchanged:
         return collection
+
     def kept(table: pd.DataFrame) -> pd.DataFrame:
         return table[~table["file"].isin(unchanged)].reset_index(drop=True)
 
@@ -89,11 +90,11 @@ def _marks(path: str) -> dict[str, str]:
     reports what is wrong with the file)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/custom.xml")
-            if info.file_size > _PROPERTIES_LIMIT:
-                return {}
-            root = ElementTree.fromstring(archive.read(info))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ElementTree.ParseError, EOFError):
+            custom = small_part(archive, "docProps/custom.xml")
+        root = ElementTree.fromstring(custom) if custom else None
+    except (zipfile.BadZipFile, ValueError, OSError, ElementTree.ParseError, EOFError):
+        return {}
+    if root is None:
         return {}
     return {p.get("name", ""): "".join(p.itertext()) for p in root.iter(_CUSTOM_PROPERTY)}
 

@@ -17,8 +17,8 @@ from functools import cache
 
 from . import checks
 from .checks import SheetRead
-from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, reserved_sheets
 from .headers import load_headers
+from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, reserved_sheets
 from .issues import Issue, issue
 from .locate import Layout, label_key, locate
 from .model import Collection, ProjectForm

@@ -162,8 +162,8 @@ def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None
             with zipfile.ZipFile(path) as archive:
                 parts = [ZipPart(info.filename, info.file_size, info.compress_size, info.compress_type,
                                  info.header_offset) for info in archive.infolist()]
-                manifest = _small_part(archive, "META-INF/manifest.xml")
-                properties = _small_part(archive, "docProps/custom.xml") + _small_part(archive, "meta.xml")
+                manifest = small_part(archive, "META-INF/manifest.xml")
+                properties = small_part(archive, "docProps/custom.xml") + small_part(archive, "meta.xml")
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
     names = {part.name for part in parts}
@@ -304,7 +304,7 @@ class _PlainParts:
         return out
 
 
-def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+def small_part(archive: zipfile.ZipFile, name: str) -> bytes:
     """A part of at most 1 MB, or b"" (absent, or too big to be what we look for)."""
     try:
         info = archive.getinfo(name)

@@ -14,11 +14,9 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
 from . import summary_sheets as sheets
-from .errors import OutputError
 from .headers import Headers, load_headers
 from .identity import SUMMARY_MARK
 from .model import Collection
@@ -29,6 +27,7 @@ from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
                              UNIT_TABLE, level1_order, project_table, structure_table, unit_table)
+from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
          "warnings": COUNT, "projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER,
@@ -68,10 +67,7 @@ def write_summary(collection: Collection, path: Path | str, *,
         workbook = Workbook(str(tmp), sheets.workbook_options())
         workbook.set_custom_property(*SUMMARY_MARK)
         _write_sheets(workbook, headers, collection, copies, entries)
-        try:
-            workbook.close()
-        except FileCreateError as exc:  # XlsxWriter's OSError (a full disk)
-            raise OutputError(f"cannot write {path}: {exc}") from None
+        close_workbook(workbook)
     return Path(path)
 
 

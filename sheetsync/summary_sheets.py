@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .errors import SheetsyncError
+from .xlsx import A3, A4
 
 # Excel's row limit per sheet; the tests lower it to check the continuation sheets.
 EXCEL_MAX_ROWS = 1_048_576
@@ -26,9 +27,8 @@ EXCEL_MAX_CHARS = 32_767
 # Column widths, in characters (a Chinese character counts two), that stay readable.
 MIN_WIDTH, MAX_WIDTH = 6, 50
 # What a landscape A4 page holds, in characters of column width, at the smallest scale that
-# still reads well (about two thirds); a wider table prints on A3 (Excel's paper codes 9 and 8).
+# still reads well (about two thirds); a wider table prints on A3.
 A4_LANDSCAPE_READABLE_WIDTH = 190
-A4, A3 = 9, 8
 WIDTH_SAMPLE = 2_000
 BLOCK_ROWS = 20_000
 

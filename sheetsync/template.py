@@ -25,13 +25,11 @@ from .output import atomic_path, check_workbook_name, check_writable
 from .roster import read_roster
 from .spec import FormSpec, Tree, column_letter, load_spec
 from .values import clean_text
-from .xlsx import Book, Sheet, check
+from .xlsx import A4, Book, Sheet, check
 
 LIST_COLUMN_WIDTH = 30
 
-# Print setup: A4 (XlsxWriter paper 9), landscape, centred, the whole form on one page;
-# margins in inches.
-A4 = 9
+# Print setup: A4, landscape, centred, the whole form on one page; margins in inches.
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5}
 
 

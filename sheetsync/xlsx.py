@@ -17,6 +17,8 @@ from .spec import Span
 
 # Fonts: 宋体 is what the finance bureau's own forms use; Excel, WPS and LibreOffice fall
 # back to another CJK font where it is missing.
+# Excel's paper codes.
+A4, A3 = 9, 8
 FONT = "宋体"
 FONT_SIZE = 11
 
@@ -115,10 +117,15 @@ class Book:
 
     def close(self) -> None:
         try:
-            self.wb.close()
-        except FileCreateError as exc:
-            # XlsxWriter's wrapper of an OSError (a full disk): raised as one, so that the
-            # output's atomic_path reports it with the output's name.
-            raise (exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))) from None
+            close_workbook(self.wb)
         except XlsxWriterException as exc:
             raise TemplateError(f"could not write the workbook: {exc}") from exc
+
+
+def close_workbook(workbook: xlsxwriter.Workbook) -> None:
+    """Write ``workbook`` out. XlsxWriter wraps an OSError (a full disk) in its FileCreateError:
+    it is raised as the OSError, which the output's atomic_path reports under the output's name."""
+    try:
+        workbook.close()
+    except FileCreateError as exc:
+        raise (exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))) from None
