@@ -27,7 +27,8 @@ EXCEL_MAX_CHARS = 32_767
 # Column widths, in characters (a Chinese character counts two), that stay readable.
 MIN_WIDTH, MAX_WIDTH = 6, 50
 # What a landscape A4 page holds, in characters of column width, at the smallest scale that
-# still reads well (about two thirds); a wider table prints on A3.
+# still reads well: an estimate, from about 125 characters at 100% and two thirds of that size.
+# A wider table prints on A3.
 A4_LANDSCAPE_READABLE_WIDTH = 190
 WIDTH_SAMPLE = 2_000
 BLOCK_ROWS = 20_000
