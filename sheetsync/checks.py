@@ -192,26 +192,35 @@ def _header_labels(spec: FormSpec) -> list[str]:
     return [ind.level1.label.text, first.level2.label.text, first.level3.label.text, first.value.label.text]
 
 
+def row_problems(period: str, level1: str, level2: str, level3: str, value: str) -> list[tuple[str, str, dict[str, str]]]:
+    """What one side of an indicator row lacks, as (issue code, field at fault, message params):
+    the rules a row of the table is held to, in a workbook and in imported text alike."""
+    found = []
+    if level3 and not value:
+        found.append(("level3_without_value", "value", {"period": period, "level3": level3}))
+    elif value and not level3:
+        found.append(("value_without_level3", "level3", {"period": period, "value": value}))
+    if not level1:
+        found.append(("missing_level1", "level1", {"period": period, "level3": level3 or value}))
+    elif not level2:
+        found.append(("missing_level2", "level2", {"period": period, "level3": level3 or value}))
+    return found
+
+
 def indicator_issues(read: SheetRead) -> list[Issue]:
     """Per row: 三级 without 指标值 and the reverse, missing 一级/二级; per table: trees and empty groups."""
     spec = read.spec
     labels = spec.message_labels
     found: list[Issue] = []
     for row in read.incomplete_rows:
-        if row.level3 and not row.value:
-            what = f"{row.period}{labels['level3_label']}“{row.level3}”的{labels['value_label']}"
-            found.append(_blank(read, row.value_cell, "value", what,
-                                "level3_without_value", period=row.period, level3=row.level3))
-        elif row.value and not row.level3:
-            what = f"{row.period}{labels['value_label']}“{row.value}”的{labels['level3_label']}"
-            found.append(_blank(read, row.level3_cell, "level3", what,
-                                "value_without_level3", period=row.period, value=row.value))
-        if not row.level1:
-            found.append(read.issue("missing_level1", cell=row.level3_cell, field="level1",
-                                    period=row.period, level3=row.level3 or row.value))
-        elif not row.level2:
-            found.append(read.issue("missing_level2", cell=row.level3_cell, field="level2",
-                                    period=row.period, level3=row.level3 or row.value))
+        for code, name, params in row_problems(row.period, row.level1, row.level2, row.level3, row.value):
+            cell = row.value_cell if name == "value" else row.level3_cell
+            if name in ("level3", "value"):
+                other = "value" if name == "level3" else "level3"
+                what = f"{row.period}{labels[other + '_label']}“{getattr(row, other)}”的{labels[name + '_label']}"
+                found.append(_blank(read, cell, name, what, code, **params))
+            else:
+                found.append(read.issue(code, cell=cell, field=name, **params))
 
     if not read.form.indicators:
         table = spec.indicators.label.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .checks import row_problems
 from .issues import Issue, issue
 from .model import Indicator
 from .spec import FormSpec, PeriodSpec, normalize_label
@@ -245,14 +246,8 @@ class TableReader:
                             label=self.column_names[col], tags="".join(tags))
 
     def _check(self, row: Row, period: str, level1: str, level2: str, level3: str, value: str) -> None:
-        if not level1:
-            self._issue("missing_level1", row, field="level1", period=period, level3=level3 or value)
-        elif not level2:
-            self._issue("missing_level2", row, field="level2", period=period, level3=level3 or value)
-        if level3 and not value:
-            self._issue("level3_without_value", row, field="value", period=period, level3=level3)
-        elif value and not level3:
-            self._issue("value_without_level3", row, field="level3", period=period, value=value)
+        for code, name, params in row_problems(period, level1, level2, level3, value):
+            self._issue(code, row, field=name, **params)
 
     def _pair(self, row: Row, sides: list[Draft | None]) -> None:
         """Each side's level-3 and value cells, with the other side's as their counterpart."""
