@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .identity import Identity, SheetIdentity
 from .issues import Issue, issue
 from .model import ProjectForm
-from .spec import FieldSpec, FormSpec, normalize_label, without_bracketed
+from .spec import FieldSpec, FormSpec, normalize_label, period_years, without_bracketed
 from .values import Amount, clean_text, parse_amount
 
 # An amount in 万元 this large (10亿元 and up) on one city project is almost surely 元.
@@ -121,8 +121,8 @@ def field_issues(read: SheetRead) -> list[Issue]:
 def _period_issues(read: SheetRead, name: str, label: str) -> list[Issue]:
     """A period (中期滚动目标（2020年--2022年）) that does not start in the form's year."""
     period, year = getattr(read.form, name), read.form.year
-    start = period.split("-")[0]
-    if year is None or not start.isdigit() or int(start) == year:
+    years = period_years(period)
+    if year is None or years is None or years[0] == year:
         return []
     return [read.issue("period_not_from_year", cell=read.period_cells[name], field=name, label=label, period=period, year=year)]
 

@@ -8,13 +8,12 @@ XlsxWriter in it. The template writer renders the plan.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import TemplateError
 from .model import Indicator, ProjectForm
-from .spec import FieldSpec, FormSpec, PeriodSpec, Span, Tree, column_letter, normalize_label
+from .spec import FieldSpec, FormSpec, PeriodSpec, Span, Tree, column_letter, normalize_label, period_years
 
 # Excel's largest row height, in points.
 MAX_ROW_HEIGHT = 409
@@ -185,9 +184,8 @@ def _field_label(spec: FormSpec, f: FieldSpec, period: tuple[int | str, int | st
 
 def midterm_years(spec: FormSpec, form: ProjectForm, year: int | None) -> tuple[int | str, int | str]:
     """The medium-term period printed on the form: the form's own, else from the budget year (if known)."""
-    pattern = next((f.period_pattern for f in spec.fields if f.period_pattern), None)
-    if pattern and form.midterm_period and (m := re.search(pattern, form.midterm_period)):
-        return int(m.group(1)), int(m.group(2))
+    if (years := period_years(form.midterm_period)) is not None:
+        return years
     if year is None:
         return "", ""
     return year, year + spec.midterm_years - 1

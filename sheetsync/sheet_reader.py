@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from . import checks
@@ -288,9 +287,8 @@ class _SheetReader:
             setattr(read.form, f.name, amount.wan)
         else:
             setattr(read.form, f.name, _text(raw))
-        if f.period_field and f.period_pattern:
-            period = _period_in(f.period_pattern, _text(label_value))
-            if period:
+        if f.period_field:
+            if period := f.period_in(_text(label_value)):
                 setattr(read.form, f.period_field, period)
                 read.period_cells[f.period_field] = _ref(r, c)
 
@@ -432,13 +430,6 @@ class _SheetReader:
                 text = text[:_QUOTE_CHARS] + "…"
             found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
         return found
-
-
-@lru_cache(maxsize=4096)
-def _period_in(pattern: str, label: str) -> str:
-    """``中期滚动目标 (2021年-2023年)`` → ``2021-2023``, or ""."""
-    m = re.search(pattern, label)
-    return f"{m.group(1)}-{m.group(2)}" if m else ""
 
 
 def _repeats_header(row: list[object], header: list[object], columns: dict[tuple[str, str], int]) -> bool:

@@ -178,6 +178,17 @@ class FieldSpec:
         """(rows, cols) from the label's first cell to the value's first cell."""
         return (self.value_at.first_row - self.label_at.first_row, self.value_at.first_col - self.label_at.first_col)
 
+    def period_in(self, label: str) -> str:
+        """The period this field's label names (``中期滚动目标（2021年--2023年）`` → ``2021-2023``), or ""."""
+        m = re.search(self.period_pattern, unicodedata.normalize("NFKC", label)) if self.period_pattern else None
+        return f"{m.group(1)}-{m.group(2)}" if m else ""
+
+
+def period_years(period: str | None) -> tuple[int, int] | None:
+    """The first and last year of a period (``2021-2023`` as the reader keeps it), or None."""
+    years = re.findall(r"\d{4}", unicodedata.normalize("NFKC", period or ""))
+    return (int(years[0]), int(years[1])) if len(years) == 2 else None
+
 
 @dataclass(frozen=True)
 class LineSpec:

@@ -208,8 +208,8 @@ class FormText:
             if spec_field is None:
                 continue
             self._label_spaces(labels, text, self._label(spec_field))
-            if spec_field.period_pattern and spec_field.period_field and (m := re.search(spec_field.period_pattern, text)):
-                setattr(self.form, spec_field.period_field, f"{m.group(1)}-{m.group(2)}")
+            if spec_field.period_field and (period := spec_field.period_in(text)):
+                setattr(self.form, spec_field.period_field, period)
             placed.append((spec_field, col))
         filled = values.filled()
         if filled and len(filled) <= len(placed) and not {col for col, _ in filled} <= {col for _, col in placed}:

@@ -244,6 +244,18 @@ def test_a_medium_term_period_from_another_year(tmp_path):
     assert c.issues.message.iloc[0] == "“中期滚动目标”的期间为2021-2023，没有从本表年度2022年开始，可能沿用了往年的表格，请核对年度和期间。"
 
 
+@pytest.mark.parametrize("label", ["中期滚动目标（2020年度-2022年度）", "中期滚动目标（２０２０年－２０２２年）",
+                                   "中期滚动目标（2020年――2022年）", "中期滚动目标（2020年到2022年）"])
+def test_a_medium_term_period_is_read_however_its_years_are_written(tmp_path, label):
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.load_workbook(path)
+    book["项目1"]["B5"] = label
+    book.save(path)
+    c = read_workbook(path)
+    assert c.projects.midterm_period.tolist() == ["2020-2022"]
+    assert codes(c) == [["B5", "midterm_period", "warning", "period_not_from_year"]]
+
+
 def test_a_value_merged_down_over_several_indicators_holds_for_each(tmp_path):
     rows = (
         Row("预期产出指标", Side("数量指标", "场次", "≥3场"), Side("数量指标", "场次", "≥3场")),
