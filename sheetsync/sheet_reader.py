@@ -26,6 +26,8 @@ from .values import clean_text, parse_amount
 from .workbook import Grid
 
 _SPACE = re.compile(r"\s+")
+# Whitespace before a "label：" on the unit line: the form's amount unit (单位：万元) often follows the name.
+_NEXT_LABEL = re.compile(r"\s+\S{0,8}[:：]")
 # An unclaimed cell's text is quoted in its issue up to this many characters.
 _QUOTE_CHARS = 60
 
@@ -453,10 +455,11 @@ def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[in
 
 
 def _after_label(text: str, label: str) -> str:
-    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none)."""
+    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none), without another
+    labelled part further along the line (``东莞市某局    单位：万元``)."""
     stripped = text.strip()
     for sep in ("：", ":"):
         if sep in stripped:
-            return stripped.split(sep, 1)[1].strip()
+            return _NEXT_LABEL.split(stripped.split(sep, 1)[1].strip(), 1)[0]
     compact = stripped.replace(" ", "").replace("\u3000", "")
     return compact[len(label):].strip() if compact.startswith(label) else ""

@@ -110,6 +110,8 @@ _DATE_UNITS = ("月", "日", "号", "时")
 _POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcd]?m)([23])(?![\d.])")
 _POWERS = {"2": "²", "3": "³"}
 _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
+# Spaces and line breaks (Alt+Enter) inside a value: ≥95\n% is ≥95%.
+_WHITESPACE = re.compile(r"\s+")
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及")
 # Text around a number beyond this many characters is a sentence, not a target value.
 _MAX_CONTEXT = 14
@@ -143,7 +145,7 @@ def parse_value(text: object) -> ParsedValue:
     raw = clean_text(text)
     if not raw:
         return _QUALITATIVE
-    s = _THOUSANDS.sub("", unicodedata.normalize("NFKC", raw).replace(" ", "").replace("\u3000", ""))
+    s = _THOUSANDS.sub("", _WHITESPACE.sub("", unicodedata.normalize("NFKC", raw)))
     s = _POWER_UNIT.sub(lambda m: m.group(1) + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):
         return _QUALITATIVE

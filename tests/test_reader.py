@@ -149,6 +149,19 @@ def test_amounts_typed_as_text_are_numbers_with_a_warning(tmp_path):
     assert ["H4", "annual_above_midterm"] in codes
 
 
+@pytest.mark.parametrize("line", [f"预算单位：{UNIT}        单位：万元", f"预算单位：{UNIT}\n金额单位:万元"])
+def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(tmp_path, line):
+    import openpyxl
+
+    path = write_workbook(tmp_path / "unit.xlsx", [("项目1", SEED_FORM, Layout())])
+    wb = openpyxl.load_workbook(path)
+    wb["项目1"]["A3"] = line
+    wb.save(path)
+    c = read_workbook(path)
+    assert c.projects.budget_unit.tolist() == [UNIT]
+    assert c.issues.empty
+
+
 def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
     import openpyxl
 

@@ -43,6 +43,10 @@ from sheetsync.values import QUALITATIVE, QUANTITATIVE, clean_text, parse_amount
         ("≥5000m2", "≥", 5000, "m²"),
         ("≥500m³", "≥", 500, "m³"),
         ("≤2km²", "≤", 2, "km²"),
+        # a line break (Alt+Enter) or tab inside the value, as a space
+        ("≥95\n%", "≥", 95, "%"),
+        ("95\r\n%以上", "≥", 95, "%"),
+        ("≥\t3场", "≥", 3, "场"),
         # durations, not dates
         ("项目持续发挥作用年限≥10年", "≥", 10, "年"),
         ("质保期≥1年", "≥", 1, "年"),
