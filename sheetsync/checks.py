@@ -278,7 +278,7 @@ def identity_issues(read: SheetRead, entry: SheetIdentity | None) -> list[Issue]
     for name in ("midterm_budget_wan", "annual_budget_wan"):
         expected, typed = parse_amount(getattr(entry, name)).value, getattr(read.form, name)
         if expected is not None and (typed is None or not math.isclose(typed, expected, rel_tol=1e-9, abs_tol=1e-9)):
-            shown = "空" if typed is None else f"“{clean_text(typed)}”"
+            shown = f"“{text}”" if (text := clean_text(read.raw.get(name))) else "空"
             detail = f"“{read.spec.label_of(name)}”应为“{clean_text(expected)}”，现为{shown}"
             found.append(read.issue("identity_mismatch", cell=read.cells.get(name, ""), field=name, detail=detail))
     return found

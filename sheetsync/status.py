@@ -178,6 +178,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
                          "note": headers.status_note("duplicate", winner=dup["winner_file"], reason=reason)})
 
     claimed: set[int] = set()
+    units = {normalize_label(entry.budget_unit) for entry in roster or ()}
     for entry in roster or ():
         match = by_code.get(normalize_label(entry.project_code)) if entry.project_code else None
         if match is None or match in claimed:
@@ -186,7 +187,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
             claimed.add(match)
             found(match, "submitted", entry.row, "")
         else:
-            sent = _sent_by(entry.budget_unit, unread or {})
+            sent = _sent_by(entry.budget_unit, unread or {}, units)
             note = (headers.status_note("missing_unread", file=Path(sent).name, problem=unread[sent])
                     if sent else headers.status_note("missing"))
             rows.append({"status": headers.status("missing"), "roster_row": entry.row,
@@ -203,12 +204,18 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     return frame
 
 
-def _sent_by(unit: str, unread: dict[str, str]) -> str | None:
-    """The first unread file whose name holds the unit's (our templates are named after their unit)."""
+def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
+    """The first unread file whose name holds the unit's (our templates are named after their
+    unit) and no longer name in ``units`` that holds it (财政局 is in 财政局国库支付中心)."""
     key = normalize_label(unit)
     if not key:
         return None
-    return next((file for file in unread if key in normalize_label(Path(file).stem)), None)
+    longer = [other for other in units if key in other and other != key]
+    for file in unread:
+        stem = normalize_label(Path(file).stem)
+        if key in stem and not any(other in stem for other in longer):
+            return file
+    return None
 
 
 def roster_line(collection: Collection, roster: Sequence) -> str:

@@ -54,6 +54,10 @@ class Amount:
         return self.value / 10_000 if self.value is not None and self.unit == "元" else self.value
 
 
+# Beyond any budget in 元 or 万元 (and infinite or NaN): no amount, so that sums stay finite.
+_MAX_AMOUNT = 1e15
+
+
 def parse_amount(cell: object) -> Amount:
     """Read an amount typed as a number or as text (full-width digits, ``1,234.5``, ``22万元``)."""
     if cell is None or cell == "":
@@ -62,12 +66,11 @@ def parse_amount(cell: object) -> Amount:
         return Amount(None, as_text=True)
     if isinstance(cell, (int, float)):
         value = float(cell)
-        return Amount(value if math.isfinite(value) else None)
+        return Amount(value if abs(value) < _MAX_AMOUNT else None)
     text = unicodedata.normalize("NFKC", str(cell)).strip().replace(" ", "")
     text = _THOUSANDS.sub("", text)
     m = _AMOUNT.match(text)
-    # Too many digits (400 nines) make an infinite float: no amount either.
-    if not m or not math.isfinite(value := float(m.group(1))):
+    if not m or not abs(value := float(m.group(1))) < _MAX_AMOUNT:
         return Amount(None, as_text=True)
     return Amount(value, as_text=True, unit=m.group(2) or "")
 

@@ -165,7 +165,19 @@ def test_prefilled_amounts_changed_are_reported(tmp_path):
     path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", SEED_FORM, Layout())]), identity)
     c = read_workbook(path)
     assert c.issues[["cell", "field", "code"]].values.tolist() == [["H4", "annual_budget_wan", "identity_mismatch"]]
-    assert "应为“999”" in c.issues.message.iloc[0]
+    assert "应为“999”，现为“0.25”" in c.issues.message.iloc[0]
+
+
+def test_a_prefilled_amount_typed_over_with_words_is_quoted_not_called_blank(tmp_path):
+    spec = load_spec()
+    identity = _identity(spec)
+    identity.sheets["项目1"] = replace(identity.sheets["项目1"], midterm_budget_wan="15")
+    path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", replace(SEED_FORM, midterm_budget="十五"), Layout())]),
+                        identity)
+    c = read_workbook(path)
+    mismatch = c.issues.query("code == 'identity_mismatch'")
+    assert mismatch.cell.tolist() == ["F4"]
+    assert "应为“15”，现为“十五”" in mismatch.message.iloc[0]
 
 
 def test_older_spec_version(tmp_path):

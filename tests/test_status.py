@@ -140,3 +140,15 @@ def test_a_missing_project_names_the_file_its_unit_sent_that_could_not_be_used()
         [h.status("missing"), ""], [h.status("missing"), "收回/丁局的表.pdf"]]
     assert status["note"].iloc[1] == "未读到该项目的表格。收到的“乙局.xlsx”：" + problems[0].message
     assert status["note"].iloc[2] == h.status_note("missing")
+
+
+def test_a_file_of_a_unit_whose_name_holds_another_units_is_not_the_others():
+    from sheetsync.issues import issue
+    from sheetsync.status import unread_files
+
+    h = load_headers()
+    problems = [issue("corrupt_file", file="收回/财政局国库支付中心.xlsx", detail="zip损坏")]
+    collection = Collection.from_forms([], problems)
+    roster = [RosterEntry(2, "财政局", "A"), RosterEntry(3, "财政局国库支付中心", "B")]
+    status = submission_status(roster, choose_copies(collection), h, unread_files(collection))
+    assert status["file"].tolist() == ["", "收回/财政局国库支付中心.xlsx"]

@@ -90,6 +90,9 @@ def test_qualitative_values(text):
         (None, None, False, ""),
         ("1" + "0" * 400, None, True, ""),
         (float("inf"), None, False, ""),
+        (1.5e308, None, False, ""),  # two of them would add up to infinity in the summary
+        ("-2e20万元", None, True, ""),
+        (999_999_999_999.0, 999_999_999_999.0, False, ""),
     ],
 )
 def test_amounts(cell, value, as_text, unit):
