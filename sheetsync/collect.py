@@ -31,6 +31,7 @@ from .issues import ERROR, issue
 from .model import Collection, TableRows, Tables
 from .reader import read_file
 from .safety import WORKBOOK_SUFFIXES, is_lock_file, other_file_issue
+from .status import other_year_issues
 
 OnFile = Callable[[int, int], None]
 
@@ -128,7 +129,8 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         rows.add([], notes)
         parts.append(rows.tables())
     collection = Collection.concat(parts, file_count=len(inputs.files))
-    return without_unchanged_copies(collection, feedback_copies(inputs.files, load_headers().text("feedback_suffix")))
+    collection = without_unchanged_copies(collection, feedback_copies(inputs.files, load_headers().text("feedback_suffix")))
+    return collection.with_issues(other_year_issues(collection.projects))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from .issues import issue
-from .model import Collection, TableRows
+from .model import Collection
 from .safety import small_part
 
 KIND, SOURCE, SOURCE_SHA256 = "sheetsync", "sheetsync-source", "sheetsync-source-sha256"
@@ -71,11 +71,9 @@ def without_unchanged_copies(collection: Collection, copies: dict[str, str]) -> 
     def kept(table: pd.DataFrame) -> pd.DataFrame:
         return table[~table["file"].isin(unchanged)].reset_index(drop=True)
 
-    notes = TableRows()
-    notes.add([], [issue("feedback_copy", file=copy, source=source) for copy, source in unchanged.items()])
-    issues = pd.concat([kept(collection.issues), notes.tables().issues], ignore_index=True)
-    return Collection(kept(collection.projects), kept(collection.indicators), issues,
+    rest = Collection(kept(collection.projects), kept(collection.indicators), kept(collection.issues),
                       file_count=collection.file_count - len(unchanged))
+    return rest.with_issues([issue("feedback_copy", file=copy, source=source) for copy, source in unchanged.items()])
 
 
 def _reads_the_same(collection: Collection, copy: str, source: str) -> bool:

@@ -92,6 +92,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file_not_found": (ERROR, "找不到该文件，请核对路径。"),
     "blank_form": (INFO, "此工作表是未填写的空白表，已跳过。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),
+    "other_year": (WARNING, "本表是{year}年度的表格，本次收集的表格大多是{round_year}年度的，可能交了往年的表格，请核对。"),
     "missing_label": (WARNING, "没有找到“{label}”这一栏，请勿删除或改写表格中的栏目名称。"),
 }
 

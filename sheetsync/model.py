@@ -190,6 +190,15 @@ class Collection:
                   for name in ("projects", "indicators", "issues")]
         return cls(*tables, file_count=file_count)
 
+    def with_issues(self, issues: list[Issue]) -> Collection:
+        """This collection with ``issues`` after its own."""
+        if not issues:
+            return self
+        rows = TableRows()
+        rows.add([], issues)
+        return Collection(self.projects, self.indicators, pd.concat([self.issues, rows.tables().issues], ignore_index=True),
+                          self.file_count)
+
     @property
     def error_count(self) -> int:
         return int((self.issues["severity"] == "error").sum())

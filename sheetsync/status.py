@@ -3,7 +3,8 @@
 Two copies are one project when they have the same 项目编码, or the same 预算单位 + 项目名称
 and not two different codes (a copy from our template carries the code, a hand-made one
 often does not). A form with neither a code nor a name is a project of its own. Of two
-copies, the one whose template was generated later wins, else the one whose file was
+copies, the one of the round's year wins (the year of most forms: last year's form sent
+again loses), then the one whose template was generated later, else the one whose file was
 modified later; the others are kept as duplicates, never dropped silently::
 
     >>> copies = choose_copies(collection)                 # doctest: +SKIP
@@ -21,6 +22,7 @@ from typing import Sequence
 import pandas as pd
 
 from .headers import Headers, load_headers
+from .issues import Issue, issue
 from .model import Collection, project_key
 from .spec import normalize_label
 
@@ -60,7 +62,7 @@ class Copies:
 
     projects: pd.DataFrame
     indicators: pd.DataFrame
-    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: generated_at | mtime | order
+    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: year | generated_at | mtime | order
     keys: list[str]  # the project key of each row of ``projects``, as the duplicates name them
 
 
@@ -80,8 +82,28 @@ def _mtime(path: str) -> float | None:
         return None
 
 
-def _winner(rows: pd.DataFrame) -> tuple[int, str]:
+def round_year(projects: pd.DataFrame) -> int | None:
+    """The year of most forms of a round (the latest of years as frequent), None when none says."""
+    counts = projects["year"].dropna().value_counts()
+    if counts.empty:
+        return None
+    return int(max(year for year, count in counts.items() if count == counts.max()))
+
+
+def other_year_issues(projects: pd.DataFrame) -> list[Issue]:
+    """A warning on every form of another year than most of the round's: last year's form sent again."""
+    year = round_year(projects)
+    others = projects[projects["year"].notna() & (projects["year"] != year)]
+    return [issue("other_year", file=row.file, sheet=row.sheet, field="year", year=row.year, round_year=year)
+            for row in others.itertuples()]
+
+
+def _winner(rows: pd.DataFrame, year: int | None) -> tuple[int, str]:
     """Index label of the winning copy among ``rows`` and the reason it won."""
+    if year is not None and (rows["year"] == year).any() and not (rows["year"] == year).all():
+        rows = rows[(rows["year"] == year).fillna(False)]
+        if len(rows) == 1:
+            return rows.index[0], "year"
     moments = [_generated_at(t) for t in rows["generated_at"]]
     if all(m is not None for m in moments) and len(set(moments)) > 1:
         latest = max(moments)
@@ -98,14 +120,15 @@ def _winner(rows: pd.DataFrame) -> tuple[int, str]:
 
 
 def choose_copies(collection: Collection) -> Copies:
-    """Keep one copy of every project: the latest template, else the latest file."""
+    """Keep one copy of every project: one of the round's year, then the latest template, else the latest file."""
     projects = collection.projects
+    year = round_year(projects)
     keys = project_keys(projects)
     repeated = keys[keys.duplicated(keep=False)]
     losers: list[dict] = []
     codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
-        winner, reason = _winner(group)
+        winner, reason = _winner(group, year)
         known = [code for code in group["project_code"] if code.strip()]
         if known and not group.at[winner, "project_code"].strip():
             codes[winner] = known[0]

@@ -12,7 +12,7 @@ import pandas as pd
 from .spec import FormSpec
 from .values import QUALITATIVE, QUANTITATIVE
 
-PROJECT_TABLE = ["budget_unit", "project_name", "project_code", "midterm_budget_wan", "annual_budget_wan",
+PROJECT_TABLE = ["budget_unit", "project_name", "project_code", "year", "midterm_budget_wan", "annual_budget_wan",
                  "midterm_goal", "annual_goal"]
 PROJECT_TRAILER = ["indicators", "quantitative_share", "errors", "warnings", "file", "sheet"]
 INDICATOR_TABLE = ["budget_unit", "project_name", "period", "level1", "level2", "level3", "value",

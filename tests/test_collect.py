@@ -58,6 +58,14 @@ def test_collect_a_folder(tmp_path):
     pd.testing.assert_frame_equal(result.projects.iloc[:2], alone.projects)
 
 
+def test_a_form_of_another_year_than_the_rounds_is_flagged(tmp_path):
+    for name, year in (("a", 2022), ("b", 2022), ("c", 2021)):
+        write_workbook(tmp_path / f"{name}.xlsx", [("项目1", replace(SEED_FORM, name=f"项目{name}", year=year), Layout())])
+    result = collect([tmp_path])
+    assert result.issues[["file", "sheet", "field", "code"]].values.tolist() == [
+        [str(tmp_path / "c.xlsx"), "项目1", "year", "other_year"]]
+
+
 def test_workers_give_the_same_tables_in_the_same_order(tmp_path):
     folder, _ = make_folder(tmp_path)
     pool = [write_workbook(tmp_path / f"pool_{i}.xlsx", [(f"P{i}", replace(SEED_FORM, name=f"项目{i}"), Layout(left=i))])

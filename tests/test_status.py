@@ -152,3 +152,34 @@ def test_a_file_of_a_unit_whose_name_holds_another_units_is_not_the_others():
     roster = [RosterEntry(2, "财政局", "A"), RosterEntry(3, "财政局国库支付中心", "B")]
     status = submission_status(roster, choose_copies(collection), h, unread_files(collection))
     assert status["file"].tolist() == ["", "收回/财政局国库支付中心.xlsx"]
+
+
+def test_last_years_copy_loses_to_this_years_and_is_flagged():
+    from dataclasses import replace
+
+    from sheetsync.status import other_year_issues
+
+    h = load_headers()
+    this_year = [replace(_form(name, f"2022/{name}.xlsx", generated_at="2022-01-05T00:00:00"), year=2022)
+                 for name in ("甲", "乙")]
+    # Last year's approved form, imported today: its template is newer, its year is not the round's.
+    last_year = replace(_form("甲", "2021/甲.xlsx", generated_at="2026-11-26T00:00:00"), year=2021)
+    collection = Collection.from_forms([last_year, *this_year], [])
+    copies = choose_copies(collection)
+    assert copies.projects["file"].tolist() == ["2022/甲.xlsx", "2022/乙.xlsx"]
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [["2021/甲.xlsx", "year"]]
+    status = submission_status(None, copies, h)
+    assert status["note"].iloc[1] == h.status_note("duplicate", winner="2022/甲.xlsx", reason=h.status_note("by_year"))
+    [flag] = other_year_issues(collection.projects)
+    assert (flag.file, flag.severity, flag.code) == ("2021/甲.xlsx", "warning", "other_year")
+    assert "2021年度" in flag.message and "2022年度" in flag.message
+
+
+def test_a_round_of_one_year_has_no_other_year():
+    from dataclasses import replace
+
+    from sheetsync.status import other_year_issues, round_year
+
+    forms = [replace(_form("甲", "a.xlsx"), year=2022), _form("乙", "b.xlsx")]  # 乙 says no year
+    projects = Collection.from_forms(forms, []).projects
+    assert round_year(projects) == 2022 and other_year_issues(projects) == []

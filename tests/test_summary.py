@@ -86,7 +86,7 @@ def test_sheets_and_headers_come_from_the_spec(tmp_path, collection, spec):
     assert structure[2] == h.period_count(spec.period_names[0], "indicators")
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
-    assert projects.auto_filter.ref == "A1:O6"
+    assert projects.auto_filter.ref == "A1:P6"
     assert {p.name: p.value for p in book.custom_doc_props.props} == dict([SUMMARY_MARK])
 
 
@@ -108,6 +108,7 @@ def test_rows_and_totals_equal_the_inputs(tmp_path, collection, forms):
         assert total[header.index(h.level1_count(level1))] == sum(
             1 for f in forms for i in f.indicators if i.level1 == level1)
     assert [r[annual] for r in body] == [10.25, 4.5, 40.0, 0.5, None]
+    assert [r[header.index(h.column("year"))] for r in body] == [2021] * len(forms)
 
     units = _rows(book[h.sheet("units")])
     by_unit = {r[0]: r for r in units[1:-1]}
@@ -124,7 +125,7 @@ def test_rows_and_totals_equal_the_inputs(tmp_path, collection, forms):
 
     # The formulas in the total row sum the rows above them.
     formulas = openpyxl.load_workbook(path)[h.sheet("projects")]
-    assert formulas.cell(len(rows), annual + 1).value == f"=SUBTOTAL(109,E2:E{len(rows) - 1})"
+    assert formulas.cell(len(rows), annual + 1).value == f"=SUBTOTAL(109,F2:F{len(rows) - 1})"
 
 
 def test_department_text_arrives_as_text(tmp_path, collection):
