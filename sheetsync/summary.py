@@ -96,7 +96,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
         write_table(workbook, formats, name, table, start=n * per_sheet, stop=(n + 1) * per_sheet,
                     note=note if n == 0 else "")
 
-    units = unit_table(projects, copies.indicators)
+    units = unit_table(projects, copies.indicators, collection.issues, collection.projects)
     kinds = _kinds(UNIT_TABLE)
     totals = _totals(units, kinds)
     totals[UNIT_TABLE.index("quantitative_share")] = _share(quantitative, projects["indicators"].sum())
@@ -104,7 +104,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
         units, headers.columns(UNIT_TABLE), kinds, _styles(units["errors"], units["warnings"]),
         totals, headers.text("total")))
 
-    structure = structure_table(copies.indicators, level1, spec.period_names)
+    structure = structure_table(copies.indicators, level1, spec)
     structure_headers = [headers.column("level1"), headers.column("level2")] + [
         headers.period_count(period, measure) for period, measure in structure.columns[2:]]
     kinds = [TEXT, TEXT] + [COUNT] * (len(structure.columns) - 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .spec import FormSpec
+from .spec import FormSpec, normalize_label
 from .values import QUALITATIVE, QUANTITATIVE
 
 PROJECT_TABLE = ["budget_unit", "project_name", "project_code", "year", "midterm_budget_wan", "annual_budget_wan",
@@ -59,28 +59,55 @@ def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.D
     return table[PROJECT_TABLE + level1 + PROJECT_TRAILER].reset_index(drop=True)
 
 
-def unit_table(table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """One row per budget unit, from :func:`project_table`'s rows and the indicators."""
-    grouped = table.groupby("budget_unit", sort=False)
+def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
+    """One row per budget unit, from :func:`project_table`'s rows and the indicators; a unit
+    spelt with other spaces or brackets is the same unit, named as first written. Its errors and
+    warnings are all those in its files (``forms`` are the rows of every copy read), a file's
+    own problems (a sheet deleted from our template) and those of copies not used included."""
+    keys = _unit_keys(table["budget_unit"])
+    grouped = table.groupby(keys, sort=False)
     units = pd.DataFrame({
+        "budget_unit": grouped["budget_unit"].first(),
         "projects": grouped.size(),
         "midterm_budget_wan": grouped["midterm_budget_wan"].sum(min_count=1),
         "annual_budget_wan": grouped["annual_budget_wan"].sum(min_count=1),
         "indicators": grouped["indicators"].sum(),
-        "errors": grouped["errors"].sum(),
-        "warnings": grouped["warnings"].sum(),
     })
-    kinds = (indicators["value_kind"] == QUANTITATIVE).groupby(indicators["budget_unit"]).mean()
+    kinds = (indicators["value_kind"] == QUANTITATIVE).groupby(_unit_keys(indicators["budget_unit"])).mean()
     units["quantitative_share"] = kinds.reindex(units.index)
-    units = units.reset_index()
-    return units[UNIT_TABLE]
+    counts = _unit_issue_counts(issues, forms)
+    for column in ("errors", "warnings"):
+        units[column] = counts[column].reindex(units.index, fill_value=0).astype("int64")
+    return units[UNIT_TABLE].reset_index(drop=True)
 
 
-def structure_table(indicators: pd.DataFrame, level1: list[str], periods: tuple[str, ...]) -> pd.DataFrame:
-    """Counts per 一级 and 二级 (rows) and per period × {indicators, 定量, 定性} (columns).
+def _unit_keys(units: pd.Series) -> pd.Series:
+    keys = {unit: normalize_label(unit) for unit in units.unique().tolist()}
+    return units.map(keys)
 
-    Columns are ``level1``, ``level2`` then ``(period, measure)`` tuples.
+
+def _unit_issue_counts(issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
+    """Errors and warnings per unit key: an issue is its sheet's unit's, else its file's when
+    the file's forms are all of one unit."""
+    unit_keys = _unit_keys(forms["budget_unit"]).tolist()
+    of_sheet = dict(zip(zip(forms["file"].tolist(), forms["sheet"].tolist()), unit_keys))
+    of_file: dict[str, set[str]] = {}
+    for file, key in zip(forms["file"].tolist(), unit_keys):
+        of_file.setdefault(file, set()).add(key)
+    sole = {file: next(iter(keys)) for file, keys in of_file.items() if len(keys) == 1}
+    owners = [of_sheet.get((file, sheet), sole.get(file))
+              for file, sheet in zip(issues["file"].tolist(), issues["sheet"].tolist())]
+    severity = issues["severity"].tolist()
+    frame = pd.DataFrame({"unit": owners, "errors": [s == "error" for s in severity],
+                          "warnings": [s == "warning" for s in severity]})
+    return frame.dropna(subset=["unit"]).groupby("unit")[["errors", "warnings"]].sum()
+
+
+def structure_table(indicators: pd.DataFrame, level1: list[str], spec: FormSpec) -> pd.DataFrame:
+    """Counts per 一级 and 二级 (rows, in the trees' order) and per period × {indicators, 定量,
+    定性} (columns). Columns are ``level1``, ``level2`` then ``(period, measure)`` tuples.
     """
+    periods = spec.period_names
     frame = indicators.assign(
         quantitative=(indicators["value_kind"] == QUANTITATIVE).astype("int64"),
         qualitative=(indicators["value_kind"] == QUALITATIVE).astype("int64"),
@@ -93,7 +120,16 @@ def structure_table(indicators: pd.DataFrame, level1: list[str], periods: tuple[
     table = table.reindex(columns=columns, fill_value=0).reset_index()
     rank = {label: i for i, label in enumerate(level1)}
     table["_rank"] = table["level1"].map(rank).fillna(len(rank))
-    table = table.sort_values(["_rank", "level1", "level2"], kind="stable").drop(columns="_rank")
+    table["_rank2"] = [_level2_rank(spec, l1, l2) for l1, l2 in zip(table["level1"], table["level2"])]
+    table = table.sort_values(["_rank", "level1", "_rank2", "level2"], kind="stable").drop(columns=["_rank", "_rank2"])
     for col in columns:
         table[col] = table[col].astype("int64")
     return table.reset_index(drop=True)
+
+
+def _level2_rank(spec: FormSpec, level1: str, level2: str) -> int:
+    """Where a 二级 stands under its 一级 in the first tree that has it; unknown ones last."""
+    for tree in spec.trees.values():
+        if level2 in (labels := tree.level2_of(level1)):
+            return labels.index(level2)
+    return 1_000

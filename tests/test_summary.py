@@ -128,6 +128,23 @@ def test_rows_and_totals_equal_the_inputs(tmp_path, collection, forms):
     assert formulas.cell(len(rows), annual + 1).value == f"=SUBTOTAL(109,F2:F{len(rows) - 1})"
 
 
+def test_a_unit_spelt_two_ways_is_one_unit_with_all_its_files_problems(tmp_path):
+    h = load_headers()
+    forms = [_form("东莞市甲局", "办公设备购置", 30.0, 10.0, file="甲.xlsx"),
+             _form("东莞市 甲局", "培训", 2.0, 1.0, file="甲2.xlsx"),
+             _form("东莞市乙局", "展会补贴", 100.0, 40.0, file="乙.xlsx")]
+    problems = [issue("identity_mismatch", file="甲.xlsx", sheet="宣传", field="project_name", detail="删除"),
+                issue("missing_field", file="乙.xlsx", sheet="项目1", cell="B6", field="midterm_goal", label="中期滚动目标")]
+    path = write_summary(Collection.from_forms(forms, problems), tmp_path / "汇总.xlsx")
+    units = _rows(openpyxl.load_workbook(path, data_only=True)[h.sheet("units")])
+    header = units[0]
+    by_unit = {r[0]: r for r in units[1:-1]}
+    assert list(by_unit) == ["东莞市甲局", "东莞市乙局"]
+    assert by_unit["东莞市甲局"][header.index(h.column("projects"))] == 2
+    assert by_unit["东莞市甲局"][header.index(h.column("midterm_budget_wan"))] == 32.0
+    assert [by_unit[u][header.index(h.column("errors"))] for u in by_unit] == [1, 1]
+
+
 def test_department_text_arrives_as_text(tmp_path, collection):
     h = load_headers()
     path = write_summary(collection, tmp_path / "汇总.xlsx")
