@@ -78,6 +78,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     if identity is not None:
         ours.update(name for spec in specs for name in reserved_sheets(spec))
     sheets: list[tuple[SheetRead, list[Issue]]] = []
+    hidden: set[str] = set()
     for name in book.sheet_names:
         if name == IDENTITY_SHEET:
             continue
@@ -91,6 +92,8 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
                 result.issues.append(issue("ignored_sheet", file=file, sheet=name))
             continue
         sheets.append(read_sheet(grid, layout, file, identity=identity))
+        if not grid.visible:
+            hidden.add(name)
     records = _records(identity, [read for read, _ in sheets]) if identity is not None else {}
     reads: list[tuple[SheetRead, list[Issue]]] = []
     blanks: list[tuple[SheetRead, list[Issue]]] = []
@@ -112,8 +115,13 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     if identity is not None:
         result.issues += checks.template_issues(reads[0][0].spec, identity, file)
         result.issues += _missing_sheets(identity, matched, book.sheet_names, file)
+    # A form on a hidden sheet (often an old draft) comes after the visible ones, so that of two
+    # copies of a project in one file the visible one is used (status.choose_copies: by order).
+    reads.sort(key=lambda pair: pair[0].sheet in hidden)
     for read, sheet_issues in reads:
         result.forms.append(read.form)
+        if read.sheet in hidden:
+            result.issues.append(issue("hidden_form", file=file, sheet=read.sheet))
         result.issues += sheet_issues
     for read, _ in blanks:
         result.issues.append(issue("blank_form", file=file, sheet=read.sheet))

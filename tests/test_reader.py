@@ -162,6 +162,24 @@ def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(tmp_path, line
     assert c.issues.empty
 
 
+def test_a_form_on_a_hidden_sheet_is_read_noted_and_loses_to_the_visible_copy(tmp_path):
+    import openpyxl
+
+    from sheetsync.model import Collection
+    from sheetsync.status import choose_copies
+
+    draft = replace(SEED_FORM, midterm_budget=99, annual_budget=33)
+    path = write_workbook(tmp_path / "draft.xlsx", [("旧稿", draft, Layout()), ("项目1", SEED_FORM, Layout())])
+    wb = openpyxl.load_workbook(path)
+    wb["旧稿"].sheet_state = "hidden"
+    wb.save(path)
+    c = read_workbook(path)
+    assert c.projects.sheet.tolist() == ["项目1", "旧稿"]
+    assert c.issues[["sheet", "severity", "code"]].values.tolist() == [["旧稿", "warning", "hidden_form"]]
+    used = choose_copies(Collection(c.projects, c.indicators, c.issues)).projects
+    assert used[["sheet", "midterm_budget_wan"]].values.tolist() == [["项目1", 0.75]]
+
+
 def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
     import openpyxl
 
