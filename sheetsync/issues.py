@@ -60,6 +60,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing_table": (ERROR, "没有找到{table}表的表头（{headers}等），表中的指标无法读取，请按模板恢复表头。"),
     "no_indicators": (ERROR, "{table}表中没有填写任何指标，请至少填写一项三级指标和指标值。"),
     "second_form": (ERROR, "从第{row}行起是另一张表（{cells}个单元格），没有读取。一个工作表只能填一个项目，请把它移到单独的工作表后重新提交。"),
+    "second_form_beside": (ERROR, "从{column}列起是另一张表（{cells}个单元格），没有读取。一个工作表只能填一个项目，请把它移到单独的工作表后重新提交。"),
     "renamed_column": (WARNING, "表头“{text}”不是表格规定的“{label}”，已按所在位置当作“{label}”一栏读取，请核对并改回“{label}”。"),
     "value_as_fraction": (WARNING, "{period}指标值读到的是数字{value}，原来可能填的是百分比（如95%被Excel存成0.95）。请把单元格设为文本格式后重新填写，如“≥95%”。"),
     "value_as_date": (WARNING, "{period}指标值读到的是日期{value}，原来可能填的是“2021年12月”之类的文字，被Excel存成了日期。请把单元格设为文本格式后重新填写。"),

@@ -56,6 +56,8 @@ class Labels:
     headers: dict[tuple[object, ...], dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
+# A short label and a colon, with or without its datum after it (填表人：张三, 联系电话:).
+_LABELLED = re.compile(r"\s*[^\s：:]{1,8}\s*[：:]")
 # What a cell's text is, besides the exact and prefix labels' (kind, name).
 _HEADER = ("header", "")
 _SEEN_LIMIT = 100_000
@@ -158,7 +160,8 @@ class Layout:
     # Header cells read by their position, their text not the spec's label: (slot, col, label).
     renamed_columns: list[tuple[tuple[str, str], int, str]] = field(default_factory=list)
     table_end: int = 0  # first row after the indicator rows
-    second_form: tuple[int, int] | None = None  # where another form starts below this one's table
+    second_form: tuple[int, int] | None = None  # where another form starts, below this one's table or beside it
+    second_form_beside: bool = False  # the other form is right of this one's table, not below it
     filled: list[tuple[int, list[int]]] = field(default_factory=list)  # each non-empty row's non-empty columns
 
     @property
@@ -203,6 +206,9 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
     layout.second_form = _second_form(exact_hits, header_row)
     if layout.second_form is not None:
         exact_hits = [hit for hit in exact_hits if hit[0] < layout.second_form[0]]
+    elif (beside := _form_beside(exact_hits, layout)) is not None:
+        layout.second_form, layout.second_form_beside = beside, True
+        exact_hits = [hit for hit in exact_hits if hit[1] < beside[1]]
     for r, c, kind, name in exact_hits:
         if kind == "footer":
             if header_row is not None and r <= header_row:
@@ -300,14 +306,35 @@ def _second_form(hits: list[tuple[int, int, str, str]], header_row: int | None) 
     return r, c
 
 
+def _form_beside(hits: list[tuple[int, int, str, str]], layout: Layout) -> tuple[int, int] | None:
+    """The top left corner of another form pasted right of the table: its title or fields, at
+    least two different ones, beyond the table's last column."""
+    if layout.header_row is None:
+        return None
+    last = max(layout.columns.values())
+    beside = [(r, c, name) for r, c, kind, name in hits if c > last and kind in ("title", "field")]
+    if len({name for _r, _c, name in beside}) < 2:
+        return None
+    return min(r for r, _c, _name in beside), min(c for _r, c, _name in beside)
+
+
 def _table_end(grid: Grid, layout: Layout, labels: Labels) -> int:
+    """The first row after the indicator rows: the footer's, another form's, a signature line's
+    (``填表人：张三`` where a 一级 belongs, below the first indicator row), else the sheet's end."""
     if layout.header_row is None:
         return 0
     footer_rows = [r for name, (r, _c) in layout.fields.items()
                    if r > layout.header_row and name in labels.footer_names]
-    if layout.second_form is not None:
+    if layout.second_form is not None and not layout.second_form_beside:
         footer_rows.append(layout.second_form[0])
-    return min(footer_rows, default=len(grid.rows))
+    end = min(footer_rows, default=len(grid.rows))
+    level1_col = layout.columns.get(("", "level1"))
+    if level1_col is not None:
+        for r in range(layout.header_row + 2, end):
+            text = grid.rows[r][level1_col]
+            if type(text) is str and _LABELLED.match(text) and layout.spec.canonical_level1(text) is None:
+                return r
+    return end
 
 
 def _find_year(grid: Grid, layout: Layout, labels: Labels) -> None:

@@ -406,7 +406,12 @@ class _SheetReader:
         table = self.table or _NO_TABLE
         first, end, columns = table.first_row, table.end_row, table.columns
         filled_rows = self.layout.filled
-        if self.layout.second_form is not None:
+        if self.layout.second_form_beside:
+            r, c = self.layout.second_form
+            cells = sum(1 for _row, filled in filled_rows for col in filled if col >= c)
+            found.append(read.issue("second_form_beside", cell=cell_ref(r, c), column=column_letter(c), cells=cells))
+            filled_rows = [(row, [col for col in filled if col < c]) for row, filled in filled_rows]
+        elif self.layout.second_form is not None:
             r, c = self.layout.second_form
             cut = next(i for i, (row, _filled) in enumerate(filled_rows) if row >= r)
             cells = sum(len(filled) for _row, filled in filled_rows[cut:])

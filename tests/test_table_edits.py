@@ -167,3 +167,39 @@ def test_an_indicator_named_like_one_field_is_no_second_form(tmp_path):
     result = _edited(tmp_path, name_indicator)
     assert "second_form" not in result.issues["code"].tolist()
     assert "项目名称" in result.indicators["level3"].tolist()
+
+
+def test_a_signature_line_below_a_table_without_its_footer_is_no_indicator(tmp_path):
+    single = _edited(tmp_path, lambda sheet: None)
+
+    def sign(sheet):
+        footer = sheet.max_row
+        for merged in [m for m in sheet.merged_cells.ranges if m.min_row == footer]:
+            sheet.unmerge_cells(str(merged))
+        for cell in sheet[footer]:
+            cell.value = None
+        sheet.cell(footer + 1, 2, "填表人：张三")
+        sheet.cell(footer + 1, 4, "审核人：李四")
+        sheet.cell(footer + 1, 7, "联系电话：22223333")
+
+    result = _edited(tmp_path, sign)
+    assert result.indicators.drop(columns="file").equals(single.indicators.drop(columns="file"))
+    assert [code for _cell, code in _codes(result)] == ["missing_label"] + ["unclaimed_cell"] * 3
+
+
+def test_a_second_form_beside_the_first_is_one_error_and_the_first_is_read_whole(tmp_path):
+    from dataclasses import replace
+
+    single = _edited(tmp_path, lambda sheet: None)
+    path = tmp_path / "beside.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "项目1"
+    write_form(sheet, SEED_FORM)
+    write_form(sheet, replace(SEED_FORM, name="第二个项目"), Layout(left=9))
+    book.save(path)
+    result = read_workbook(path)
+    assert result.projects["project_name"].tolist() == [SEED_FORM.name]
+    assert result.indicators.drop(columns="file").equals(single.indicators.drop(columns="file"))
+    assert _codes(result) == [["J1", "second_form_beside"]]
+    assert result.issues["message"].iloc[0].startswith("从J列起是另一张表（")
