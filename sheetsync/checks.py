@@ -214,7 +214,8 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
     found: list[Issue] = []
     for row in read.incomplete_rows:
         for code, name, params in row_problems(row.period, row.level1, row.level2, row.level3, row.value):
-            cell = row.value_cell if name == "value" else row.level3_cell
+            # A side whose header lacks a column has no cell there: the row's other cell says where.
+            cell = (row.value_cell if name == "value" else row.level3_cell) or row.level3_cell or row.value_cell
             if name in ("level3", "value"):
                 other = "value" if name == "level3" else "level3"
                 what = f"{row.period}{labels[other + '_label']}“{getattr(row, other)}”的{labels[name + '_label']}"
