@@ -202,6 +202,9 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
 
     claimed: set[int] = set()
     units = {normalize_label(entry.budget_unit) for entry in roster or ()}
+    unit_files: dict[str, str] = {}  # unit → the first file it sent that gave forms
+    for record in records:
+        unit_files.setdefault(normalize_label(record["budget_unit"]), record["file"])
     for entry in roster or ():
         match = by_code.get(normalize_label(entry.project_code)) if entry.project_code else None
         if match is None or match in claimed:
@@ -211,8 +214,12 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
             found(match, "submitted", entry.row, "")
         else:
             sent = _sent_by(entry.budget_unit, unread or {}, units)
-            note = (headers.status_note("missing_unread", file=Path(sent).name, problem=unread[sent])
-                    if sent else headers.status_note("missing"))
+            if sent:
+                note = headers.status_note("missing_unread", file=Path(sent).name, problem=unread[sent])
+            elif (other := unit_files.get(normalize_label(entry.budget_unit))) is not None:
+                note = headers.status_note("missing_in_file", file=Path(other).name)
+            else:
+                note = headers.status_note("missing")
             rows.append({"status": headers.status("missing"), "roster_row": entry.row,
                          "budget_unit": entry.budget_unit, "project_name": entry.project_name,
                          "project_code": entry.project_code, "file": sent or "", "sheet": "", "note": note})

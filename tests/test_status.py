@@ -183,3 +183,11 @@ def test_a_round_of_one_year_has_no_other_year():
     forms = [replace(_form("甲", "a.xlsx"), year=2022), _form("乙", "b.xlsx")]  # 乙 says no year
     projects = Collection.from_forms(forms, []).projects
     assert round_year(projects) == 2022 and other_year_issues(projects) == []
+
+
+def test_a_missing_project_of_a_unit_that_sent_its_file_says_the_file_lacks_it():
+    h = load_headers()
+    copies = choose_copies(Collection.from_forms([_form("甲", "收回/某局.xlsx")], []))
+    roster = [RosterEntry(2, "某局", "甲"), RosterEntry(3, "某 局", "乙"), RosterEntry(4, "他局", "丙")]
+    status = submission_status(roster, copies, h)
+    assert status["note"].tolist() == ["", h.status_note("missing_in_file", file="某局.xlsx"), h.status_note("missing")]
