@@ -131,7 +131,7 @@ def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: st
     amount = read.amounts[name] if name in read.amounts else parse_amount(raw)
     text = clean_text(raw)
     if amount.value is None:
-        return [read.issue("bad_amount", cell=cell, field=name, label=label, text=text)]
+        return [read.issue("amount_too_large" if amount.too_large else "bad_amount", cell=cell, field=name, label=label, text=text)]
     found = []
     if amount.value < 0:
         found.append(read.issue("negative_amount", cell=cell, field=name, label=label, value=_number(amount.wan)))

@@ -43,6 +43,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing_field": (ERROR, "未填写“{label}”，请补充。"),
     "formula_error": (ERROR, "{what}显示错误值{error}（公式计算出错），读不到内容，请改正公式或直接填写。"),
     "bad_amount": (ERROR, "“{label}”应填数字（单位：万元），现为“{text}”，请改为数字。"),
+    "amount_too_large": (ERROR, "“{label}”为“{text}”，超出了任何项目预算可能的数额，请核对数字和单位（万元）。"),
     "negative_amount": (ERROR, "“{label}”不能为负数，现为{value}。"),
     "amount_in_yuan": (WARNING, "“{label}”为{value}，看起来是按“元”填写的，本表单位是“万元”，请核对。"),
     "amount_converted": (WARNING, "“{label}”填的是“{text}”（元），已换算为{value}万元读取，请改为以万元为单位的数字。"),
@@ -94,7 +95,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blank_form": (INFO, "此工作表是未填写的空白表，已跳过。"),
     "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，采用未隐藏的）。如是不用的旧稿，请删除该工作表。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),
-    "other_year": (WARNING, "本表是{year}年度的表格，本次收集的表格大多是{round_year}年度的，可能交了往年的表格，请核对。"),
+    "other_year": (WARNING, "本表是{year}年度的表格，而本次收集的表格大多是{round_year}年度的，请核对是否交错了年度的表格。"),
     "missing_label": (WARNING, "没有找到“{label}”这一栏，请勿删除或改写表格中的栏目名称。"),
 }
 

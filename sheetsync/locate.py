@@ -206,7 +206,7 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
     layout.second_form = _second_form(exact_hits, header_row)
     if layout.second_form is not None:
         exact_hits = [hit for hit in exact_hits if hit[0] < layout.second_form[0]]
-    elif (beside := _form_beside(exact_hits, layout)) is not None:
+    elif (beside := _form_beside(exact_hits, header_hits, layout, labels)) is not None:
         layout.second_form, layout.second_form_beside = beside, True
         exact_hits = [hit for hit in exact_hits if hit[1] < beside[1]]
     for r, c, kind, name in exact_hits:
@@ -306,35 +306,45 @@ def _second_form(hits: list[tuple[int, int, str, str]], header_row: int | None) 
     return r, c
 
 
-def _form_beside(hits: list[tuple[int, int, str, str]], layout: Layout) -> tuple[int, int] | None:
-    """The top left corner of another form pasted right of the table: its title or fields, at
-    least two different ones, beyond the table's last column."""
+def _form_beside(hits: list[tuple[int, int, str, str]], header_hits: list[tuple[int, int]], layout: Layout,
+                 labels: Labels) -> tuple[int, int] | None:
+    """The top left corner of another form pasted right of this one: its title or fields (at
+    least two different ones) and a table header, all beyond the form's width in the spec."""
     if layout.header_row is None:
         return None
-    last = max(layout.columns.values())
-    beside = [(r, c, name) for r, c, kind, name in hits if c > last and kind in ("title", "field")]
-    if len({name for _r, _c, name in beside}) < 2:
+    first = min(layout.columns.values()) - min(labels.slot_columns)  # the form's first column
+    beyond = first + layout.spec.columns
+    beside = [(r, c, name) for r, c, kind, name in hits if c >= beyond and kind in ("title", "field")]
+    if len({name for _r, _c, name in beside}) < 2 or not any(c >= beyond for _r, c in header_hits):
         return None
     return min(r for r, _c, _name in beside), min(c for _r, c, _name in beside)
 
 
 def _table_end(grid: Grid, layout: Layout, labels: Labels) -> int:
-    """The first row after the indicator rows: the footer's, another form's, a signature line's
-    (``填表人：张三`` where a 一级 belongs, below the first indicator row), else the sheet's end."""
+    """The first row after the indicator rows: the footer's, another form's, else, without a
+    footer, a signature line's (below the first indicator row, every cell of the table's
+    columns ``填表人：张三`` or the like, where a 一级 belongs too), else the sheet's end."""
     if layout.header_row is None:
         return 0
     footer_rows = [r for name, (r, _c) in layout.fields.items()
                    if r > layout.header_row and name in labels.footer_names]
     if layout.second_form is not None and not layout.second_form_beside:
         footer_rows.append(layout.second_form[0])
-    end = min(footer_rows, default=len(grid.rows))
+    if footer_rows:
+        return min(footer_rows)
     level1_col = layout.columns.get(("", "level1"))
     if level1_col is not None:
-        for r in range(layout.header_row + 2, end):
-            text = grid.rows[r][level1_col]
-            if type(text) is str and _LABELLED.match(text) and layout.spec.canonical_level1(text) is None:
+        columns = sorted(layout.columns.values())
+        for r in range(layout.header_row + 2, len(grid.rows)):
+            row = grid.rows[r]
+            if type(row[level1_col]) is str and _is_signature(row[level1_col], layout.spec) and all(
+                    row[c] == "" or (type(row[c]) is str and _LABELLED.match(row[c])) for c in columns):
                 return r
-    return end
+    return len(grid.rows)
+
+
+def _is_signature(text: str, spec: FormSpec) -> bool:
+    return _LABELLED.match(text) is not None and spec.canonical_level1(text) is None
 
 
 def _find_year(grid: Grid, layout: Layout, labels: Labels) -> None:

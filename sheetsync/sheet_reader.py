@@ -22,12 +22,10 @@ from .locate import Area, Layout, area_at, label_key, spec_labels
 from .model import Indicator, ProjectForm
 from .percent import percent_text
 from .spec import FieldSpec, FormSpec, cell_ref, column_letter
-from .values import clean_text, parse_amount
+from .values import clean_text, parse_amount, without_amount_note
 from .workbook import Grid
 
 _SPACE = re.compile(r"\s+")
-# Whitespace before a "label：" on the unit line: the form's amount unit (单位：万元) often follows the name.
-_NEXT_LABEL = re.compile(r"\s+\S{0,8}[:：]")
 # An unclaimed cell's text is quoted in its issue up to this many characters.
 _QUOTE_CHARS = 60
 
@@ -460,11 +458,11 @@ def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[in
 
 
 def _after_label(text: str, label: str) -> str:
-    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none), without another
-    labelled part further along the line (``东莞市某局    单位：万元``)."""
-    stripped = text.strip()
+    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none), without the amount
+    unit noted after it (``东莞市某局    单位：万元``)."""
+    stripped = without_amount_note(text.strip())
     for sep in ("：", ":"):
         if sep in stripped:
-            return _NEXT_LABEL.split(stripped.split(sep, 1)[1].strip(), 1)[0]
+            return stripped.split(sep, 1)[1].strip()
     compact = stripped.replace(" ", "").replace("\u3000", "")
     return compact[len(label):].strip() if compact.startswith(label) else ""

@@ -16,7 +16,7 @@ from .spec import FieldSpec, FormSpec, normalize_label
 from .text_overflow import Slot, looks_truncated, place_fragments
 from .text_rows import Row, line_ref
 from .text_table import TableReader, is_spaced
-from .values import parse_amount
+from .values import parse_amount, without_amount_note
 
 _PROJECT_FIELDS = ("project_name", "midterm_budget_wan", "annual_budget_wan")
 _TAIL_LENGTH = 8
@@ -118,7 +118,7 @@ class FormText:
         filled = row.filled()
         if not label or len(filled) != 1 or not normalize_label(filled[0][1]).startswith(normalize_label(label)):
             return False
-        text = filled[0][1]
+        text = without_amount_note(filled[0][1])
         pattern = r"\s*".join(map(re.escape, label)) + r"\s*[：:]?\s*"
         self.form.budget_unit = re.sub(r"^" + pattern, "", text).strip()
         return True

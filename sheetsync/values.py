@@ -47,11 +47,21 @@ class Amount:
     value: float | None
     as_text: bool = False
     unit: str = ""
+    too_large: bool = False  # a number beyond any budget, so no amount
 
     @property
     def wan(self) -> float | None:
         """The amount in 万元, the forms' unit: one written in 元 is converted."""
         return self.value / 10_000 if self.value is not None and self.unit == "元" else self.value
+
+
+# The amount unit noted on the 预算单位 line after the unit's name (单位：万元, 金额单位:元).
+_AMOUNT_NOTE = re.compile(r"\s+(?:金额|计量)?单位\s*[:：].*$", re.S)
+
+
+def without_amount_note(line: str) -> str:
+    """The 预算单位 line without the amount unit noted after the name (``某局　　单位：万元`` → ``某局``)."""
+    return _AMOUNT_NOTE.sub("", line)
 
 
 # Beyond any budget in 元 or 万元 (and infinite or NaN): no amount, so that sums stay finite.
@@ -66,12 +76,14 @@ def parse_amount(cell: object) -> Amount:
         return Amount(None, as_text=True)
     if isinstance(cell, (int, float)):
         value = float(cell)
-        return Amount(value if abs(value) < _MAX_AMOUNT else None)
+        return Amount(value) if abs(value) < _MAX_AMOUNT else Amount(None, too_large=True)
     text = unicodedata.normalize("NFKC", str(cell)).strip().replace(" ", "")
     text = _THOUSANDS.sub("", text)
     m = _AMOUNT.match(text)
-    if not m or not abs(value := float(m.group(1))) < _MAX_AMOUNT:
+    if not m:
         return Amount(None, as_text=True)
+    if not abs(value := float(m.group(1))) < _MAX_AMOUNT:
+        return Amount(None, as_text=True, too_large=True)
     return Amount(value, as_text=True, unit=m.group(2) or "")
 
 
@@ -113,8 +125,10 @@ _DATE_UNITS = ("月", "日", "号", "时")
 _POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcd]?m)([23])(?![\d.])")
 _POWERS = {"2": "²", "3": "³"}
 _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
-# Spaces and line breaks (Alt+Enter) inside a value: ≥95\n% is ≥95%.
+# Spaces and line breaks (Alt+Enter) inside a value: ≥95\n% is ≥95%; between two digits they
+# part two numbers (100\n200人次), not one.
 _WHITESPACE = re.compile(r"\s+")
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及")
 # Text around a number beyond this many characters is a sentence, not a target value.
 _MAX_CONTEXT = 14
@@ -148,7 +162,8 @@ def parse_value(text: object) -> ParsedValue:
     raw = clean_text(text)
     if not raw:
         return _QUALITATIVE
-    s = _THOUSANDS.sub("", _WHITESPACE.sub("", unicodedata.normalize("NFKC", raw)))
+    s = unicodedata.normalize("NFKC", raw)
+    s = _THOUSANDS.sub("", _WHITESPACE.sub("", _BETWEEN_DIGITS.sub("；", s)))
     s = _POWER_UNIT.sub(lambda m: m.group(1) + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):
         return _QUALITATIVE

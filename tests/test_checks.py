@@ -43,7 +43,7 @@ def test_missing_required_fields(tmp_path):
     (660000, 220000, [["F4", "midterm_budget_wan", "warning", "amount_in_yuan"], ["H4", "annual_budget_wan", "warning", "amount_in_yuan"]]),
     ("660000元", 22, [["F4", "midterm_budget_wan", "warning", "amount_converted"]]),
     ("66元", 22, [["F4", "midterm_budget_wan", "warning", "amount_converted"], ["H4", "annual_budget_wan", "error", "annual_above_midterm"]]),
-    ("9" * 400, 1, [["F4", "midterm_budget_wan", "error", "bad_amount"]]),
+    ("9" * 400, 1, [["F4", "midterm_budget_wan", "error", "amount_too_large"]]),
 ])
 def test_amounts(tmp_path, midterm, annual, expected):
     c = read(tmp_path, replace(SEED_FORM, midterm_budget=midterm, annual_budget=annual))
@@ -286,3 +286,11 @@ def test_a_value_merged_down_over_several_indicators_holds_for_each(tmp_path):
     values = c.indicators.set_index(["period", "level3"])["value"]
     assert values[("中期", "人次")] == "≥3场" and values[("中期", "场次")] == "≥3场"
     assert values[("年度", "人次")] == "95%" and values[("年度", "场次")] == "95%"
+
+
+def test_an_amount_beyond_any_budget_is_its_own_error(tmp_path):
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", replace(SEED_FORM, midterm_budget=2e15), Layout())])
+    c = read_workbook(path)
+    found = c.issues.query("code == 'amount_too_large'")
+    assert found[["cell", "severity"]].values.tolist() == [["F4", "error"]]
+    assert "bad_amount" not in c.issues.code.tolist()

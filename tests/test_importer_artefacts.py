@@ -263,6 +263,14 @@ def test_text_in_no_column_is_named_in_an_issue(spec, tmp_path):
     assert "说明：单位自行填报" in stray["message"].iloc[1]
 
 
+def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(spec, tmp_path):
+    line = spec.unit_line.text.format(budget_unit=UNIT)
+    path = tmp_path / "unit.txt"
+    path.write_text(FormText(spec).text().replace(line + "\n", line + "    单位：万元\n"), encoding="utf-8")
+    result = import_text(path)
+    assert result.projects["budget_unit"].tolist() == [UNIT]
+
+
 def test_several_forms_in_one_file_get_unique_sheet_names(spec, tmp_path):
     one, two = FormText(spec), FormText(spec)
     path = tmp_path / "two.txt"

@@ -203,3 +203,31 @@ def test_a_second_form_beside_the_first_is_one_error_and_the_first_is_read_whole
     assert result.indicators.drop(columns="file").equals(single.indicators.drop(columns="file"))
     assert _codes(result) == [["J1", "second_form_beside"]]
     assert result.issues["message"].iloc[0].startswith("从J列起是另一张表（")
+
+
+def test_retyped_annual_headers_are_no_form_beside(tmp_path):
+    def retype(sheet):
+        sheet["F7"], sheet["G7"], sheet["H7"] = "年度二级指标名称", "年度三级指标名称", "年度指标值"
+
+    result = _edited(tmp_path, retype)
+    assert [code for _cell, code in _codes(result)] == ["renamed_column"] * 3
+    assert result.projects[["annual_budget_wan", "annual_goal"]].values.tolist() == [[0.25, SEED_FORM.annual_goal]]
+
+
+def test_a_level1_typed_with_a_colon_is_no_signature_line(tmp_path):
+    def colon(sheet):
+        sheet["B12"] = "其他：说明"
+
+    for footer in (True, False):
+        def edit(sheet, footer=footer):
+            colon(sheet)
+            if not footer:
+                last = sheet.max_row
+                for merged in [m for m in sheet.merged_cells.ranges if m.min_row == last]:
+                    sheet.unmerge_cells(str(merged))
+                for cell in sheet[last]:
+                    cell.value = None
+
+        result = _edited(tmp_path, edit)
+        assert len(result.indicators) == SEED_INDICATORS
+        assert "unclaimed_cell" not in result.issues.code.tolist()

@@ -71,6 +71,7 @@ def test_quantitative_values(text, op, num, unit):
     ["有效", "及时", "满意", "合格以上", "一流", "第一季度完成", "每年5-9月", "2020年9月", "达成/部分达成/未达成",
      "2021年度", "2025年底前", "第4季度前", "9月", "每月10日前", "14时前", "三月", "9月30日", "22年底前", "21年初", "第1季度", "@SUM(A1)", "V2版本", "≥**%", "预算执行率≥", "",
      "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。",
+     "100\n200人次", "3 5",  # two numbers on two lines, not one
      "≥" + "9" * 400 + "个"],  # a number too long to be one (it would be infinite)
 )
 def test_qualitative_values(text):
@@ -98,6 +99,11 @@ def test_qualitative_values(text):
 def test_amounts(cell, value, as_text, unit):
     amount = parse_amount(cell)
     assert (amount.value, amount.as_text, amount.unit) == (value, as_text, unit)
+
+
+def test_an_amount_beyond_any_budget_says_so():
+    assert parse_amount(1.5e308).too_large and parse_amount("1" + "0" * 400).too_large
+    assert not parse_amount("abc").too_large and not parse_amount(999_999.0).too_large
 
 
 def test_clean_text_drops_float_noise():
