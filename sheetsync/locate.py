@@ -314,8 +314,10 @@ def _form_beside(hits: list[tuple[int, int, str, str]], header_hits: list[tuple[
         return None
     first = min(layout.columns.values()) - min(labels.slot_columns)  # the form's first column
     beyond = first + layout.spec.columns
+    if not any(c >= beyond for _r, c in header_hits):
+        return None
     beside = [(r, c, name) for r, c, kind, name in hits if c >= beyond and kind in ("title", "field")]
-    if len({name for _r, _c, name in beside}) < 2 or not any(c >= beyond for _r, c in header_hits):
+    if len({name for _r, _c, name in beside}) < 2:
         return None
     return min(r for r, _c, _name in beside), min(c for _r, c, _name in beside)
 

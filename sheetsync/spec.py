@@ -180,10 +180,17 @@ class FieldSpec:
 
     def period_in(self, label: str) -> str:
         """The period this field's label names (``中期滚动目标（2021年--2023年）`` → ``2021-2023``), or ""."""
-        m = re.search(self.period_pattern, unicodedata.normalize("NFKC", label)) if self.period_pattern else None
-        return f"{m.group(1)}-{m.group(2)}" if m else ""
+        return _period_in(self.period_pattern, label) if self.period_pattern else ""
 
 
+# Labels and periods recur on every sheet of a round.
+@lru_cache(maxsize=4096)
+def _period_in(pattern: str, label: str) -> str:
+    m = re.search(pattern, unicodedata.normalize("NFKC", label))
+    return f"{m.group(1)}-{m.group(2)}" if m else ""
+
+
+@lru_cache(maxsize=4096)
 def period_years(period: str | None) -> tuple[int, int] | None:
     """The first and last year of a period (``2021-2023`` as the reader keeps it), or None."""
     years = re.findall(r"\d{4}", unicodedata.normalize("NFKC", period or ""))

@@ -59,6 +59,7 @@ class Amount:
 _AMOUNT_NOTE = re.compile(r"\s+(?:金额|计量)?单位\s*[:：].*$", re.S)
 
 
+@lru_cache(maxsize=4096)
 def without_amount_note(line: str) -> str:
     """The 预算单位 line without the amount unit noted after the name (``某局　　单位：万元`` → ``某局``)."""
     return _AMOUNT_NOTE.sub("", line)
