@@ -3,7 +3,7 @@
     >>> parse_value("每年不少于3次")
     ParsedValue(op='≥', num=3.0, unit='次', kind='定量')
     >>> parse_amount("２２万元")
-    Amount(value=22.0, as_text=True, unit='万元')
+    Amount(value=22.0, as_text=True, unit='万元', too_large=False)
 """
 
 from __future__ import annotations
