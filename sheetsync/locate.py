@@ -335,18 +335,19 @@ def _table_end(grid: Grid, layout: Layout, labels: Labels) -> int:
     if footer_rows:
         return min(footer_rows)
     level1_col = layout.columns.get(("", "level1"))
-    if level1_col is not None:
-        columns = sorted(layout.columns.values())
-        for r in range(layout.header_row + 2, len(grid.rows)):
-            row = grid.rows[r]
-            if type(row[level1_col]) is str and _is_signature(row[level1_col], layout.spec) and all(
-                    row[c] == "" or (type(row[c]) is str and _LABELLED.match(row[c])) for c in columns):
-                return r
-    return len(grid.rows)
+    if level1_col is None:
+        return len(grid.rows)
+    columns = list(layout.columns.values())
+    return next((r for r in range(layout.header_row + 2, len(grid.rows))
+                 if _is_signature_line(grid.rows[r], level1_col, columns, layout.spec)), len(grid.rows))
 
 
-def _is_signature(text: str, spec: FormSpec) -> bool:
-    return _LABELLED.match(text) is not None and spec.canonical_level1(text) is None
+def _is_signature_line(row: list[object], level1_col: int, columns: list[int], spec: FormSpec) -> bool:
+    """Labelled text (``填表人：张三``) where the 一级 belongs, not a 一级 of any tree, and nothing
+    but labelled text in the table's other columns."""
+    first = row[level1_col]
+    return (type(first) is str and _LABELLED.match(first) is not None and spec.canonical_level1(first) is None
+            and all(row[c] == "" or (type(row[c]) is str and _LABELLED.match(row[c])) for c in columns))
 
 
 def _find_year(grid: Grid, layout: Layout, labels: Labels) -> None:

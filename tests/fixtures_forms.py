@@ -215,3 +215,20 @@ def add_identity(path: Path, identity) -> Path:
     ws.sheet_state = "veryHidden"
     wb.save(path)
     return path
+
+
+def read_edited(path: Path, edit, data: FormData = SEED_FORM):
+    """Write ``data`` as sheet 项目1 at ``path``, change it as a clerk would (through openpyxl:
+    ``edit`` is a function of the sheet, or {cell: new value}), and read the workbook."""
+    from sheetsync.reader import read_workbook
+
+    write_workbook(path, [("项目1", data, Layout())])
+    book = openpyxl.load_workbook(path)
+    sheet = book["项目1"]
+    if callable(edit):
+        edit(sheet)
+    else:
+        for cell, value in edit.items():
+            sheet[cell] = value
+    book.save(path)
+    return read_workbook(path)

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fixtures_forms import SEED_FORM, SEED_ROWS, Layout, Row, Side, add_identity, write_workbook, with_rows
+from fixtures_forms import SEED_FORM, SEED_ROWS, Layout, Row, Side, add_identity, read_edited, write_workbook, with_rows
 from sheetsync.identity import Identity, SheetIdentity
 from sheetsync.reader import read_workbook
 from sheetsync.spec import load_spec
@@ -259,11 +259,7 @@ def test_a_medium_term_period_from_another_year(tmp_path):
 @pytest.mark.parametrize("label", ["中期滚动目标（2020年度-2022年度）", "中期滚动目标（２０２０年－２０２２年）",
                                    "中期滚动目标（2020年――2022年）", "中期滚动目标（2020年到2022年）"])
 def test_a_medium_term_period_is_read_however_its_years_are_written(tmp_path, label):
-    path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
-    book = openpyxl.load_workbook(path)
-    book["项目1"]["B5"] = label
-    book.save(path)
-    c = read_workbook(path)
+    c = read_edited(tmp_path / "f.xlsx", {"B5": label})
     assert c.projects.midterm_period.tolist() == ["2020-2022"]
     assert codes(c) == [["B5", "midterm_period", "warning", "period_not_from_year"]]
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from fixtures_forms import (INSERTED_ROWS, OFFICIAL_LABELS, OPINION, RETYPED_LABELS, SEED_FORM, Layout,
-                            write_workbook, with_rows)
+                            read_edited, write_workbook, with_rows)
 from sheetsync.issues import ISSUE_COLUMNS
 from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS
 from sheetsync.reader import read_workbook
@@ -151,13 +151,7 @@ def test_amounts_typed_as_text_are_numbers_with_a_warning(tmp_path):
 
 @pytest.mark.parametrize("line", [f"预算单位：{UNIT}        单位：万元", f"预算单位：{UNIT}\n金额单位:万元"])
 def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(tmp_path, line):
-    import openpyxl
-
-    path = write_workbook(tmp_path / "unit.xlsx", [("项目1", SEED_FORM, Layout())])
-    wb = openpyxl.load_workbook(path)
-    wb["项目1"]["A3"] = line
-    wb.save(path)
-    c = read_workbook(path)
+    c = read_edited(tmp_path / "unit.xlsx", {"A3": line})
     assert c.projects.budget_unit.tolist() == [UNIT]
     assert c.issues.empty
 

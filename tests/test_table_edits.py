@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import openpyxl
 
-from fixtures_forms import SEED_FORM, Layout, write_form, write_workbook
+from fixtures_forms import SEED_FORM, Layout, read_edited, write_form
 from sheetsync.reader import read_workbook
 
 SEED_INDICATORS = 14
 
 
 def _edited(tmp_path, edit):
-    path = write_workbook(tmp_path / "form.xlsx", [("项目1", SEED_FORM, Layout())])
-    book = openpyxl.load_workbook(path)
-    edit(book["项目1"])
-    book.save(path)
-    return read_workbook(path)
+    return read_edited(tmp_path / "form.xlsx", edit)
 
 
 def _unmerge_table(sheet):
