@@ -45,6 +45,12 @@ def read_ods_content(path: str) -> io.BytesIO:
         return io.BytesIO(read_part(archive, "content.xml"))
 
 
+def read_ods_styles(path: str) -> bytes:
+    """An .ods's ``styles.xml``, where LibreOffice keeps most number formats; b"" when absent."""
+    with zipfile.ZipFile(path) as archive:
+        return read_part(archive, "styles.xml") if "styles.xml" in archive.NameToInfo else b""
+
+
 def ods_cells(content: io.BytesIO, pick: Callable[[ElementTree.Element], T | None]) -> dict[str, dict[tuple[int, int], T]]:
     """Table name → (row, col) → what ``pick`` says of the cell there, for the cells of an .ods
     ``content.xml`` it says something of (not None). Repeated rows and cells are expanded."""
@@ -112,35 +118,39 @@ class OdsCells(SheetCells[T]):
     once, for every sheet, when first asked."""
 
     def __init__(self, path: str, sheet_names: list[str], pick: Callable[[ElementTree.Element], T | None], *,
-                 only_if: bytes = b"") -> None:
+                 only_if: Callable[[str, bytes], bool] | None = None) -> None:
         super().__init__()
         self._path = path
         self._names = sheet_names
         self._pick = pick
-        self._only_if = only_if  # bytes without which content.xml has nothing to pick: it is not parsed
+        # only_if(path, content.xml) is false for a file with nothing to pick: it is not parsed.
+        self._only_if = only_if
         self._tables: dict[str, dict[tuple[int, int], T]] | None = None
 
     def _read(self, index: int) -> dict[tuple[int, int], T]:
         if self._tables is None:
             self._tables = {}  # not parsed again when it fails
             content = read_ods_content(self._path)
-            if self._only_if in content.getvalue():
+            if self._only_if is None or self._only_if(self._path, content.getvalue()):
                 self._tables = ods_cells(content, self._pick)
         return self._tables.get(self._names[index], {})
 
 
 class XlsCells(SheetCells[T]):
     """What ``pick(book, sheet)`` finds in the cells of an .xls's sheet, read with xlrd (which
-    knows the formats and error values calamine leaves out) when first asked."""
+    knows the formats and error values calamine leaves out) when first asked; no sheet is loaded
+    when ``only_if(book)`` says the workbook has nothing to pick."""
 
     def __init__(self, path: str, sheet_names: list[str], pick: Callable[[Any, Any], dict[tuple[int, int], T]], *,
-                 formatting_info: bool = False) -> None:
+                 formatting_info: bool = False, only_if: Callable[[Any], bool] | None = None) -> None:
         super().__init__()
         self._path = path
         self._names = sheet_names
         self._pick = pick
         self._formatting_info = formatting_info
+        self._only_if = only_if
         self._book: Any = None
+        self._anything: bool | None = None
 
     def _read(self, index: int) -> dict[tuple[int, int], T]:
         import xlrd
@@ -148,6 +158,9 @@ class XlsCells(SheetCells[T]):
         if self._book is None:
             self._book = xlrd.open_workbook(self._path, formatting_info=self._formatting_info, on_demand=True,
                                             logfile=io.StringIO())
+            self._anything = self._only_if is None or self._only_if(self._book)
+        if not self._anything:
+            return {}
         name = self._names[index]
         try:
             return self._pick(self._book, self._book.sheet_by_name(name))
@@ -165,7 +178,7 @@ class OdsTabbedText(OdsCells[str]):
     ``a<text:tab/>b`` as ``ab``); content.xml is parsed only when it holds a tab."""
 
     def __init__(self, path: str, sheet_names: list[str]) -> None:
-        super().__init__(path, sheet_names, _tabbed_text, only_if=b"<text:tab")
+        super().__init__(path, sheet_names, _tabbed_text, only_if=lambda _path, content: b"<text:tab" in content)
 
 
 def _tabbed_text(cell: ElementTree.Element) -> str | None:

@@ -53,7 +53,7 @@ class SheetRead:
     level2_cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # (period, 一级, 二级, cell)
     # (period, value as read, cell) of 指标值 stored as a fraction such as 0.95: Excel makes
     # one of a typed "95%" in a cell not formatted as text. In an .xlsx the cell's format tells
-    # (sheetsync.percent); in an .xls or .ods, or a cell shown as a plain number, the clerk is asked.
+    # (sheetsync.number_format); in an .xlsb, or a cell shown as a plain number, the clerk is asked.
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
     # (period, value as read, cell) of 指标值 Excel holds as a date: a typed 2021年12月 becomes one.
     date_values: list[tuple[str, str, str]] = field(default_factory=list)

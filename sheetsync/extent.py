@@ -31,6 +31,8 @@ from typing import BinaryIO, Callable, Iterator, NamedTuple
 
 import openpyxl
 
+from .cell_scan import MAX_PART_BYTES
+from .number_format import Shown, shown_styles
 from .spec import column_index, column_letter
 
 # calamine's block for this many cells takes 128 MB (32 bytes a cell), and its Python copy
@@ -104,7 +106,9 @@ class Sheets(NamedTuple):
     count: int
     large: tuple[LargeSheet, ...]
     parts: tuple[str | None, ...] = ()  # each sheet's part; None when there is not exactly one
-    styles: str | None = None  # the part of the workbook's cell styles
+    # The cell styles that show a number with more than its digits (a percentage, a unit):
+    # style index → how (sheetsync.number_format); None when the styles could not be read.
+    shown: dict[int, Shown] | None = None
 
 
 def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
@@ -135,7 +139,17 @@ def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
                 large.append(LargeSheet(index, part, extent, sizes[part]))
         parts.append(found[0] if len(found) == 1 else None)
     styles = parts_by_key.get(_STYLES_PART, [])
-    return Sheets(len(sheets), tuple(large), tuple(parts), styles[0] if len(styles) == 1 else None)
+    shown = _shown_styles(read, styles[0], sizes[styles[0]]) if len(styles) == 1 else None
+    return Sheets(len(sheets), tuple(large), tuple(parts), shown)
+
+
+def _shown_styles(read: ReadPart, part: str, size: int) -> dict[int, Shown] | None:
+    if size > MAX_PART_BYTES:
+        return None
+    try:
+        return shown_styles(read(part, None))
+    except Exception:  # zlib, zipfile and the XML parser raise many types for a damaged part
+        return None
 
 
 def xlsb_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:

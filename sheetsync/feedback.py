@@ -273,10 +273,11 @@ def _rebuilt(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str,
                         _text(sheet.cell(r, c), value)
                         continue
                     sheet.cell(r, c).value = value
-                    # A number shown as a percentage keeps that format, so the copy reads as the original.
-                    decimals = grid.percent_decimals(r - 1, c - 1) if isinstance(value, (int, float)) else None
-                    if decimals is not None:
-                        sheet.cell(r, c).number_format = "0" + ("." + "0" * decimals if decimals else "") + "%"
+                    # A number shown as a percentage or with a unit keeps that look, so the copy
+                    # reads as the original.
+                    shown = grid.shown(r - 1, c - 1) if isinstance(value, (int, float)) else None
+                    if shown is not None:
+                        sheet.cell(r, c).number_format = shown.format_code()
             for (r1, c1), (r2, c2) in grid.merged_ranges:
                 sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     return workbook, {old: new for old, new in names.items() if old != new}

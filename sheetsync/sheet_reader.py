@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from . import checks
@@ -20,7 +20,6 @@ from .identity import Identity
 from .issues import Issue
 from .locate import Area, Layout, area_at, label_key, spec_labels
 from .model import Indicator, ProjectForm
-from .percent import percent_text
 from .spec import FieldSpec, FormSpec, cell_ref, column_letter
 from .values import clean_text, parse_amount, without_amount_note
 from .workbook import Grid
@@ -280,13 +279,19 @@ class _SheetReader:
             # Only where the blank is reported: an optional field is left blank on most forms
             # (批复意见 on all of them), and looking costs a read of the sheet's part.
             self._note_error(*at)
-        read.raw[f.name] = raw
         read.cells[f.name] = _ref(*at)
         if f.kind == "amount":
-            amount = read.amounts[f.name] = parse_amount(raw)
+            amount = parse_amount(raw)
+            if type(raw) in _NUMBER_TYPES and self.grid.units_shown and (shown := self.grid.shown(*at)) is not None:
+                # A number shown with a unit (#,##0"元" shows 22500 as 22,500元) is read as it shows.
+                with_unit = parse_amount(shown.text(raw))
+                if with_unit.value is not None:
+                    amount, raw = replace(with_unit, as_text=False), shown.text(raw)
+            read.amounts[f.name] = amount
             setattr(read.form, f.name, amount.wan)
         else:
             setattr(read.form, f.name, _text(raw))
+        read.raw[f.name] = raw
         if f.period_field:
             if period := f.period_in(_text(label_value)):
                 setattr(read.form, f.period_field, period)
@@ -330,8 +335,9 @@ class _SheetReader:
                 typed2 = typed2.strip() if type(typed2) is str else clean_text(typed2)
                 level3 = level3.strip() if type(level3) is str else clean_text(level3)
                 value = raw.strip() if type(raw) is str else clean_text(raw)
-                if type(raw) in _NUMBER_TYPES and (decimals := self.grid.percent_decimals(r, value_col)) is not None:
-                    value = percent_text(raw, decimals)
+                shown = self.grid.shown(r, value_col) if type(raw) in _NUMBER_TYPES else None
+                if shown is not None:
+                    value = shown.text(raw)
                 if typed2:
                     if typed2 != level2[index]:
                         level2_cells.append((period, level1, typed2, letter2 + row_number))
@@ -340,7 +346,7 @@ class _SheetReader:
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
                 groups.add((period, level1))
-                if type(raw) in _NUMBER_TYPES and 0 < raw <= 1 and not value.endswith("%"):
+                if type(raw) in _NUMBER_TYPES and 0 < raw <= 1 and shown is None:
                     read.fraction_values.append((period, value, value_cell))
                 elif type(raw) in _DATE_TYPES:
                     read.date_values.append((period, value, value_cell))
@@ -371,10 +377,10 @@ class _SheetReader:
         return "" if first is None else self._cell_text(*first)
 
     def _cell_text(self, row: int, col: int) -> str:
-        """A cell's text; a number shown as a percentage as the percentage (0.95 shown 95% → 95%)."""
+        """A cell's text; a number as its format shows it (0.95 shown as 95% → 95%, 3 as 3次 → 3次)."""
         raw = self.grid.value(row, col)
-        if type(raw) in _NUMBER_TYPES and (decimals := self.grid.percent_decimals(row, col)) is not None:
-            return percent_text(raw, decimals)
+        if type(raw) in _NUMBER_TYPES and (shown := self.grid.shown(row, col)) is not None:
+            return shown.text(raw)
         return _text(raw)
 
     def _note_error(self, row: int, col: int) -> None:

@@ -23,7 +23,7 @@ from .cell_errors import ErrorCells, error_cells_of
 from .cell_scan import OdsMergedRanges, OdsTabbedText, SheetCells
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
-from .percent import PercentCells, percent_cells_of
+from .number_format import Shown, ShownCells, shown_cells_of
 from .spec import Span
 
 # calamine loads an .ods whole when it opens it, and refuses one whose sheets would take more
@@ -45,11 +45,14 @@ class Grid:
     # looked at, so they become Spans only on request.
     merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     visible: bool = True
-    # The cells that show their number as a percentage, (row, col) → decimals, and those that
-    # show an error value, (row, col) → "#DIV/0!"; each read on first use.
-    percent_cells: Callable[[], dict[tuple[int, int], int]] | None = field(default=None, repr=False, compare=False)
+    # The cells that show more than their number (a percentage, a unit), (row, col) → how, and
+    # those that show an error value, (row, col) → "#DIV/0!"; each read on first use.
+    shown_cells: Callable[[], dict[tuple[int, int], Shown]] | None = field(default=None, repr=False, compare=False)
+    # Whether a number may show a unit through its format, and looking costs little: amounts,
+    # on every sheet, are looked up only then.
+    units_shown: bool = field(default=False, repr=False, compare=False)
     error_cells: Callable[[], ErrorCells] | None = field(default=None, repr=False, compare=False)
-    _percent: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
+    _shown: dict[tuple[int, int], Shown] | None = field(default=None, repr=False, compare=False)
     _errors: ErrorCells | None = field(default=None, repr=False, compare=False)
     _merge_starts: dict[tuple[int, int], tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
@@ -68,12 +71,13 @@ class Grid:
             self._merge_starts = {first: last for first, last in self.merged_ranges}
         return self._merge_starts.get((row, col))
 
-    def percent_decimals(self, row: int, col: int) -> int | None:
-        """The decimals of the percentage the cell shows its number as; None when it shows no
-        percentage, or its format is unknown (an .xlsb, or a part that cannot be read)."""
-        if self._percent is None:
-            self._percent = self.percent_cells() if self.percent_cells is not None else {}
-        return self._percent.get((row, col))
+    def shown(self, row: int, col: int) -> Shown | None:
+        """How the cell shows its number when its format shows more than the digits (95% for
+        0.95, 3次 for 3); None when it shows the number alone, or its format is unknown (an
+        .xlsb, or a part that cannot be read)."""
+        if self._shown is None:
+            self._shown = self.shown_cells() if self.shown_cells is not None else {}
+        return self._shown.get((row, col))
 
     def error_at(self, row: int, col: int) -> str | None:
         """The error value (``#DIV/0!``) the cell shows, which calamine reads as empty; None
@@ -94,21 +98,24 @@ class Book:
     """An open workbook; sheets are loaded one at a time by :meth:`grid`.
 
     ``large`` are the sheets (by name) that calamine must not load: they are read sparsely,
-    or refused with a ``sheet_too_large`` issue. ``percent`` finds the cells shown as
-    percentages (:mod:`sheetsync.percent`), ``errors`` those showing an error value
+    or refused with a ``sheet_too_large`` issue. ``shown`` finds the cells showing more than
+    their number (:mod:`sheetsync.number_format`) and ``units_shown`` says whether any may show a unit,
+    ``errors`` those showing an error value
     (:mod:`sheetsync.cell_errors`); ``merges`` gives an .ods's merged ranges, which calamine does not,
     and ``tabbed`` the text of its cells holding a tab, which calamine drops.
     """
 
     def __init__(self, workbook: CalamineWorkbook, file: str, large: dict[str, LargeSheet] | None = None,
-                 percent: SheetCells[int] | None = None, errors: SheetCells[str] | None = None,
-                 merges: OdsMergedRanges | None = None, tabbed: OdsTabbedText | None = None) -> None:
+                 shown: SheetCells[Shown] | None = None, errors: SheetCells[str] | None = None,
+                 merges: OdsMergedRanges | None = None, tabbed: OdsTabbedText | None = None,
+                 units_shown: bool = False) -> None:
         self._workbook = workbook
         self.file = file
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self._states = {m.name: _state(m.visible) for m in workbook.sheets_metadata}
         self._large = large or {}
-        self._percent = percent
+        self._shown = shown
+        self._units_shown = units_shown and shown is not None
         self._errors = errors
         self._merges = merges
         self._tabbed = tabbed
@@ -154,12 +161,13 @@ class Book:
     def _grid(self, name: str, rows: Sequence[Sequence[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> Grid:
         index = self.sheet_names.index(name)
         return Grid(name, rows, merged, self.state(name) == "visible",
-                    percent_cells=None if self._percent is None else partial(self._percent.of_sheet, index),
+                    shown_cells=None if self._shown is None else partial(self._shown.of_sheet, index),
+                    units_shown=self._units_shown,
                     error_cells=None if self._errors is None else partial(self._errors.of_sheet, index))
 
     def close(self) -> None:
         self._workbook.close()
-        for cells in (self._percent, self._errors):
+        for cells in (self._shown, self._errors):
             if cells is not None:
                 cells.close()
 
@@ -216,10 +224,13 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
         return None, issue("corrupt_file", file=file, detail=_detail(exc))
     names = list(workbook.sheet_names)
     if sheets is None:
-        return Book(workbook, file, percent=percent_cells_of(kind, file, names),
+        return Book(workbook, file, shown=shown_cells_of(kind, file, names),
                     errors=error_cells_of(kind, file, names, None),
                     merges=OdsMergedRanges(file, names) if kind == "ods" else None,
-                    tabbed=OdsTabbedText(file, names) if kind == "ods" else None), None
+                    tabbed=OdsTabbedText(file, names) if kind == "ods" else None,
+                    # xlrd takes longer over an .xls's formats than calamine over the whole
+                    # file: they are looked up only for a number where a 指标值 belongs.
+                    units_shown=kind == "ods"), None
     if len(names) != sheets.count:
         if sheets.large:
             # Which of calamine's sheets is the large one is unknown: none of them may be loaded.
@@ -228,5 +239,6 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
             return None, issue("range_too_large", file=file, cells=f"{biggest.extent.cells:,}")
         return Book(workbook, file), None
     large = {names[sheet.index]: sheet for sheet in sheets.large}
-    percent = PercentCells(file, sheets) if sheets.styles is not None else None
-    return Book(workbook, file, large, percent, error_cells_of(kind, file, names, sheets)), None
+    shown = ShownCells(file, sheets.parts, sheets.shown) if sheets.shown else None
+    units_shown = any(way.before or way.after for way in (sheets.shown or {}).values())
+    return Book(workbook, file, large, shown, error_cells_of(kind, file, names, sheets), units_shown=units_shown), None

@@ -1,4 +1,5 @@
-"""指标值 that Excel stored as numbers shown through a percent format are read as percentages."""
+"""Numbers shown through a number format are read as they show: 指标值 stored as 0.95 and shown
+as 95% are read as percentages, 3 shown as 3次 keeps its unit, an amount shown in 元 is converted."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import xlsxwriter
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
 from office import convert
-from sheetsync.percent import cell_styles, percent_decimals, percent_styles, percent_text
+from sheetsync.number_format import Shown, cell_styles, percent_decimals, percent_text, shown_format, shown_styles
 from sheetsync.reader import read_workbook
 
 
@@ -52,7 +53,7 @@ def test_styles_with_builtin_and_custom_percent_formats():
       <x:cellXfs count="6"><x:xf numFmtId="0"/><x:xf numFmtId="9"/><x:xf numFmtId="10"/>
         <x:xf numFmtId="164"/><x:xf numFmtId="165"/><x:xf/></x:cellXfs>
     </x:styleSheet>"""
-    assert percent_styles(styles) == {1: 0, 2: 2, 3: 1}
+    assert shown_styles(styles) == {1: Shown(0), 2: Shown(2), 3: Shown(1), 4: Shown(None, "%")}
 
 
 def test_cell_styles_by_position():
@@ -144,9 +145,9 @@ def test_a_damaged_styles_part_leaves_the_warning(tmp_path):
 def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
     import io
 
-    from sheetsync.percent import ods_percent_cells
+    from sheetsync.number_format import ods_shown_cells
 
-    content = b"""<?xml version="1.0" encoding="UTF-8"?>
+    content = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
   xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">
  <office:body><office:spreadsheet>
@@ -167,9 +168,87 @@ def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
     <table:table-cell table:number-columns-repeated="2"/>
     <table:table-cell office:value-type="percentage" office:value="0.1" table:number-columns-repeated="2"><text:p>10.0%</text:p></table:table-cell>
    </table:table-row>
+   <table:table-row>
+    <table:table-cell office:value-type="float" office:value="3"><text:p>3次</text:p></table:table-cell>
+    <table:table-cell office:value-type="percentage" office:value="0.95"><text:p>≥95.00%</text:p></table:table-cell>
+    <table:table-cell office:value-type="float" office:value="22500"><text:p>22,500</text:p></table:table-cell>
+   </table:table-row>
   </table:table>
- </office:spreadsheet></office:body></office:document-content>"""
-    assert ods_percent_cells(io.BytesIO(content)) == {
+ </office:spreadsheet></office:body></office:document-content>""".encode()
+    assert ods_shown_cells(io.BytesIO(content)) == {
         "Instructions": {},
-        "P1": {(2, 2): 1, (2, 4): 0, (3, 2): 1, (3, 3): 1, (4, 2): 1, (4, 3): 1},
+        "P1": {(2, 2): Shown(1), (2, 4): Shown(0), (3, 2): Shown(1), (3, 3): Shown(1), (4, 2): Shown(1),
+               (4, 3): Shown(1), (5, 0): Shown(None, "", "次"), (5, 1): Shown(2, "≥")},
     }
+
+
+@pytest.mark.parametrize("code, shown", [
+    ('#,##0"元"', Shown(None, "", "元")),
+    ("0元", Shown(None, "", "元")),  # typed unquoted: Excel shows the character as it is
+    ('0.00" 万元"', Shown(None, "", "万元")),
+    ('"每年"0"次"', Shown(None, "每年", "次")),
+    ('General"人"', Shown(None, "", "人")),
+    ('"≥"0.0%', Shown(1, "≥")),
+    ("0\\%", Shown(None, "", "%")),  # a literal percent sign: 95 shows as 95%
+    ('0"次";-0"次"', Shown(None, "", "次")),
+    ("0.00_ ", None),  # padding only
+    ('_ ￥* #,##0.00_ ;_ ￥* \\-#,##0.00_ ;_ ￥* "-"??_ ;_ @_ ', None),  # WPS's accounting format: ￥ tells no unit
+    ('yyyy"年"m"月"', None),  # a date: calamine reads the cell as a date
+    ('0.0,"万"', None),  # scaled: shows other digits than it holds
+    ("0!.0000", None),
+    ("[Red]0", None),
+])
+def test_what_a_format_shows_beside_the_number(code, shown):
+    assert shown_format(code) == shown
+
+
+UNITS = {"E8": (9, '0"个Ukey"'), "H11": (3, '"每年"0"次"'), "F4": (7500, '#,##0"元"'), "H4": (0.25, '0.00"万元"')}
+
+
+def _with_units(tmp_path):
+    return _with_numbers(write_workbook(tmp_path / "units.xlsx", [("项目1", SEED_FORM, Layout())]), UNITS)
+
+
+def _check_units(result):
+    indicators = result.indicators.set_index("cell")["value"]
+    assert indicators["E8"] == "9个Ukey"
+    assert indicators["H11"] == "每年3次"
+    project = result.projects.iloc[0]
+    assert project["midterm_budget_wan"] == 0.75  # 7500 元
+    assert project["annual_budget_wan"] == 0.25
+    issues = result.issues.set_index("cell")
+    assert issues.loc["F4", "code"] == "amount_converted"
+    assert "7500元" in issues.loc["F4", "message"]
+    assert "H4" not in issues.index  # a number shown with 万元 is as asked
+    assert result.issues["code"].isin(["value_as_fraction"]).sum() == 0
+
+
+def test_numbers_shown_with_a_unit_are_read_as_they_show(tmp_path):
+    _check_units(read_workbook(_with_units(tmp_path)))
+
+
+def test_numbers_shown_with_a_unit_in_an_ods(soffice, tmp_path):
+    _check_units(read_workbook(convert(soffice, _with_units(tmp_path), "ods", tmp_path / "ods")))
+
+
+def test_numbers_shown_with_a_unit_in_an_xls(soffice, tmp_path):
+    # An .xls's formats are read (with xlrd) only for a number where a 指标值 belongs: an
+    # amount shown in 元 is read as the number it holds, and warned about only when large.
+    result = read_workbook(convert(soffice, _with_units(tmp_path), "xls", tmp_path / "xls"))
+    indicators = result.indicators.set_index("cell")["value"]
+    assert (indicators["E8"], indicators["H11"]) == ("9个Ukey", "每年3次")
+    assert result.projects.iloc[0]["midterm_budget_wan"] == 7500
+
+
+def test_a_workbook_without_such_formats_reads_no_sheet_again(tmp_path, monkeypatch):
+    from sheetsync import number_format
+
+    path = write_workbook(tmp_path / "plain.xlsx", [("项目1", SEED_FORM, Layout())])
+    monkeypatch.setattr(number_format, "cell_styles", lambda xml: pytest.fail("a sheet's XML was read"))
+    result = read_workbook(path)
+    assert result.projects.iloc[0]["midterm_budget_wan"] == 0.75
+
+
+@pytest.mark.parametrize("shown", [Shown(0), Shown(2, "≥"), Shown(None, "", "元"), Shown(None, "每年", "次")])
+def test_a_feedback_copy_shows_numbers_the_same_way(shown):
+    assert shown_format(shown.format_code()) == shown

@@ -1,0 +1,260 @@
+"""Numbers that show more than their digits, recognised by the cells' number formats.
+
+Typing ``95%`` in a cell not formatted as text makes Excel, WPS and LibreOffice store the
+number 0.95 and show it through a percent format such as ``0%``; a format such as
+``#,##0"元"`` or ``0"次"`` shows 22500 as ``22,500元`` and 3 as ``3次``. calamine gives the
+number only, so the format is looked up for the cells where what is shown matters (a number
+in the 指标值 column, an amount):
+
+- in an .xlsx, from the sheet's XML (each cell's style) and ``xl/styles.xml`` (each style's
+  number format), which is read with the workbook's other parts (:mod:`sheetsync.extent`):
+  a workbook without such a format is never looked into again;
+- in an .xls, with xlrd, which reads the cells' formats of the binary format;
+- in an .ods, from ``content.xml``, where such a cell's text is what it shows.
+
+A format that scales the number (``0.0,"万"``, ``0!.0000``) shows other digits than it holds:
+it is not taken for its text, and the number is read as stored.
+
+::
+
+    >>> shown_format('0.0%'), shown_format('#,##0.00'), shown_format('#,##0"元"')
+    (Shown(percent=1, before='', after=''), None, Shown(percent=None, before='', after='元'))
+    >>> shown_format('"≥"0%').text(0.95), shown_format('0"次"').text(3.0)
+    ('≥95%', '3次')
+    >>> percent_text(0.95, 0), percent_text(1.0, 2), percent_text(0.955, 0)
+    ('95%', '100.00%', '95.5%')
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from functools import lru_cache
+from typing import Any, NamedTuple
+from xml.etree import ElementTree
+
+from .cell_scan import ODS_OFFICE, OdsCells, SheetCells, XlsCells, ods_cells, ods_shown_text, read_ods_styles, read_part
+from .spec import column_index
+from .values import clean_text
+
+
+class Shown(NamedTuple):
+    """How a number format shows a number: as a percentage with ``percent`` decimals (None: as
+    the number), between the format's own text."""
+
+    percent: int | None = None
+    before: str = ""
+    after: str = ""
+
+    def text(self, number: float) -> str:
+        digits = clean_text(number) if self.percent is None else percent_text(number, self.percent)
+        return f"{self.before}{digits}{self.after}"
+
+    def format_code(self) -> str:
+        """A number format that shows numbers this way (the digits as typed: ``General``)."""
+        digits = "General" if self.percent is None else "0" + ("." + "0" * self.percent if self.percent else "") + "%"
+        return "".join((_quoted(self.before), digits, _quoted(self.after)))
+
+
+# Excel's built-in number formats 9 and 10 are "0%" and "0.00%"; the others show no percent or
+# text (the dates among them calamine reads as dates).
+_BUILTIN = {9: "0%", 10: "0.00%"}
+# Text in quotes, an escaped character, a [colour or condition], and the character after
+# _ (a space as wide as it) or * (repeated to fill): none of them is a percent sign.
+_LITERAL = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|[_*].?')
+_DECIMALS = re.compile(r"\.([0#?]+)")
+# A format's pieces, in order: quoted text, an escaped character, a [bracket] or padding (both
+# shown as nothing here), the end of the first section, a digit, a percent sign, and a character
+# outside ASCII, which Excel shows as it is (元 typed unquoted).
+_PIECE = re.compile(r'"([^"]*)"?|\\(.)|\[[^\]]*\]?|[_*].?|(;)|([0#?]|[Gg]eneral)|(%)|([^\x00-\x7f])', re.S)
+# A comma after the last digit divides by a thousand; an escaped point moves the decimal point.
+_SCALING = re.compile(r"[0#?],+(?![,0#?])|!\.")
+# A date or time (calamine reads the cell as one), or a currency's sign, which says nothing of
+# the unit: 万元 or 元 alike are shown with ¥.
+_DATE_PART = re.compile(r"[yYmMdDhHsS]")
+_CURRENCY = str.maketrans("", "", "￥¥$€£")
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*)>")
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+_CELL_STYLE = re.compile(rb"""\bs\s*=\s*["'](\d{1,9})["']""")
+_FORMAT_CODE = re.compile(rb"""\bformatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_BUILTIN_ID = re.compile(rb"""\bnumFmtId\s*=\s*["'](?:9|10)["']""")
+
+
+def percent_decimals(code: str) -> int | None:
+    """The decimals a number format shows a percentage with; None when it is not a percent format."""
+    section = _LITERAL.sub("", code).split(";")[0]
+    if "%" not in section:
+        return None
+    m = _DECIMALS.search(section)
+    return len(m.group(1)) if m else 0
+
+
+def percent_text(number: float, decimals: int) -> str:
+    """The percentage ``number`` stands for, with the format's decimals, or all the digits
+    the number has when the format would round them away."""
+    hundred = round(number * 100, 10)
+    text = f"{hundred:.{decimals}f}"
+    if float(text) != hundred:
+        text = clean_text(hundred)
+    return text + "%"
+
+
+@lru_cache(maxsize=4096)
+def shown_format(code: str) -> Shown | None:
+    """How the format ``code`` shows a positive number; None when it shows the number alone."""
+    section = _LITERAL.sub("", code).split(";")[0]
+    if _SCALING.search(section) or _DATE_PART.search(section):
+        return None
+    before: list[str] = []
+    after: list[str] = []
+    digits = False
+    for m in _PIECE.finditer(code):
+        quoted, escaped, section_end, digit, _percent, bare = m.groups()
+        if section_end:
+            break
+        if digit:
+            digits = True
+        elif text := quoted or escaped or bare:
+            (after if digits else before).append(text)
+    shown = Shown(percent_decimals(code), "".join(before).translate(_CURRENCY).strip(),
+                  "".join(after).translate(_CURRENCY).strip())
+    return shown if shown != (None, "", "") else None
+
+
+def shown_styles(styles_xml: bytes) -> dict[int, Shown]:
+    """Style index (a cell's ``s``) → how it shows a number, for the styles that show more than
+    the number's digits; {} (without parsing the part) when no format of the workbook does."""
+    codes = (html.unescape((m.group(1) or m.group(2) or b"").decode("utf-8", "replace"))
+             for m in _FORMAT_CODE.finditer(styles_xml))
+    if not _BUILTIN_ID.search(styles_xml) and not any(shown_format(code) for code in codes):
+        return {}
+    root = ElementTree.fromstring(styles_xml)
+    formats: dict[int, str] = dict(_BUILTIN)
+    cell_styles = None
+    for element in root.iter():
+        tag = _local(element.tag)
+        if tag == "numFmt" and (element.get("numFmtId") or "").isdigit():
+            formats[int(element.get("numFmtId"))] = element.get("formatCode") or ""
+        elif tag == "cellXfs" and cell_styles is None:
+            cell_styles = element
+    found: dict[int, Shown] = {}
+    styles = [xf for xf in cell_styles if _local(xf.tag) == "xf"] if cell_styles is not None else []
+    for index, xf in enumerate(styles):
+        number_format = xf.get("numFmtId") or "0"
+        if number_format.isdigit() and (shown := shown_format(formats.get(int(number_format), ""))):
+            found[index] = shown
+    return found
+
+
+def cell_styles(sheet_xml: bytes) -> dict[tuple[int, int], int]:
+    """(row, col), zero-based → style index, for every cell of a worksheet's XML with both.
+
+    A cell without its reference (allowed, rarely written) is left out: its format stays unknown.
+    """
+    found = {}
+    for m in _CELL.finditer(sheet_xml):
+        attributes = m.group(1)
+        ref, style = _CELL_REF.search(attributes), _CELL_STYLE.search(attributes)
+        if ref is not None and style is not None:
+            found[int(ref.group(2)) - 1, column_index(ref.group(1).decode())] = int(style.group(1))
+    return found
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', "") + '"' if text else ""
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def shown_cells_of(kind: str, path: str, sheet_names: list[str]) -> SheetCells[Shown] | None:
+    """The reader of the cells showing more than their number in an .xls or .ods (an .xlsx's is
+    :class:`ShownCells`)."""
+    if kind == "xls":
+        return XlsCells(path, sheet_names, xls_shown_cells, formatting_info=True, only_if=_xls_shows_more)
+    if kind == "ods":
+        return OdsCells(path, sheet_names, _ods_shown, only_if=_ods_shows_more)
+    return None
+
+
+class ShownCells(SheetCells[Shown]):
+    """The cells of one .xlsx whose format shows more than their number, read when first asked.
+
+    ``styles`` are :func:`shown_styles` of the workbook: without any, no sheet is read. A part
+    that cannot be read leaves the formats unknown: the reader then warns about a number that
+    may have been a percentage, as for an .xls or .ods.
+    """
+
+    def __init__(self, path: str, parts: tuple[str | None, ...], styles: dict[int, Shown]) -> None:
+        super().__init__()
+        self._path = path
+        self._parts = parts
+        self._styles = styles
+
+    def _read(self, index: int) -> dict[tuple[int, int], Shown]:
+        part = self._parts[index] if index < len(self._parts) else None
+        if part is None or not self._styles:
+            return {}
+        with zipfile.ZipFile(self._path) as archive:
+            styles = cell_styles(read_part(archive, part))
+        return {cell: self._styles[style] for cell, style in styles.items() if style in self._styles}
+
+
+def _xls_shown_by_xf(book: Any) -> dict[int, Shown]:
+    """XF index → how it shows a number, for an xlrd book's formats that show more than digits."""
+    shown_by_format = {key: shown_format(number_format.format_str or "") for key, number_format in book.format_map.items()}
+    return {xf: shown for xf, record in enumerate(book.xf_list) if (shown := shown_by_format.get(record.format_key))}
+
+
+def _xls_shows_more(book: Any) -> bool:
+    return bool(_xls_shown_by_xf(book))
+
+
+def xls_shown_cells(book: Any, sheet: Any) -> dict[tuple[int, int], Shown]:
+    """(row, col) → how it shows, for the numbers of an xlrd sheet whose format shows more than digits."""
+    import xlrd
+
+    shown_by_xf = _xls_shown_by_xf(book)
+    found = {}
+    for r in range(sheet.nrows):
+        for c, kind in enumerate(sheet.row_types(r)):
+            if kind == xlrd.XL_CELL_NUMBER and (shown := shown_by_xf.get(sheet.cell_xf_index(r, c))):
+                found[r, c] = shown
+    return found
+
+
+# An .ods's number formats are styles in content.xml or styles.xml: a percentage style, or a
+# number style with text that is more than spaces and signs (<number:text>元</number:text>), is
+# what a number's cell can show beyond its digits.
+_ODS_SHOWING_STYLE = re.compile(
+    rb"<number:percentage-style\b|<number:number-style\b(?:(?!</number:number-style>).)*?"
+    rb"<number:text>[^<]*?[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f<]", re.S)
+_ODS_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?(?:[Ee][-+]?\d+)?")
+
+
+def _ods_shows_more(path: str, content: bytes) -> bool:
+    return any(_ODS_SHOWING_STYLE.search(part) for part in (content, read_ods_styles(path)))
+
+
+def ods_shown_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], Shown]]:
+    """Table name → (row, col) → how it shows, for the number cells of an .ods ``content.xml``
+    that show more than their number."""
+    return ods_cells(content, _ods_shown)
+
+
+def _ods_shown(cell: ElementTree.Element) -> Shown | None:
+    kind = cell.get(ODS_OFFICE + "value-type")
+    if kind not in ("float", "percentage"):
+        return None
+    text = ods_shown_text(cell)
+    m = _ODS_NUMBER.search(text)
+    if m is None:
+        return None
+    before, after = text[:m.start()].strip(), text[m.end():].strip()
+    if kind == "percentage":
+        after = after.removeprefix("%").strip()
+        return Shown(len(m.group(1) or ""), before, after)
+    return Shown(None, before, after) if before or after else None
