@@ -52,8 +52,8 @@ def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="Workbook to write (without --roster) or folder for one workbook per unit (with --roster).")],
     roster: Annotated[Optional[Path], typer.Option("--roster", readable=False, help="CSV or XLSX with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
     year: Annotated[Optional[int], typer.Option("--year", min=2000, max=2100, help="Budget year printed on the form; defaults to next year.")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="Budget unit (预算单位) to prefill, without --roster.")] = "",
-    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Number of blank project sheets, without --roster.")] = 1,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Budget unit (预算单位) to prefill, without --roster.")] = None,
+    count: Annotated[Optional[int], typer.Option("--count", min=1, max=500, help="Number of blank project sheets (default 1), without --roster.")] = None,
     framework: Annotated[Optional[str], typer.Option("--framework", help="Indicator tree: dongguan, 2020 or 2021 (default: the form's own).")] = None,
     password: Annotated[Optional[str], typer.Option("--password", help="Protect the sheets with this password (default: no password).")] = None,
     form: Annotated[str, typer.Option("--form", help="Form spec in templates/.")] = "dongguan_approval",
@@ -69,9 +69,13 @@ def template(
     """
     from . import template as templates
 
+    if roster is not None and (unit is not None or count is not None):
+        raise _fail("--unit and --count are for a template without --roster; the roster names the units and projects")
+    if roster is not None and output.suffix.lower() == ".xlsx":
+        raise _fail(f"with --roster, -o is the folder for one workbook per unit, not a workbook ({output})")
     try:
         if roster is None:
-            paths = [templates.write_template(output, year=year, unit=unit, count=count, framework=framework,
+            paths = [templates.write_template(output, year=year, unit=unit or "", count=count or 1, framework=framework,
                                               password=password, form=form, force=force)]
         else:
             paths = templates.write_templates_from_roster(roster, output, year=year, framework=framework,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .spec import FormSpec, Tree
 
-COLUMN_WIDTH = 110
+COLUMN_WIDTH = 68
 
 
 def instruction_lines(spec: FormSpec, trees: list[Tree], *, year: int | None, password: bool) -> list[tuple[str, str]]:

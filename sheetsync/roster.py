@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     entries: list[RosterEntry] = []
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
-        if not any(clean_text(c) for c in row):
+        if _is_spare(row, columns):
             continue
         entries.append(_entry(spec, columns, row, index + 1, problems))
     _check_duplicates(spec, entries, problems)
@@ -71,6 +72,14 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     if problems:
         raise RosterError(_report(where, problems))
     return entries
+
+
+def _is_spare(row: list[object], columns: dict[str, int]) -> bool:
+    """Whether the row is no project: empty, or holding only numbers outside the roster's
+    columns (spare rows numbered in advance in a 序号 column)."""
+    if any(clean_text(row[i]) for i in columns.values() if i < len(row)):
+        return False
+    return all(not (text := clean_text(cell)) or text.isdigit() for cell in row)
 
 
 def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:
@@ -114,10 +123,12 @@ def _read_csv(path: Path) -> list[list[object]]:
         except UnicodeDecodeError:
             continue
         try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
         except csv.Error:
-            dialect = csv.excel
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+            delimiter = ","
+        # Only the separator is guessed: Excel and WPS quote with " alone, and a guessed ' would
+        # eat the apostrophes of a name such as 'A'类项目.
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     raise RosterError(f"{path.name}: 花名册既不是UTF-8也不是GBK编码的CSV，无法读取；请在Excel中另存为“CSV UTF-8”或.xlsx。")
 
 
@@ -138,7 +149,21 @@ def _read_excel(path: Path) -> list[tuple[str, list[list[object]]]]:
     if not sheets:
         raise RosterError(f"{path.name}: 无法读取花名册（{grids[0].message if grids else '没有工作表'}）")
     visible = [grid for grid in sheets if grid.visible]
-    return [(grid.name, [list(row) for row in grid.rows]) for grid in visible or sheets[:1]]
+    return [(grid.name, _merges_filled(grid)) for grid in visible or sheets[:1]]
+
+
+def _merges_filled(grid) -> list[list[object]]:
+    """The sheet's rows with a merged range's value in each of its cells: 预算单位 merged down
+    over the unit's projects belongs to each of them."""
+    rows = [list(row) for row in grid.rows]
+    for (r1, c1), (r2, c2) in grid.merged_ranges:
+        if r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        value = rows[r1][c1]
+        for r in range(r1, min(r2 + 1, len(rows))):
+            for c in range(c1, min(c2 + 1, len(rows[r]))):
+                rows[r][c] = value
+    return rows
 
 
 # --- checking ------------------------------------------------------------------------
@@ -162,6 +187,9 @@ def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[
             continue
         for column in spec.roster:
             if text in _header_forms(column) or without_bracketed(text) in _header_forms(column):
+                if column.name in AMOUNT_FIELDS and (unit := _other_unit(text)):
+                    problems.append((row, f"第{row}行：列“{clean_text(cell)}”的金额单位是{unit}，本表以万元为单位；"
+                                          f"请换算为万元，并把表头改为“{column.label.text}”"))
                 if column.name in columns:
                     problems.append((row, f"第{row}行：列“{column.label.text}”出现了两次（第{columns[column.name] + 1}列和第{index + 1}列）"))
                 else:
@@ -172,6 +200,15 @@ def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[
             accepted = "、".join((column.label.text, *column.label.variants))
             problems.append((row, f"第{row}行（表头）：缺少必填列“{column.label.text}”（可用列名：{accepted}）"))
     return columns, problems
+
+
+# A money unit in a header's brackets other than the form's 万元: 中期市财政预算（元）.
+_MONEY_UNIT = re.compile(r"[（(]\s*((?:千|百万|千万|亿)?元)\s*[）)]")
+
+
+def _other_unit(header: str) -> str:
+    m = _MONEY_UNIT.search(header)
+    return m.group(1) if m else ""
 
 
 def _label(spec: FormSpec, name: str) -> str:
@@ -195,7 +232,10 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
         else:
             text = clean_text(raw)
             limit = _max_length(spec, column.name)
-            if column.required and not text:
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool) and abs(raw) >= _EXACT_DIGITS_BELOW:
+                problems.append((number, f"{where}：“{text}”以数字形式保存，Excel只保留数字的前15位，"
+                                         f"编码可能已被改动；请把该列设为文本格式后重新输入"))
+            elif column.required and not text:
                 problems.append((number, f"{where}：为空，请填写"))
             elif limit and len(text) > limit:
                 problems.append((number, f"{where}：超过表格限定的{limit}字（现{len(text)}字），请精简"))
@@ -207,6 +247,10 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
             f"“{_label(spec, 'midterm_budget_wan')}”{midterm:g}万元"
         )))
     return RosterEntry(row=number, **values)
+
+
+# Excel keeps 15 significant digits of a number: a code of 16 digits typed as one is changed.
+_EXACT_DIGITS_BELOW = 1e15
 
 
 def _max_length(spec: FormSpec, name: str) -> int | None:
@@ -247,10 +291,14 @@ def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list
             )))
         else:
             by_name[key] = entry
-        if entry.project_code:
-            if entry.project_code in by_code:
+        # Codes are compared as the collection compares them (model.project_key): P 001 is P001.
+        code = normalize_label(entry.project_code)
+        if code:
+            if code in by_code:
+                other = by_code[code]
+                spelt = "" if other.project_code == entry.project_code else f"的“{other.project_code}”"
                 problems.append((entry.row, (
-                    f"第{entry.row}行“{_label(spec, 'project_code')}”列：编码“{entry.project_code}”与第{by_code[entry.project_code].row}行重复"
+                    f"第{entry.row}行“{_label(spec, 'project_code')}”列：编码“{entry.project_code}”与第{other.row}行{spelt}重复"
                 )))
             else:
-                by_code[entry.project_code] = entry
+                by_code[code] = entry

@@ -11,6 +11,7 @@ dropdowns and the very hidden identity sheet (:mod:`sheetsync.identity`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,8 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
     tree = spec.tree(framework or spec.default_framework)
     if count < 1:
         raise TemplateError(f"count must be at least 1, not {count}")
+    _check_password(password)
+    unit = unit.strip()
     names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=reserved_sheets(spec))
     sheets = [ProjectSheet(n, ProjectForm(budget_unit=unit, year=year), tree, blank=True) for n in names]
     output = check_workbook_name(output)
@@ -83,6 +86,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     spec = load_spec(form)
     year = year or default_year()
     tree = spec.tree(framework or spec.default_framework)
+    _check_password(password)
     entries = read_roster(roster_path, form=spec)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -91,6 +95,8 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     paths = [out_dir / f"{name}.xlsx" for name in unique_file_names(units)]
     for path in paths:
         check_writable(path, force)
+        if os.path.realpath(path) == os.path.realpath(roster_path):
+            raise OutputError(f"{path} is the roster; write the templates to another folder")
     with ExitStack() as stack:
         for unit, path in zip(units, paths):
             mine = [e for e in entries if e.budget_unit == unit]
@@ -108,6 +114,14 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     return paths
 
 
+def _check_password(password: str | None) -> None:
+    # Excel and LibreOffice check a sheet's password through a hash of its bytes, and
+    # XlsxWriter hashes each character whole: a Chinese password would lock the sheet for good.
+    if password and not (password.isascii() and password.isprintable()):
+        raise TemplateError("the password may hold only ASCII letters, digits and signs (no Chinese characters); "
+                            "密码只能使用英文字母、数字和符号")
+
+
 def write_unit_workbook(path, forms: list[ProjectForm], *, year, budget_unit, framework=None, password=None,
                         form="dongguan_approval", force=False) -> Path:
     """Write the template filled with ``forms``: amounts, goals, opinion and indicators.
@@ -119,6 +133,7 @@ def write_unit_workbook(path, forms: list[ProjectForm], *, year, budget_unit, fr
     same projects and indicators back.
     """
     spec = load_spec(form)
+    _check_password(password)
     chosen = spec.tree(framework) if framework else None
     names = unique_sheet_names([f.project_name for f in forms], taken=reserved_sheets(spec))
     sheets = [ProjectSheet(n, f, chosen or choose_tree(spec, f.indicators)) for n, f in zip(names, forms)]

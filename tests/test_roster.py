@@ -165,3 +165,56 @@ def test_a_duplicate_row_with_another_problem_is_named_for_both(tmp_path):
 def test_a_header_below_a_title_is_checked_as_the_header(tmp_path):
     message = problems_of(csv_file(tmp_path, "2026年项目名单\n预算单位,项目名称,项目名称\n财务科,甲,乙\n"))
     assert "第2行：列“项目名称”出现了两次" in message and "缺少" not in message
+
+
+def test_amounts_under_a_header_in_yuan_are_refused(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称,中期市财政预算（元）,本年度申请市财政预算资金(千元)\n甲,一,1102800,367.6\n")
+    message = problems_of(path)
+    assert "列“中期市财政预算（元）”的金额单位是元，本表以万元为单位" in message
+    assert "列“本年度申请市财政预算资金(千元)”的金额单位是千元" in message
+
+
+def test_codes_that_differ_only_in_spaces_or_width_are_duplicates(tmp_path):
+    # The collection takes P 001 and P001 for one project: the roster may not hand out both.
+    path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲,一,P 001\n乙,二,P001\n甲,三,Ｑ002\n甲,四,Q002\n")
+    message = problems_of(path)
+    assert "第3行“项目编码”列：编码“P001”与第2行的“P 001”重复" in message
+    assert "第5行“项目编码”列：编码“Q002”与第4行的“Ｑ002”重复" in message
+
+
+def test_a_long_code_stored_as_a_number_is_refused(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["预算单位", "项目名称", "项目编码"])
+    ws.write_row(1, 0, ["财务科", "物业管理费", 2021441900000001])
+    ws.write_row(2, 0, ["财务科", "水电费", 202144190000001])  # 15 digits: kept exactly
+    wb.close()
+    message = problems_of(path)
+    assert "第2行“项目编码”列" in message and "文本格式" in message
+    assert "第3行" not in message
+
+
+def test_numbered_spare_rows_and_a_unit_merged_down(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["序号", "预算单位", "项目名称"])
+    ws.merge_range(1, 1, 2, 1, "财务科")
+    ws.write_row(1, 0, [1])
+    ws.write(1, 2, "物业管理费")
+    ws.write_row(2, 0, [2])
+    ws.write(2, 2, "水电费")
+    ws.write_row(3, 0, [3])  # a spare row, numbered in advance
+    wb.close()
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费"), RosterEntry(3, "财务科", "水电费")]
+
+
+def test_apostrophes_in_a_csv_are_kept(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称\n甲,'A'类项目\n甲,'引号项目'\n乙,it's\n")
+    assert [e.project_name for e in read_roster(path)] == ["'A'类项目", "'引号项目'", "it's"]
+
+
+def test_numbered_spare_rows_in_a_csv(tmp_path):
+    path = csv_file(tmp_path, "序号,预算单位,项目名称\n1,甲,一\n2,,\n3,,\n")
+    assert read_roster(path) == [RosterEntry(2, "甲", "一")]

@@ -66,3 +66,41 @@ def test_cli_agrees_with_the_library(tmp_path):
     assert cli_wb.sheetnames == lib_wb.sheetnames
     for a, b in zip(cli_wb.worksheets[:-1], lib_wb.worksheets[:-1]):  # the identity sheet holds the time
         assert list(a.values) == list(b.values)
+
+
+def test_options_that_do_not_go_with_a_roster_are_refused(tmp_path):
+    out = tmp_path / "out"
+    for extra in (["--unit", "甲局"], ["--count", "3"]):
+        result = runner.invoke(app, ["template", "--roster", "examples/roster.csv", "-o", str(out), *extra])
+        assert result.exit_code == 1 and "--roster" in result.stderr
+    result = runner.invoke(app, ["template", "--roster", "examples/roster.csv", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 1 and "folder" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_roster_is_never_overwritten_by_a_template(tmp_path):
+    # The roster of unit 甲局, kept in the output folder under the name its template would take.
+    roster = tmp_path / "甲局.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["预算单位", "项目名称"])
+    book.active.append(["甲局", "一"])
+    book.save(roster)
+    kept = roster.read_bytes()
+    result = runner.invoke(app, ["template", "--roster", str(roster), "-o", str(tmp_path), "--force"])
+    assert result.exit_code == 1 and "is the roster" in result.stderr
+    assert roster.read_bytes() == kept
+
+
+def test_a_password_a_sheet_cannot_be_unlocked_with_is_refused(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", "-o", str(out), "--password", "密码"])
+    assert result.exit_code == 1 and "密码只能使用英文字母、数字和符号" in result.stderr
+    assert not out.exists()
+
+
+def test_a_unit_of_spaces_leaves_the_unit_line_open(tmp_path, spec):
+    out = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--unit", "  "]).exit_code == 0
+    ws = openpyxl.load_workbook(out).worksheets[1]
+    cell = ws.cell(spec.unit_line.at.first_row + 1, 1)
+    assert cell.value == spec.unit_line.text.format(budget_unit="") and not cell.protection.locked

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+
 import pytest
 
 from office import convert, pdf_page_count
@@ -34,3 +38,15 @@ def test_filled_workbook_prints_one_page_per_project(tmp_path, soffice):
     path = write_unit_workbook(tmp_path / "f.xlsx", forms, year=2021, budget_unit="测试单位")
     pdf = convert(soffice, path, "pdf", tmp_path / "pdf")
     assert pdf_page_count(pdf) == 1 + 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_the_instructions_print_within_the_page(tmp_path, soffice):
+    # LibreOffice does not shrink a one-column sheet to the page's width: the column itself must fit.
+    path = write_template(tmp_path / "t.xlsx", year=2021, count=1, password="secret")
+    pdf = convert(soffice, path, "pdf", tmp_path / "pdf")
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    assert right <= width - 18  # within the page, short of its edge
