@@ -77,9 +77,9 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
                    on_copy: Callable[[FeedbackCopy], None] | None = None) -> list[Path]:
     """Write an annotated copy of every input workbook into ``out_dir``; return their paths.
 
-    All copies are written, or none: each is made under a temporary name first. Workbooks
-    found inside ``out_dir`` when a folder is searched (the copies of an earlier run) are no
-    inputs, and no copy may replace an input. ``on_copy`` is called with each
+    All copies are written, or none: each is made under a temporary name first. The unchanged
+    copies of an earlier run, found among the inputs, are no inputs (with ``force`` they are
+    replaced), and no copy may replace an input. ``on_copy`` is called with each
     :class:`FeedbackCopy` (the CLI prints its note).
     """
     from .collect import collect, expand_paths
@@ -89,9 +89,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     out_dir = Path(out_dir)
-    named = {os.path.realpath(p) for p in paths if not Path(p).is_dir()}
-    files = [Path(f) for f in expand_paths(paths)
-             if os.path.realpath(f) in named or not _inside(f, out_dir)]
+    files = [Path(f) for f in expand_paths(paths)]
     if not files:
         raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(paths)}")
     collection = collect([str(f) for f in files])
@@ -100,7 +98,9 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     own = set(collection.issues.loc[collection.issues["code"].isin(["own_summary", "lock_file", "feedback_copy"]), "file"])
     sources = [f for f in files if str(f) not in own]
     targets = _targets(sources, out_dir, headers)
-    inputs = {os.path.realpath(f) for f in files}
+    # The copies of an earlier run, found among the inputs, are no inputs: they are replaced
+    # (with force) like any earlier output.
+    inputs = {os.path.realpath(f) for f in sources}
     for target in targets:
         if os.path.realpath(target) in inputs:
             raise OutputError(f"{target} is one of the inputs; write the feedback to another folder")
@@ -109,9 +109,15 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     staging = Path(tempfile.mkdtemp(prefix=".sheetsync.", dir=out_dir))
     try:
         copies = []
+        taken = {target.name for target in targets}
         for source, target in zip(sources, targets):
             issues = by_file.get(source, pd.DataFrame(columns=collection.issues.columns))
             copy = annotate_copy(source, staging / target.name, issues, headers)
+            if (copy.rebuilt or copy.unreadable) and target.suffix.lower() != ".xlsx":
+                # A copy rebuilt from the cells holds no macros: Excel refuses it named .xlsm.
+                target = out_dir / _unique_name(target.stem, ".xlsx", taken)
+                copy.path.rename(staging / target.name)
+                copy = replace(copy, path=staging / target.name)
             copies.append((copy, target))
         for _copy, target in copies:
             check_writable(target, force)
@@ -122,11 +128,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     for copy, target in copies:
         if on_copy is not None:
             on_copy(replace(copy, path=target))
-    return targets
-
-
-def _inside(path: str | Path, folder: Path) -> bool:
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    return [target for _copy, target in copies]
 
 
 def _issues_by_file(issues: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
@@ -151,13 +153,18 @@ def _targets(sources: list[Path], out_dir: Path, headers: Headers) -> list[Path]
     targets = []
     for source in sources:
         ext = source.suffix.lower() if source.suffix.lower() in ANNOTATABLE else ".xlsx"
-        name, n = f"{source.stem}{suffix}{ext}", 1
-        while name in taken:
-            n += 1
-            name = f"{source.stem}{suffix} ({n}){ext}"
-        taken.add(name)
-        targets.append(out_dir / name)
+        targets.append(out_dir / _unique_name(f"{source.stem}{suffix}", ext, taken))
     return targets
+
+
+def _unique_name(stem: str, ext: str, taken: set[str]) -> str:
+    """``stem + ext``, numbered when taken (``stem (2).xlsx``); added to ``taken``."""
+    name, n = f"{stem}{ext}", 1
+    while name in taken:
+        n += 1
+        name = f"{stem} ({n}){ext}"
+    taken.add(name)
+    return name
 
 
 def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, *,
@@ -222,7 +229,10 @@ def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, st
     if check.kind == "xlsx":
         try:
             with open(source, "rb") as fh:
-                workbook = openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+                # The values, not the formulas: openpyxl would save a formula without the value
+                # it last showed, and the copy would read as blank where the original does not.
+                workbook = openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True,
+                                                  data_only=True)
             # openpyxl opens a "Strict Open XML" workbook, whose parts use other namespaces, as
             # one without sheets: it is rebuilt like a damaged one.
             if workbook.worksheets or not check.sheets or not check.sheets.count:

@@ -70,6 +70,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing_level2": (WARNING, "{period}指标“{level3}”没有{level2_label}，请补充。"),
     # --- leftovers and identity ----------------------------------------------
     "unclaimed_cell": (WARNING, "此单元格的内容不属于表格中的任何栏目，未被汇总：“{text}”。请移到正确位置或删除。"),
+    "unclaimed_more": (WARNING, "从此单元格起，另有{count}个单元格的内容不属于表格中的任何栏目，未被汇总（前{shown}个已逐一列出）。请移到正确位置或删除。"),
     "identity_mismatch": (ERROR, "工作表与模板记录不符：{detail}。请勿修改预填的项目信息。"),
     "old_template": (WARNING, "该文件使用的是旧版模板（第{found}版，现行第{current}版），请改用新模板。"),
     "unknown_template": (WARNING, "模板标识与当前表格规范不一致（{detail}），已按表格标签读取。"),

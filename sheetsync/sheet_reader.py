@@ -25,8 +25,11 @@ from .values import clean_text, parse_amount, without_amount_note
 from .workbook import Grid
 
 _SPACE = re.compile(r"\s+")
-# An unclaimed cell's text is quoted in its issue up to this many characters.
+# An unclaimed cell's text is quoted in its issue up to this many characters; a sheet's
+# unclaimed cells are listed one by one up to this many (a block pasted beside the form can
+# hold millions), the rest counted in one issue.
 _QUOTE_CHARS = 60
+_MAX_UNCLAIMED_LISTED = 200
 
 
 def read_sheet(grid: Grid, layout: Layout, file: str, *, identity: Identity | None = None) -> tuple[SheetRead, list[Issue]]:
@@ -430,6 +433,7 @@ class _SheetReader:
                 filled = [c for c in filled if c not in columns]
             left += [(r, c) for c in filled if (r, c) not in claimed]
         repeated_by_row = self._repeated_by_row() if left else {}
+        listed, more, first_more = 0, 0, ""
         for r, c in left:
             value = rows[r][c]
             if self._is_claimed(r, c, value, repeated_by_row):
@@ -437,9 +441,16 @@ class _SheetReader:
             text = _text(value)
             if not text:
                 continue  # only spaces: nothing to move or lose
+            if listed == _MAX_UNCLAIMED_LISTED:
+                more += 1
+                first_more = first_more or cell_ref(r, c)
+                continue
+            listed += 1
             if len(text) > _QUOTE_CHARS:
                 text = text[:_QUOTE_CHARS] + "…"
             found.append(read.issue("unclaimed_cell", cell=cell_ref(r, c), text=text))
+        if more:
+            found.append(read.issue("unclaimed_more", cell=first_more, count=more, shown=listed))
         return found
 
 

@@ -335,3 +335,43 @@ def test_an_unchanged_copy_rebuilt_from_an_xls_is_left_out_too(tmp_path, soffice
     again = collect([str(inbox)])
     pd.testing.assert_frame_equal(again.indicators, alone.indicators)
     assert again.issues.query("code == 'feedback_copy'")["message"].str.contains(str(xls), regex=False).all()
+
+
+def test_an_amount_computed_by_a_formula_reads_the_same_in_the_copy(inbox, tmp_path, soffice):
+    # openpyxl saves a formula without the value it showed: the copy holds the value instead.
+    source = tmp_path / "src" / "丙局.xlsx"
+    source.parent.mkdir()
+    _filled(source, project_name="印刷费", midterm_budget_wan=3.0, annual_budget_wan=None)
+    book = openpyxl.load_workbook(source)
+    sheet = book["印刷费"]
+    amount = next(c for row in sheet.iter_rows() for c in row if c.value == 3.0)
+    sheet.cell(amount.row, amount.column + 2).value = f"={amount.coordinate}/3"
+    book.save(source)
+    computed = convert(soffice, source, "xlsx", inbox / "丙")  # as Excel saves it: with the value shown
+    before = collect([str(computed)])
+    assert before.projects["annual_budget_wan"].tolist() == [1.0]
+    write_feedback([inbox], inbox / "反馈")
+    again = collect([str(inbox)])
+    # The copy, unchanged, is left out: the source is read, with the value its formula shows.
+    assert again.projects.loc[again.projects["project_name"] == "印刷费", ["file", "annual_budget_wan"]].values.tolist() == [
+        [str(computed), 1.0]]
+    assert "duplicate_project" not in set(again.issues["code"])
+
+
+def test_copies_may_go_into_a_folder_of_the_inputs(inbox):
+    # Written beside the inputs, or among them: every department gets its copy.
+    (inbox / "财务科").mkdir()
+    _filled(inbox / "财务科" / "丁局.xlsx", budget_unit="东莞市丁局")
+    written = write_feedback([inbox], inbox / "财务科")
+    assert sorted(p.name for p in written) == ["丁局_反馈.xlsx", "乙局_反馈.xlsx", "甲局_反馈.xlsx"]
+    again = write_feedback([inbox], inbox, force=True)
+    assert sorted(p.name for p in again) == ["丁局_反馈.xlsx", "乙局_反馈.xlsx", "甲局_反馈.xlsx"]
+
+
+def test_a_rebuilt_copy_of_an_xlsm_is_named_xlsx(tmp_path, inbox, soffice):
+    xls = convert(soffice, inbox / "甲局.xlsx", "xls", tmp_path / "xls")
+    (tmp_path / "in").mkdir()
+    shutil.copy(xls, tmp_path / "in" / "甲局.xlsm")  # an .xls under a macro workbook's name
+    [copy] = write_feedback([tmp_path / "in"], tmp_path / "out")
+    assert copy.name == "甲局_反馈.xlsx" and copy.exists()
+    assert list((tmp_path / "out").iterdir()) == [copy]

@@ -191,6 +191,23 @@ def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
     pd.testing.assert_frame_equal(c.indicators, expected_indicators(str(path), "项目1"))
 
 
+def test_a_block_pasted_beside_the_form_is_listed_up_to_a_count(tmp_path):
+    from fixtures_forms import read_edited
+
+    def paste(sheet):
+        for r in range(1, 101):
+            for c in range(11, 16):
+                sheet.cell(r, c).value = f"数据{r}-{c}"
+
+    c = read_edited(tmp_path / "pasted.xlsx", paste)
+    listed = c.issues[c.issues.code == "unclaimed_cell"]
+    assert len(listed) == 200 and listed["cell"].iloc[0] == "K1"
+    [more] = c.issues[c.issues.code == "unclaimed_more"].to_dict(orient="records")
+    assert (more["cell"], more["severity"]) == ("K41", "warning")
+    assert "另有300个单元格" in more["message"] and "前200个" in more["message"]
+    pd.testing.assert_frame_equal(c.indicators, expected_indicators(str(tmp_path / "pasted.xlsx"), "项目1"))
+
+
 def test_a_workbook_without_a_form_is_an_issue(tmp_path):
     import openpyxl
 
