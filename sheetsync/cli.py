@@ -143,10 +143,11 @@ def collect(
     try:
         check_writable(output, force)
         exports.check_exports(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file, force=force)
-        check_outputs(output, [str(p) for p in paths],
+        check_outputs(output, [str(p) for p in paths], roster=roster,
                       files=exports.export_files(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file))
         entries = read_roster(roster) if roster is not None else None
-        collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet)
+        collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet,
+                                            exclude=[roster] if roster is not None else [])
         summary.write_summary(collection, output, roster=entries, force=force)
         if csv_dir is not None:
             exports.export_csv(collection, csv_dir, force=force)
@@ -163,12 +164,12 @@ def collect(
         raise typer.Exit(1)
 
 
-def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
+def _collect_with_progress(paths: list[str], jobs: int, quiet: bool, exclude: list[Path]):
     from .collect import collect as collect_files, expand_paths
 
     if not _show_progress(quiet):
-        return collect_files(paths, jobs=jobs)
-    files = expand_paths(paths)
+        return collect_files(paths, jobs=jobs, exclude=exclude)
+    files = expand_paths(paths, exclude=exclude)
     counts = {"forms": 0, "errors": 0}
 
     def label(_item: object) -> str:
@@ -181,7 +182,7 @@ def _collect_with_progress(paths: list[str], jobs: int, quiet: bool):
             counts["errors"] += errors
             bar.update(1)
 
-        return collect_files(paths, jobs=jobs, on_file=on_file)
+        return collect_files(paths, jobs=jobs, on_file=on_file, exclude=exclude)
 
 
 @app.command()

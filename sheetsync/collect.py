@@ -54,23 +54,24 @@ class Inputs:
     others: list[str]
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
+def expand_paths(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | os.PathLike] = ()) -> list[str]:
     """Files as given; folders searched recursively (symlinked folders too), sorted, for
     workbooks and ``~$`` lock files. A file reached twice (``收回/`` and ``收回/a.xlsx``) is
     read once; a dangling link with a workbook's name, and a folder that cannot be listed, are
-    kept, to be reported.
+    kept, to be reported. A folder's macOS leftovers (``._财务科.xlsx``, ``__MACOSX/``) are
+    passed over, and so are the files ``exclude`` names (the roster kept among the forms).
 
         >>> expand_paths(["a.xlsx", "收回/"])      # doctest: +SKIP
         ['a.xlsx', '收回/财务科.xlsx', '收回/~$财务科.xlsx', '收回/办公室/项目.xls']
     """
-    return find_inputs(paths).files
+    return find_inputs(paths, exclude=exclude).files
 
 
-def find_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
+def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | os.PathLike] = ()) -> Inputs:
     """:func:`expand_paths`, and the files of the folders searched that are not workbooks."""
     files: list[str] = []
     others: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = {os.path.realpath(path) for path in exclude}
     for path in paths:
         found, other = _search(Path(path)) if Path(path).is_dir() else ([str(path)], [])
         files += _first_time(found, seen)
@@ -89,6 +90,12 @@ def _first_time(files: list[str], seen: set[str]) -> list[str]:
     return new
 
 
+# What macOS leaves beside a file copied to a shared drive (its resource fork, "._" and the
+# name) and in a zip it makes (a folder of them).
+_MACOS_RESOURCE_PREFIX = "._"
+_MACOS_ARCHIVE_FOLDER = "__MACOSX"
+
+
 def _search(folder: Path) -> tuple[list[str], list[str]]:
     found: list[Path] = []
     others: list[Path] = []
@@ -99,7 +106,10 @@ def _search(folder: Path) -> tuple[list[str], list[str]]:
             dirs.clear()
             continue
         visited.add(real)
+        dirs[:] = [d for d in dirs if d != _MACOS_ARCHIVE_FOLDER]
         for name in names:
+            if name.startswith(_MACOS_RESOURCE_PREFIX):
+                continue
             path = Path(root, name)
             if path.suffix.lower() in WORKBOOK_SUFFIXES or is_lock_file(path):
                 found.append(path)
@@ -108,17 +118,19 @@ def _search(folder: Path) -> tuple[list[str], list[str]]:
     return [str(p) for p in sorted(found)], [str(p) for p in sorted(others)]
 
 
-def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFile | None = None) -> Collection:
+def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFile | None = None,
+            exclude: Iterable[str | os.PathLike] = ()) -> Collection:
     """Read every workbook under ``paths`` into one :class:`Collection` (``file_count`` set).
 
     ``jobs > 1`` reads in that many worker processes, each holding one file at a time.
     ``on_file(forms, errors)`` is called as each file finishes (in order), e.g. for a progress bar.
+    ``exclude`` are files not to read though found (the roster, kept among the forms).
 
         >>> c = collect(["收回/"], jobs=2)                # doctest: +SKIP
         >>> c.indicators.groupby("level1").size()         # doctest: +SKIP
     """
     paths = list(paths)
-    inputs = find_inputs(paths)
+    inputs = find_inputs(paths, exclude=exclude)
     if not inputs.files:
         also = f" (other files: {len(inputs.others)}, such as {Path(inputs.others[0]).name})" if inputs.others else ""
         raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}{also}")

@@ -34,6 +34,7 @@ from .errors import InputError, OutputError, SheetsyncError
 from .feedback_marks import copy_properties
 from .headers import Headers, load_headers
 from .issues import Issue
+from .model import readable_path
 from .names import unique_sheet_names
 from .output import atomic_path, check_writable, output_folder, publish
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
@@ -133,10 +134,11 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
 
 def _issues_by_file(issues: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
     """The issues of each input file, matched by absolute path (or by name when that is unique)."""
-    absolute = {os.path.abspath(f): f for f in files}
+    # The tables name a file whose name is not UTF-8 as it reads (model.readable_path).
+    absolute = {readable_path(os.path.abspath(f)): f for f in files}
     names: dict[str, list[Path]] = {}
     for f in files:
-        names.setdefault(f.name, []).append(f)
+        names.setdefault(readable_path(f.name), []).append(f)
     result: dict[Path, pd.DataFrame] = {}
     for file, group in issues.groupby("file", sort=False):
         source = absolute.get(os.path.abspath(file))
@@ -178,7 +180,7 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
     records = [{**r, "sheet": sheet_names.get(r["sheet"], r["sheet"])} for r in issues.to_dict(orient="records")]
     unreadable = workbook is None
     marks = copy_properties(source)
-    origin = headers.text("source_note", file=str(source))
+    origin = headers.text("source_note", file=readable_path(str(source)))
     if unreadable:
         _write_copy(_empty_workbook(), [], records, headers, [origin], marks, target, force)
     else:

@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from .issues import issue
-from .model import Collection
+from .model import Collection, readable_path
 from .safety import small_part
 
 KIND, SOURCE, SOURCE_SHA256 = "sheetsync", "sheetsync-source", "sheetsync-source-sha256"
@@ -36,7 +36,7 @@ def copy_properties(source: Path) -> dict[str, str]:
         sha256 = _sha256(source)
     except OSError:
         sha256 = ""
-    return {KIND: FEEDBACK, SOURCE: source.name, SOURCE_SHA256: sha256}
+    return {KIND: FEEDBACK, SOURCE: readable_path(source.name), SOURCE_SHA256: sha256}
 
 
 def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:
@@ -48,7 +48,7 @@ def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:
         return {}
     by_name: dict[str, list[str]] = {}
     for file in files:
-        by_name.setdefault(Path(file).name, []).append(file)
+        by_name.setdefault(readable_path(Path(file).name), []).append(file)
     found = {}
     for copy in copies:
         marks = _marks(copy)
@@ -56,7 +56,7 @@ def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:
             continue
         for source in by_name.get(marks.get(SOURCE, ""), ()):
             if source != copy and _has_sha256(source, marks[SOURCE_SHA256]):
-                found[copy] = source
+                found[readable_path(copy)] = readable_path(source)  # as the tables name them
                 break
     return found
 

@@ -7,6 +7,7 @@ public, stable API.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Iterable, NamedTuple
@@ -144,16 +145,43 @@ def _array(name: str, values: list) -> object:
     if _STR.storage == "pyarrow":
         try:
             array = pa.array(values, type=pa.large_string())
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            pass  # a value that is not text: converted one by one below
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+            pass  # a value that is not text, or a path that is not UTF-8: converted one by one below
         else:
             return ArrowStringArray(array.fill_null("") if array.null_count else array, dtype=_STR)
     return pd.array([_as_text(v) for v in values], dtype=_STR)
 
 
 def _as_text(value: object) -> str:
-    """A text column's value: missing (None, NaN) as empty text, anything else as its str."""
-    return "" if value is None or value != value else str(value)
+    """A text column's value: missing (None, NaN) as empty text, anything else as its str, a
+    file name that is not UTF-8 as it reads (:func:`readable_path`)."""
+    return "" if value is None or value != value else readable_path(str(value))
+
+
+# Python keeps the bytes of a file name that are not UTF-8 as lone surrogates, which no
+# table, workbook or CSV can hold.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def readable_path(path: str) -> str:
+    """``path`` with each part of it that is not UTF-8 read as GBK (GB18030), as unzip and
+    Windows shares leave Chinese names, else shown as ``\\xb2``.
+
+        >>> readable_path(b"/in/\\xd2\\xd2\\xbe\\xd6.xlsx".decode("utf-8", "surrogateescape"))
+        '/in/乙局.xlsx'
+    """
+    if not _UNDECODED.search(path):
+        return path
+    return "/".join(_decoded(part) if _UNDECODED.search(part) else part for part in path.split("/"))
+
+
+def _decoded(part: str) -> str:
+    # A GBK name can hold byte pairs that are UTF-8 too (d2 be): the whole part is decoded again.
+    raw = part.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass

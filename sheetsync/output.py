@@ -38,10 +38,13 @@ def check_workbook_name(path: Path | str) -> Path:
     return path
 
 
-def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Path | str] = ()) -> None:
+def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Path | str] = (),
+                  roster: Path | str | None = None) -> None:
     """Raise before any work when the files one run writes would collide or replace an input:
     ``workbook`` must be named .xlsx, and it and ``files`` (every other file written) must all
-    differ, none be the folder of another, and none be one of the files ``inputs`` name."""
+    differ, none be the folder of another, and none be the ``roster`` or one of the files
+    ``inputs`` name, but for a summary of ours found in a folder searched (an earlier run's,
+    which the reader passes over)."""
     from .collect import expand_paths
 
     check_workbook_name(workbook)
@@ -53,10 +56,20 @@ def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Pa
                 raise OutputError(f"{path} is given for two outputs; give each its own name")
             if key.is_relative_to(other_key) or other_key.is_relative_to(key):
                 raise OutputError(f"{path} and {other} are outputs of one run, and one would be the other's folder")
+    named = {os.path.realpath(p) for p in inputs}
     input_files = {os.path.realpath(f) for f in expand_paths(inputs)}
     for path, key in zip(outputs, real):
-        if str(key) in input_files:
+        if roster is not None and str(key) == os.path.realpath(roster):
+            raise OutputError(f"{path} is the roster; write the outputs elsewhere")
+        if str(key) in input_files and (str(key) in named or not _our_summary(path)):
             raise OutputError(f"{path} is one of the inputs; write the outputs elsewhere")
+
+
+def _our_summary(path: Path) -> bool:
+    from .safety import inspect_file
+
+    check = inspect_file(path)
+    return check.issue is not None and check.issue.code == "own_summary"
 
 
 def output_folder(path: Path | str) -> Path:

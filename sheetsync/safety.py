@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -101,6 +102,10 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     if is_lock_file(path):
         return FileCheck("", issue("lock_file", file=file))
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            # A pipe or a device would block the read, or never end it.
+            return FileCheck("", issue("unreadable_file", file=file, detail="这不是普通文件"))
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
             head = fh.read(512)

@@ -184,6 +184,14 @@ def _put_text(rows: list[list[object]], texts: dict[tuple[int, int], str]) -> No
             rows[r][c] = text
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _state(visible: SheetVisibleEnum) -> str:
     if visible == SheetVisibleEnum.Hidden:
         return "hidden"
@@ -207,11 +215,12 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
     its ``sheets``) read-only."""
     file = str(path)
     try:
-        if Path(path).suffix.lower() in _SUFFIX_OF_KIND.get(kind, ()):
+        if Path(path).suffix.lower() in _SUFFIX_OF_KIND.get(kind, ()) and _is_utf8(file):
             workbook = CalamineWorkbook.from_path(file)
         else:
             # The name says one format and the content another (a .xls renamed .xlsx):
-            # calamine picks its parser by content only when given the bytes.
+            # calamine picks its parser by content only when given the bytes. A name that is
+            # not UTF-8 (GBK, from unzip or a Windows share) calamine cannot open by name.
             with open(path, "rb") as fh:
                 workbook = CalamineWorkbook.from_filelike(fh)
     except PasswordError:

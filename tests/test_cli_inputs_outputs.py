@@ -237,3 +237,66 @@ def test_feedback_from_an_ods_gives_its_sheets_names_excel_accepts(soffice, tmp_
     names = openpyxl.load_workbook(copy).sheetnames
     assert all(len(name) <= 31 for name in names)
     assert any(name.startswith("项目项目") for name in names)
+
+
+def test_the_roster_is_no_output_and_no_form(tmp_path, inbox):
+    roster = inbox / "名单.xlsx"
+    book = xlsxwriter.Workbook(roster)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["预算单位", "项目名称", "中期市财政预算（万元）"])
+    sheet.write_row(1, 0, ["东莞市甲局", "设备购置", 3])
+    book.close()
+    kept = roster.read_bytes()
+    for extra in (["-o", str(roster)], ["-o", str(tmp_path / "s.xlsx"), "--sqlite", str(roster)]):
+        result = runner.invoke(app, ["collect", str(inbox), "--roster", str(roster), *extra, "--force", "-q"])
+        assert result.exit_code == 1 and "is the roster" in result.output
+        assert roster.read_bytes() == kept
+    # Kept among the forms, it is read as the roster only.
+    result = runner.invoke(app, ["collect", str(inbox), "--roster", str(roster), "-o", str(tmp_path / "s.xlsx"), "-q"])
+    assert "1 files, 1 forms" in result.output and "1 submitted, 0 missing" in result.output
+
+
+def test_a_summary_written_among_the_inputs_can_be_written_again(inbox):
+    out = inbox / "汇总.xlsx"
+    runner.invoke(app, ["collect", str(inbox), "-o", str(out), "-q"])
+    first = out.read_bytes()
+    result = runner.invoke(app, ["collect", str(inbox), "-o", str(out), "-q", "--force"])
+    assert "error:" not in result.output and "2 files, 1 forms" in result.output  # the summary: own_summary
+    assert out.read_bytes() != first
+    named = runner.invoke(app, ["collect", str(inbox), str(out), "-o", str(out), "-q", "--force"])
+    assert named.exit_code == 1 and "one of the inputs" in named.output  # named as an input, it is one
+
+
+def test_macos_leftovers_are_passed_over(inbox):
+    (inbox / "._甲局.xlsx").write_bytes(b"\x00\x05\x16\x07AppleDouble")
+    (inbox / "__MACOSX").mkdir()
+    (inbox / "__MACOSX" / "._甲局.xlsx").write_bytes(b"\x00\x05\x16\x07")
+    assert expand_paths([inbox]) == [str(inbox / "甲局.xlsx")]
+
+
+def test_a_pipe_named_like_a_workbook_is_an_issue_not_a_hang(inbox):
+    os.mkfifo(inbox / "管道.xlsx")
+    collection = collect([str(inbox)])
+    [row] = collection.issues.query("code == 'unreadable_file'").to_dict(orient="records")
+    assert row["file"].endswith("管道.xlsx") and "不是普通文件" in row["message"]
+    assert collection.projects["project_name"].tolist() == ["设备购置"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_it_reads(tmp_path, inbox):
+    gbk = os.fsencode(inbox) + b"/" + "乙局".encode("gbk") + b".xlsx"  # as unzip leaves a Windows zip's names
+    _form(Path(os.fsdecode(gbk)), name="印刷费")
+    (Path(os.fsdecode(os.fsencode(inbox) + b"/" + "说明".encode("gbk") + b".pdf"))).write_bytes(b"%PDF-1.4")
+    result = runner.invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"), "-q",
+                                 "--csv", str(tmp_path / "t"), "--sqlite", str(tmp_path / "t.db")])
+    assert "error:" not in result.output and "2 files, 2 forms" in result.output
+    collection = collect([str(inbox)])
+    assert sorted(collection.projects["file"]) == [str(inbox / "乙局.xlsx"), str(inbox / "甲局.xlsx")]
+    assert str(inbox / "说明.pdf") in set(collection.issues["file"])
+    assert set(collection.issues["file"]) <= {str(inbox / n) for n in ("说明.pdf", "甲局.xlsx", "乙局.xlsx")}
+    write_feedback([inbox], tmp_path / "反馈")
+    again = collect([str(inbox), str(tmp_path / "反馈")])
+    assert sorted(again.issues.query("file.str.contains('反馈')")["code"]) == ["feedback_copy", "feedback_copy"]
+    copy = next(p for p in (tmp_path / "反馈").iterdir() if "印刷费" not in p.name and "甲局" not in p.name)
+    import openpyxl
+
+    assert f"{inbox / '乙局.xlsx'}" in openpyxl.load_workbook(copy).worksheets[0]["A1"].value
