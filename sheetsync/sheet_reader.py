@@ -287,9 +287,9 @@ class _SheetReader:
             amount = parse_amount(raw)
             if type(raw) in _NUMBER_TYPES and self.grid.units_shown and (shown := self.grid.shown(*at)) is not None:
                 # A number shown with a unit (#,##0"元" shows 22500 as 22,500元) is read as it shows.
-                with_unit = parse_amount(shown.text(raw))
-                if with_unit.value is not None:
-                    amount, raw = replace(with_unit, as_text=False), shown.text(raw)
+                text = shown.text(raw)
+                if (with_unit := parse_amount(text)).value is not None:
+                    amount, raw = replace(with_unit, as_text=False), text
             read.amounts[f.name] = amount
             setattr(read.form, f.name, amount.wan)
         else:

@@ -237,7 +237,7 @@ def test_a_percentage_excel_stored_as_a_number_is_flagged(tmp_path):
     book = openpyxl.load_workbook(path)
     sheet = book["项目1"]
     # A fraction whose format does not say it is a percentage (an .xlsx shown as a
-    # percentage is read as one: test_percent.py).
+    # percentage is read as one: test_number_format.py).
     sheet["E14"] = 0.95
     book.save(path)
     result = read_workbook(path)
