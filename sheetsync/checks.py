@@ -135,6 +135,9 @@ def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: st
     found = []
     if amount.value < 0:
         found.append(read.issue("negative_amount", cell=cell, field=name, label=label, value=_number(amount.wan)))
+    if amount.stored is not None:
+        found.append(read.issue("amount_scaled", cell=cell, field=name, label=label, stored=clean_text(amount.stored),
+                                text=text, value=_number(amount.wan)))
     if amount.unit == "元":
         found.append(read.issue("amount_converted", cell=cell, field=name, label=label, text=text,
                                 value=_number(amount.wan)))

@@ -9,18 +9,24 @@ in the 指标值 column, an amount):
 - in an .xlsx, from the sheet's XML (each cell's style) and ``xl/styles.xml`` (each style's
   number format), which is read with the workbook's other parts (:mod:`sheetsync.extent`):
   a workbook without such a format is never looked into again;
-- in an .xls, with xlrd, which reads the cells' formats of the binary format;
+- in an .xls, with xlrd, which reads the cells' formats of the binary format (for amounts,
+  only when the file's bytes hold a format that shows a unit or scales: :func:`xls_shows_units`);
 - in an .ods, from ``content.xml``, where such a cell's text is what it shows.
 
-A format that scales the number (``0.0,"万"``, ``0!.0000``) shows other digits than it holds:
-it is not taken for its text, and the number is read as stored.
+A format can also scale the number it shows: a comma after the digits divides by a thousand
+and a point typed as text (``!.``, ``\\.``) moves the decimal point, so ``0!.0000`` shows
+225000 (元) as ``22.5000`` and ``0!.0,"万"`` as ``22.5万``, the way Chinese users show 元 as
+万元. Such a number is read as the format shows it, with every digit it holds (``22.5678`` for
+225678 shown as ``22.6``).
 
 ::
 
     >>> shown_format('0.0%'), shown_format('#,##0.00'), shown_format('#,##0"元"')
-    (Shown(percent=1, before='', after=''), None, Shown(percent=None, before='', after='元'))
+    (Shown(percent=1, before='', after='', scale=0, decimals=0), None, Shown(percent=None, before='', after='元', scale=0, decimals=0))
     >>> shown_format('"≥"0%').text(0.95), shown_format('0"次"').text(3.0)
     ('≥95%', '3次')
+    >>> shown_format('0!.0,"万"'), shown_format('0!.0,"万"').text(225678.0)
+    (Shown(percent=None, before='', after='万', scale=4, decimals=1), '22.5678万')
     >>> percent_text(0.95, 0), percent_text(1.0, 2), percent_text(0.955, 0)
     ('95%', '100.00%', '95.5%')
 """
@@ -31,6 +37,7 @@ import html
 import io
 import re
 import zipfile
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 from xml.etree import ElementTree
@@ -42,19 +49,28 @@ from .values import clean_text
 
 class Shown(NamedTuple):
     """How a number format shows a number: as a percentage with ``percent`` decimals (None: as
-    the number), between the format's own text."""
+    the number), between the format's own text; a scaled number divided by 10 ** ``scale``,
+    with ``decimals`` decimals."""
 
     percent: int | None = None
     before: str = ""
     after: str = ""
+    scale: int = 0
+    decimals: int = 0
 
     def text(self, number: float) -> str:
-        digits = clean_text(number) if self.percent is None else percent_text(number, self.percent)
+        if self.scale:
+            digits = scaled_text(number, self.scale)
+        else:
+            digits = clean_text(number) if self.percent is None else percent_text(number, self.percent)
         return f"{self.before}{digits}{self.after}"
 
     def format_code(self) -> str:
         """A number format that shows numbers this way (the digits as typed: ``General``)."""
-        digits = "General" if self.percent is None else "0" + ("." + "0" * self.percent if self.percent else "") + "%"
+        if self.scale:
+            digits = _scaled_code(self.scale, self.decimals)
+        else:
+            digits = "General" if self.percent is None else "0" + ("." + "0" * self.percent if self.percent else "") + "%"
         return "".join((_quoted(self.before), digits, _quoted(self.after)))
 
 
@@ -65,16 +81,18 @@ _BUILTIN = {9: "0%", 10: "0.00%"}
 # _ (a space as wide as it) or * (repeated to fill): none of them is a percent sign.
 _LITERAL = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|[_*].?')
 _DECIMALS = re.compile(r"\.([0#?]+)")
-# A format's pieces, in order: quoted text, an escaped character, a [bracket] or padding (both
-# shown as nothing here), the end of the first section, a digit, a percent sign, and a character
-# outside ASCII, which Excel shows as it is (元 typed unquoted).
-_PIECE = re.compile(r'"([^"]*)"?|\\(.)|\[[^\]]*\]?|[_*].?|(;)|([0#?]|[Gg]eneral)|(%)|([^\x00-\x7f])', re.S)
-# A comma after the last digit divides by a thousand; an escaped point moves the decimal point.
-_SCALING = re.compile(r"[0#?],+(?![,0#?])|!\.")
+# A format's pieces, in order: quoted text, a character escaped with \\ or !, a [bracket] or
+# padding (both shown as nothing here), the end of the first section, a digit, a percent sign,
+# the decimal point, a comma, and a character outside ASCII, which Excel shows as it is (元
+# typed unquoted).
+_PIECE = re.compile(r'"([^"]*)"?|[\\!](.)|\[[^\]]*\]?|[_*].?|(;)|([0#?]|[Gg]eneral)|(%)|(\.)|(,)|([^\x00-\x7f])', re.S)
 # A date or time (calamine reads the cell as one), or a currency's sign, which says nothing of
 # the unit: 万元 or 元 alike are shown with ¥.
 _DATE_PART = re.compile(r"[yYmMdDhHsS]")
 _CURRENCY = str.maketrans("", "", "￥¥$€£")
+# A section for the numbers that meet a condition ([>=10000]0!.0,"万";0): which one shows a
+# number is not looked into.
+_CONDITION = re.compile(r"\[\s*[<>=]")
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*)>")
 _CELL_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
 _CELL_STYLE = re.compile(rb"""\bs\s*=\s*["'](\d{1,9})["']""")
@@ -105,22 +123,52 @@ def percent_text(number: float, decimals: int) -> str:
 def shown_format(code: str) -> Shown | None:
     """How the format ``code`` shows a positive number; None when it shows the number alone."""
     section = _LITERAL.sub("", code).split(";")[0]
-    if _SCALING.search(section) or _DATE_PART.search(section):
+    if _DATE_PART.search(section) or _CONDITION.search(code):
         return None
     before: list[str] = []
     after: list[str] = []
     digits = False
+    point = ""  # "." for the decimal point, "!" for a point typed as text
+    decimals = commas = 0
     for m in _PIECE.finditer(code):
-        quoted, escaped, section_end, digit, _percent, bare = m.groups()
+        quoted, escaped, section_end, digit, _percent, decimal_point, comma, bare = m.groups()
         if section_end:
             break
         if digit:
             digits = True
+            decimals += point != ""
+            commas = 0  # a comma between digits only groups them
+        elif comma:
+            commas += digits and not after
+        elif decimal_point:
+            point = point or "."
         elif text := quoted or escaped or bare:
-            (after if digits else before).append(text)
+            if text == "." and digits and not point and not after:
+                point = "!"
+            else:
+                (after if digits else before).append(text)
+    if point == "!" and not decimals:
+        after.insert(0, ".")  # a point typed after the digits only shows as itself
+    scale = commas * 3 + (decimals if point == "!" else 0)
     shown = Shown(percent_decimals(code), "".join(before).translate(_CURRENCY).strip(),
-                  "".join(after).translate(_CURRENCY).strip())
-    return shown if shown != (None, "", "") else None
+                  "".join(after).translate(_CURRENCY).strip(), scale, decimals if scale else 0)
+    if shown.scale and shown.percent is not None:
+        return None
+    return shown if shown != Shown() else None
+
+
+def scaled_text(number: float, scale: int) -> str:
+    """``number`` divided by 10 ** ``scale``, with every digit it has (225678, 4 → ``22.5678``)."""
+    shifted = Decimal(repr(float(number))).scaleb(-scale).normalize()
+    return format(shifted, "f")
+
+
+def _scaled_code(scale: int, decimals: int) -> str:
+    """A format showing a number divided by 10 ** ``scale`` with ``decimals`` decimals:
+    thousands by commas, the rest by a point typed as text."""
+    if scale % 3 == 0:
+        return "0" + ("." + "0" * decimals if decimals else "") + "," * (scale // 3)
+    return "0\\." + "0" * decimals + "," * ((scale - decimals) // 3)
 
 
 def shown_styles(styles_xml: bytes) -> dict[int, Shown]:
@@ -213,6 +261,28 @@ def _xls_shows_more(book: Any) -> bool:
     return bool(_xls_shown_by_xf(book))
 
 
+# An .xls's FORMAT record (MS-XLS 2.4.126): its type and size, the format's number, and its
+# code as a string: the count of characters, then 1 for two bytes a character (else one).
+_XLS_FORMAT = re.compile(rb"\x1e\x04(..)..(..)([\x00\x01])", re.S)
+
+
+def xls_shows_units(path: str) -> bool:
+    """Whether one of the .xls's number formats shows a unit or scales its number (``#,##0"元"``,
+    ``0\\.0000``), found in the file's bytes without opening it (xlrd takes longer over an .xls's
+    formats than calamine over the whole file)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    for m in _XLS_FORMAT.finditer(data):
+        size, count, wide = (int.from_bytes(group, "little") for group in m.groups())
+        width = 2 if wide else 1
+        if size != 5 + count * width:
+            continue  # bytes that only look like the record's start
+        code = data[m.end():m.end() + count * width].decode("utf-16-le" if wide else "latin-1", "replace")
+        if (shown := shown_format(code)) is not None and (shown.before or shown.after or shown.scale):
+            return True
+    return False
+
+
 def xls_shown_cells(book: Any, sheet: Any) -> dict[tuple[int, int], Shown]:
     """(row, col) → how it shows, for the numbers of an xlrd sheet whose format shows more than digits."""
     import xlrd
@@ -254,7 +324,27 @@ def _ods_shown(cell: ElementTree.Element) -> Shown | None:
     if m is None:
         return None
     before, after = text[:m.start()].strip(), text[m.end():].strip()
+    decimals = len(m.group(1) or "")
     if kind == "percentage":
         after = after.removeprefix("%").strip()
-        return Shown(len(m.group(1) or ""), before, after)
-    return Shown(None, before, after) if before or after else None
+        return Shown(decimals, before, after)
+    try:
+        number = float(cell.get(ODS_OFFICE + "value") or "")
+    except ValueError:
+        return None
+    if number < 0:
+        before = before.removesuffix("-").strip()
+    scale = _ods_scale(abs(number), float(m.group(0).replace(",", "")), decimals)
+    if scale is None:
+        return None
+    shown = Shown(None, before, after, scale, decimals if scale else 0)
+    return shown if shown != Shown() else None
+
+
+def _ods_scale(number: float, shown: float, decimals: int) -> int | None:
+    """The power of ten LibreOffice divided ``number`` by to show ``shown`` with ``decimals``
+    decimals (a format such as ``0.0,"万"``); None when no power gives it."""
+    for scale in range(10):
+        if abs(number / 10 ** scale - shown) <= 0.5 * 10 ** -decimals * (1 + 1e-9):
+            return scale
+    return None

@@ -286,10 +286,12 @@ class _SheetReader:
         if f.kind == "amount":
             amount = parse_amount(raw)
             if type(raw) in _NUMBER_TYPES and self.grid.units_shown and (shown := self.grid.shown(*at)) is not None:
-                # A number shown with a unit (#,##0"元" shows 22500 as 22,500元) is read as it shows.
+                # A number shown with a unit (#,##0"元" shows 22500 as 22,500元) or scaled
+                # (0!.0000 shows 225000 as 22.5000) is read as it shows.
                 text = shown.text(raw)
                 if (with_unit := parse_amount(text)).value is not None:
-                    amount, raw = replace(with_unit, as_text=False), text
+                    amount = replace(with_unit, as_text=False, stored=float(raw) if shown.scale else None)
+                    raw = text
             read.amounts[f.name] = amount
             setattr(read.form, f.name, amount.wan)
         else:

@@ -3,7 +3,7 @@
     >>> parse_value("每年不少于3次")
     ParsedValue(op='≥', num=3.0, unit='次', kind='定量')
     >>> parse_amount("２２万元")
-    Amount(value=22.0, as_text=True, unit='万元', too_large=False)
+    Amount(value=22.0, as_text=True, unit='万元', too_large=False, stored=None)
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Amount:
     as_text: bool = False
     unit: str = ""
     too_large: bool = False  # a number beyond any budget, so no amount
+    stored: float | None = None  # the number the cell holds, when its format shows it scaled
 
     @property
     def wan(self) -> float | None:

@@ -23,7 +23,7 @@ from .cell_errors import ErrorCells, error_cells_of
 from .cell_scan import OdsMergedRanges, OdsTabbedText, SheetCells
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
-from .number_format import Shown, ShownCells, shown_cells_of
+from .number_format import Shown, ShownCells, shown_cells_of, xls_shows_units
 from .spec import Span
 
 # calamine loads an .ods whole when it opens it, and refuses one whose sheets would take more
@@ -48,8 +48,8 @@ class Grid:
     # The cells that show more than their number (a percentage, a unit), (row, col) → how, and
     # those that show an error value, (row, col) → "#DIV/0!"; each read on first use.
     shown_cells: Callable[[], dict[tuple[int, int], Shown]] | None = field(default=None, repr=False, compare=False)
-    # Whether a number may show a unit through its format, and looking costs little: amounts,
-    # on every sheet, are looked up only then.
+    # Whether a number may show a unit or be scaled through its format, and looking costs
+    # little: amounts, on every sheet, are looked up only then.
     units_shown: bool = field(default=False, repr=False, compare=False)
     error_cells: Callable[[], ErrorCells] | None = field(default=None, repr=False, compare=False)
     _shown: dict[tuple[int, int], Shown] | None = field(default=None, repr=False, compare=False)
@@ -237,9 +237,7 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
                     errors=error_cells_of(kind, file, names, None),
                     merges=OdsMergedRanges(file, names) if kind == "ods" else None,
                     tabbed=OdsTabbedText(file, names) if kind == "ods" else None,
-                    # xlrd takes longer over an .xls's formats than calamine over the whole
-                    # file: they are looked up only for a number where a 指标值 belongs.
-                    units_shown=kind == "ods"), None
+                    units_shown=kind == "ods" or (kind == "xls" and xls_shows_units(file))), None
     if len(names) != sheets.count:
         if sheets.large:
             # Which of calamine's sheets is the large one is unknown: none of them may be loaded.
@@ -249,5 +247,5 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
         return Book(workbook, file), None
     large = {names[sheet.index]: sheet for sheet in sheets.large}
     shown = ShownCells(file, sheets.parts, sheets.shown) if sheets.shown else None
-    units_shown = any(way.before or way.after for way in (sheets.shown or {}).values())
+    units_shown = any(way.before or way.after or way.scale for way in (sheets.shown or {}).values())
     return Book(workbook, file, large, shown, error_cells_of(kind, file, names, sheets), units_shown=units_shown), None

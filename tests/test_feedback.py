@@ -319,21 +319,26 @@ def test_a_strict_open_xml_workbook_is_rebuilt_not_emptied(tmp_path, inbox):
 
 @pytest.mark.office
 def test_an_unchanged_copy_rebuilt_from_an_xls_is_left_out_too(tmp_path, soffice):
-    # The copy keeps a percentage's format, so it reads as the .xls does (95%, not 0.95).
+    # The copy keeps a percentage's format and an amount's scaled one, so it reads as the .xls
+    # does (95%, not 0.95; 22.5678 万元, not 225678).
     source = tmp_path / "甲局.xlsx"
-    _filled(source)
+    _filled(source, annual_budget_wan=None)
     book = openpyxl.load_workbook(source)
     sheet = book["办公设备购置"]
     value_cell = next(row[4] for row in sheet.iter_rows(min_row=8) if row[4].value == "≥95%")
     value_cell.value, value_cell.number_format = 0.95, "0%"
+    amount = next(c for row in sheet.iter_rows() for c in row if c.value == 3.0)
+    amount.value, amount.number_format = 225678, "0\\.0000"
     book.save(source)
     inbox = tmp_path / "收回"
     xls = convert(soffice, source, "xls", inbox)
     alone = collect([str(inbox)])
     assert "95%" in alone.indicators["value"].tolist()
+    assert alone.projects["midterm_budget_wan"].tolist() == [22.5678]
     write_feedback([inbox], inbox / "反馈")
     again = collect([str(inbox)])
     pd.testing.assert_frame_equal(again.indicators, alone.indicators)
+    pd.testing.assert_frame_equal(again.projects, alone.projects)
     assert again.issues.query("code == 'feedback_copy'")["message"].str.contains(str(xls), regex=False).all()
 
 

@@ -9,7 +9,8 @@ import xlsxwriter
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
 from office import convert
-from sheetsync.number_format import Shown, cell_styles, percent_decimals, percent_text, shown_format, shown_styles
+from sheetsync.number_format import (Shown, cell_styles, percent_decimals, percent_text, shown_format, shown_styles,
+                                     xls_shows_units)
 from sheetsync.reader import read_workbook
 
 
@@ -194,9 +195,17 @@ def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
     ("0.00_ ", None),  # padding only
     ('_ ￥* #,##0.00_ ;_ ￥* \\-#,##0.00_ ;_ ￥* "-"??_ ;_ @_ ', None),  # WPS's accounting format: ￥ tells no unit
     ('yyyy"年"m"月"', None),  # a date: calamine reads the cell as a date
-    ('0.0,"万"', None),  # scaled: shows other digits than it holds
-    ("0!.0000", None),
     ("[Red]0", None),
+    # Scaled: a comma after the digits divides by a thousand, a point typed as text moves the point.
+    ("0!.0000", Shown(None, "", "", 4, 4)),
+    ('0!.0,"万"', Shown(None, "", "万", 4, 1)),
+    ('0\\.0,"万元"', Shown(None, "", "万元", 4, 1)),
+    ('0"."0000', Shown(None, "", "", 4, 4)),
+    ('#,##0.0,"千"', Shown(None, "", "千", 3, 1)),
+    ('0.00,,"百万"', Shown(None, "", "百万", 6, 2)),
+    ('0"."', Shown(None, "", ".")),  # a point after the digits only shows as itself
+    ("0.0%,", None),  # a scaled percentage: not looked into
+    ('[>=10000]0!.0,"万";0', None),  # which section shows a number depends on it
 ])
 def test_what_a_format_shows_beside_the_number(code, shown):
     assert shown_format(code) == shown
@@ -232,12 +241,18 @@ def test_numbers_shown_with_a_unit_in_an_ods(soffice, tmp_path):
 
 
 def test_numbers_shown_with_a_unit_in_an_xls(soffice, tmp_path):
-    # An .xls's formats are read (with xlrd) only for a number where a 指标值 belongs: an
-    # amount shown in 元 is read as the number it holds, and warned about only when large.
-    result = read_workbook(convert(soffice, _with_units(tmp_path), "xls", tmp_path / "xls"))
-    indicators = result.indicators.set_index("cell")["value"]
-    assert (indicators["E8"], indicators["H11"]) == ("9个Ukey", "每年3次")
-    assert result.projects.iloc[0]["midterm_budget_wan"] == 7500
+    path = convert(soffice, _with_units(tmp_path), "xls", tmp_path / "xls")
+    assert xls_shows_units(str(path))
+    _check_units(read_workbook(path))
+
+
+def test_an_xls_without_such_formats_is_not_opened_for_its_amounts(soffice, tmp_path, monkeypatch):
+    from sheetsync import number_format
+
+    path = convert(soffice, write_workbook(tmp_path / "plain.xlsx", [("项目1", SEED_FORM, Layout())]), "xls", tmp_path / "xls")
+    assert not xls_shows_units(str(path))
+    monkeypatch.setattr(number_format, "xls_shown_cells", lambda book, sheet: pytest.fail("the .xls was opened with xlrd"))
+    assert read_workbook(path).projects.iloc[0]["midterm_budget_wan"] == 0.75
 
 
 def test_a_workbook_without_such_formats_reads_no_sheet_again(tmp_path, monkeypatch):
@@ -249,6 +264,48 @@ def test_a_workbook_without_such_formats_reads_no_sheet_again(tmp_path, monkeypa
     assert result.projects.iloc[0]["midterm_budget_wan"] == 0.75
 
 
-@pytest.mark.parametrize("shown", [Shown(0), Shown(2, "≥"), Shown(None, "", "元"), Shown(None, "每年", "次")])
+@pytest.mark.parametrize("number, code, text", [
+    (225678, "0!.0000", "22.5678"),
+    (225678, '0!.0,"万"', "22.5678万"),  # shown as 22.6万: the digits it rounds away are kept
+    (50000, "0!.0000", "5"),
+    (7, "0!.0000", "0.0007"),
+    (1234567, '0.00,,"百万"', "1.234567百万"),
+])
+def test_a_scaled_number_is_read_with_every_digit(number, code, text):
+    assert shown_format(code).text(float(number)) == text
+
+
+@pytest.mark.parametrize("shown", [Shown(0), Shown(2, "≥"), Shown(None, "", "元"), Shown(None, "每年", "次"),
+                                   Shown(None, "", "", 4, 4), Shown(None, "", "万", 4, 1), Shown(None, "", "千", 3, 1),
+                                   Shown(None, "", "", 6, 3)])
 def test_a_feedback_copy_shows_numbers_the_same_way(shown):
     assert shown_format(shown.format_code()) == shown
+
+
+# Amounts kept in 元 and shown as 万元 through a scaled format, and a count shown in 千人.
+# LibreOffice shows the point of Excel's 0!.0000 as "!.", so these are written with \. and ".".
+SCALED = {"F4": (225678, "0\\.0000"), "H4": (50000, '0"."0,"万"'), "E8": (12345, '0.0,"千人"')}
+
+
+def _with_scaled(tmp_path, cells=SCALED):
+    return _with_numbers(write_workbook(tmp_path / "scaled.xlsx", [("项目1", SEED_FORM, Layout())]), cells)
+
+
+def _check_scaled(result):
+    assert result.indicators.set_index("cell")["value"]["E8"] == "12.345千人"
+    project = result.projects.iloc[0]
+    assert (project["midterm_budget_wan"], project["annual_budget_wan"]) == (22.5678, 5)
+    issues = result.issues.set_index("cell")
+    assert issues.loc[["F4", "H4"], "code"].tolist() == ["amount_scaled", "amount_scaled"]
+    assert "存的数是50000" in issues.loc["H4", "message"] and "5万元" in issues.loc["H4", "message"]
+
+
+@pytest.mark.parametrize("f4, h4", [("0\\.0000", '0"."0,"万"'), ("0!.0000", '0!.0,"万"')])
+def test_amounts_shown_scaled_are_read_as_they_show(tmp_path, f4, h4):
+    cells = {**SCALED, "F4": (225678, f4), "H4": (50000, h4)}
+    _check_scaled(read_workbook(_with_scaled(tmp_path, cells)))
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
+def test_amounts_shown_scaled_after_libreoffice(soffice, tmp_path, kind):
+    _check_scaled(read_workbook(convert(soffice, _with_scaled(tmp_path), kind, tmp_path / kind)))
