@@ -131,6 +131,8 @@ def _stray(row: Row, file: str) -> list[Issue]:
         return []
     if row.is_separator:
         return [issue("text_separator", file=file, cell=row.ref, text=row.raw.strip())]
+    if row.is_page_number:
+        return [issue("text_page_number", file=file, cell=row.ref, text=row.raw.strip())]
     return [issue("text_unclaimed_line", file=file, cell=row.ref, text=row.text())]
 
 # --- naming sheets and building the tables ------------------------------------------------

@@ -81,6 +81,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text_no_indicators": (ERROR, "没有找到“{label}”表头，该项目的指标未导入，请对照原表核对。"),
     "text_unclaimed_line": (WARNING, "这一行不属于表格中的任何栏目，未导入：“{text}”。请对照原表核对。"),
     "text_separator": (INFO, "分隔线“{text}”不是表格内容，已跳过。"),
+    "text_page_number": (INFO, "页码“{text}”不是表格内容，已跳过。"),
+    "text_header_repeated": (INFO, "指标表的表头在这里重复出现（多半是原表换页处），已跳过。"),
     "text_html_removed": (WARNING, "“{label}”中的网页标记{tags}已删除。"),
     "text_label_spaced": (INFO, "标签“{text}”中有空格，已按“{label}”识别。"),
     "text_label_wrapped": (WARNING, "标签被拆成两行（“{first}”和下一行的“{rest}”），已合并为“{label}”。"),

@@ -7,9 +7,11 @@ the lines after the opinion are the overflow of cut-off cells (:mod:`sheetsync.t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from .checks import SheetRead, field_issues
 from .issues import Issue, issue
 from .model import ProjectForm
 from .spec import FieldSpec, FormSpec, normalize_label
@@ -31,7 +33,13 @@ class ImportedForm:
 
 
 def is_title(row: Row, spec: FormSpec) -> bool:
-    return any(normalize_label(text) == normalize_label(spec.title) for _, text in row.filled())
+    return any(_title(text, spec) is not None for _, text in row.filled())
+
+
+def _title(text: str, spec: FormSpec) -> re.Match | None:
+    """The form's title, as published: after an annex number (附件1：), before the year in brackets."""
+    pattern = r"(?:附件\d*[：:])?" + re.escape(normalize_label(spec.title)) + r"(?:（(\d{4})年度?）)?"
+    return re.fullmatch(pattern, normalize_label(text))
 
 
 def _line_number(ref: str) -> int:
@@ -47,6 +55,8 @@ class FormText:
         self.file = file
         self.rows = rows
         self.form = ProjectForm(file=file, form=spec.id)
+        # What was read where, for the checks a form read from a workbook gets (the cells are lines).
+        self.sheet_read = SheetRead(spec, self.form, file, sheet="", unit_cell=rows[0].ref)
         self.issues: list[Issue] = []
         self.slots: list[Slot] = []
         self.seen: dict[str, int] = {}  # field → line it was read from
@@ -61,20 +71,25 @@ class FormText:
         trailing: list[Row] = []
         goal_labels: Row | None = None
         phase = "head"
-        title = normalize_label(self.spec.title)
-        self._claim(self.rows[0], {col for col, text in self.rows[0].filled() if normalize_label(text) == title})
+        titles = {col: m for col, text in self.rows[0].filled() if (m := _title(text, self.spec))}
+        self._claim(self.rows[0], set(titles))
         for row in self.rows[1:]:
             if row.is_blank:
                 continue
             if row.is_separator:
                 self._issue("text_separator", row.ref, text=row.raw.strip())
+            elif row.is_page_number:
+                self._issue("text_page_number", row.ref, text=row.raw.strip())
             elif phase == "tail":
                 trailing.append(row)
             elif self._opinion(row):
                 # After the table the opinion ends the form; a line moved above it is read in place.
                 phase = "tail" if phase == "table" else phase
             elif phase == "table":
-                table_rows.append(row)
+                if self._is_header(row):
+                    self._issue("text_header_repeated", row.ref)
+                else:
+                    table_rows.append(row)
             elif self._is_header(row):
                 header, phase = row, "table"
             elif goal_labels is not None and not self._has_label(row):
@@ -86,6 +101,8 @@ class FormText:
                 goal_labels = row
             else:
                 self._issue("text_unclaimed_line", row.ref, text=row.text())
+        if self.form.year is None and (years := [int(m.group(1)) for m in titles.values() if m.group(1)]):
+            self.form.year = years[0]  # no year line: the title's
         if header is None:
             self._issue("text_no_indicators", self.rows[0].ref, field="indicators", label=self.spec.indicators.label.text)
         else:
@@ -98,7 +115,7 @@ class FormText:
                 self._truncated(a, b)
                 self._truncated(b, a)
             self.form.indicators = [draft.indicator() for draft in table.indicators]
-        self._required()
+        self._field_checks()
         self.issues.sort(key=lambda i: _line_number(i.cell))
         return ImportedForm(self.form, self.issues)
 
@@ -121,6 +138,7 @@ class FormText:
         text = without_amount_note(filled[0][1])
         pattern = r"\s*".join(map(re.escape, label)) + r"\s*[：:]?\s*"
         self.form.budget_unit = re.sub(r"^" + pattern, "", text).strip()
+        self.sheet_read.unit_cell = row.ref
         return True
 
     def _project(self, row: Row) -> bool:
@@ -165,12 +183,13 @@ class FormText:
         if col >= 0 and (tags := row.tags.get(col)):
             self._issue("text_html_removed", row.ref, spec_field.name, label=label, tags="".join(tags))
         if spec_field.kind == "amount":
-            amount = parse_amount(value)
-            if value and amount.value is None:
-                self._issue("bad_amount", row.ref, spec_field.name, label=label, text=value)
+            # Every amount of a text is text: only a unit (7500元) or a slip is worth a word.
+            amount = self.sheet_read.amounts[spec_field.name] = dataclasses.replace(parse_amount(value), as_text=False)
             setattr(self.form, spec_field.name, amount.wan)
         else:
             setattr(self.form, spec_field.name, value)
+        self.sheet_read.raw[spec_field.name] = value
+        self.sheet_read.cells[spec_field.name] = row.ref
 
     def _label(self, spec_field: FieldSpec) -> str:
         """A field's label as the form prints it (the medium-term years filled in when known)."""
@@ -210,6 +229,7 @@ class FormText:
             self._label_spaces(labels, text, self._label(spec_field))
             if spec_field.period_field and (period := spec_field.period_in(text)):
                 setattr(self.form, spec_field.period_field, period)
+                self.sheet_read.period_cells[spec_field.period_field] = labels.ref
             placed.append((spec_field, col))
         filled = values.filled()
         if filled and len(filled) <= len(placed) and not {col for col, _ in filled} <= {col for _, col in placed}:
@@ -266,13 +286,7 @@ class FormText:
             self._issue("text_truncated", line_ref(slot.line), slot.field, label=slot.label,
                         tail=slot.get()[-_TAIL_LENGTH:])
 
-    def _required(self) -> None:
+    def _field_checks(self) -> None:
+        """The checks of a form's fields, as for a workbook; a field not found is placed at the title."""
         first = self.rows[0].ref
-        if self.form.year is None:
-            self._issue("missing_year", first, "year")
-        if not self.form.budget_unit:
-            self._issue("missing_unit", first, "budget_unit")
-        for spec_field in (*self.spec.fields, *self.spec.footer):
-            unreadable = any(i.field == spec_field.name and i.code == "bad_amount" for i in self.issues)
-            if spec_field.required and getattr(self.form, spec_field.name) in (None, "") and not unreadable:
-                self._issue("missing_field", first, spec_field.name, label=self._label(spec_field))
+        self.issues += [i if i.cell else dataclasses.replace(i, cell=first) for i in field_issues(self.sheet_read)]

@@ -64,13 +64,18 @@ def insertion(target: str, reference: str, fragment: str) -> str | None:
 
     The fragment must cover one gap where ``reference`` has text that ``target`` lacks; its
     characters on either side of the gap must be ones ``target`` has there. When several
-    places fit, there is no telling which, and None is returned.
+    places fit, there is no telling which, and None is returned. Digits are put back only at
+    the end, where a cell is cut off: inside a cell they would change a number in which the two
+    periods may well differ (a page number ``1`` making ``服务企业5家`` ``服务企业15家``).
+
+    >>> insertion("服务企业5家", "服务企业15家", "1") is None
+    True
     """
     if not target or not fragment or target == reference or fragment not in reference:
         return None
     found = set()
     for tag, i1, _i2, j1, j2 in SequenceMatcher(None, target, reference, autojunk=False).get_opcodes():
-        if tag != "insert":
+        if tag != "insert" or (i1 < len(target) and any(c.isdigit() for c in reference[j1:j2])):
             continue
         start = reference.find(fragment)
         while start != -1:

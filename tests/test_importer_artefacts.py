@@ -304,6 +304,8 @@ def test_a_bad_amount_is_an_error_and_no_title_means_no_form(spec, tmp_path):
         ("预算执行率≥", "预算执行率≥95", "≥95", "预算执行率≥95"),
         ("关于打造新动能", "关于加快打造新动能", "于加快", "关于加快打造新动能"),
         ("有效", "有效", "90", None),               # nothing missing
+        ("服务企业5家", "服务企业15家", "1", None),  # a page number: the periods' numbers differ
+        ("服务企业", "服务企业15家", "15家", "服务企业15家"),  # cut off at the end
         ("一并公开。绩效", "一并公开，并以绩效", "，并以", None),  # replaced, not missing: unsure
         ("甲乙丙甲乙丙", "甲乙丁丙甲乙丁丙", "丁", None),  # two places fit
     ],
@@ -448,3 +450,59 @@ def test_lines_are_numbered_as_an_editor_numbers_them(spec, tmp_path):
     assert result.projects.loc[0, "midterm_goal"] == "组织会议\u2028三次。"
     assert result.indicators["cell"].iloc[0] == "第11行"
     assert result.issues[["cell", "code"]].values.tolist() == [["第16行", "text_fragment_unplaced"]]
+
+
+def _indicators(result):
+    return result.indicators[["period", "level1", "level2", "level3", "value"]].values.tolist()
+
+
+def test_a_page_break_inside_the_table_leaves_its_indicators_alone(spec, tmp_path):
+    clean = import_text(FormText(spec).write(tmp_path))
+    form = FormText(spec)
+    # pdftotext's page footer and the table's header printed again on the next page
+    form.indicator_rows[2:2] = ["", "第 1 页", "", form.header()]
+    result = import_text(form.write(tmp_path))
+    assert _indicators(result) == _indicators(clean)
+    assert codes(result) == ["text_page_number", "text_header_repeated"]
+    assert set(result.issues["severity"]) == {"info"}
+
+
+def test_a_page_number_after_the_form_changes_no_target(spec, tmp_path):
+    form = FormText(spec)
+    form.indicator_rows[0] = form.row(form.output.label, (form.output.level2[0], "服务企业", "服务企业15家"),
+                                      (form.output.level2[0], "服务企业", "服务企业5家"))
+    form.trailing = ["1"]
+    result = import_text(form.write(tmp_path))
+    assert result.indicators["value"].tolist()[:2] == ["服务企业15家", "服务企业5家"]
+    assert codes(result) == ["text_fragment_unplaced"]
+
+
+@pytest.mark.parametrize("midterm, annual, goal_years, expected", [
+    ("-3.00", "1.00", None, ["negative_amount", "annual_above_midterm"]),
+    ("30000元", "1.00", None, ["amount_converted"]),
+    ("3.00", "1.00", (YEAR - 1, YEAR + 1), ["period_not_from_year"]),
+])
+def test_imported_fields_get_the_checks_of_a_workbook(spec, tmp_path, midterm, annual, goal_years, expected):
+    text = FormText(spec).text().replace("\t3.00\t", f"\t{midterm}\t").replace("\t1.00", f"\t{annual}")
+    if goal_years:
+        text = text.replace(f"{YEAR}年--{YEAR + 2}年", f"{goal_years[0]}年--{goal_years[1] + 1}年")
+    path = tmp_path / "checked.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_text(path)
+    assert codes(result) == expected
+    assert result.issues["cell"].str.fullmatch(r"第\d+行").all()
+    if midterm == "30000元":
+        assert result.projects.loc[0, "midterm_budget_wan"] == 3
+
+
+@pytest.mark.parametrize("title", ["{title}（{year}年度）", "附件1：{title}", "附件：{title}（{year}年）"])
+def test_a_title_with_an_annex_number_or_the_year_is_the_title(spec, tmp_path, title):
+    form = FormText(spec)
+    text = form.text().replace(spec.title, title.format(title=spec.title, year=YEAR), 1)
+    if "{year}" in title:
+        text = text.replace(spec.year_line.text.format(year=YEAR), "", 1)  # the year only in the title
+    path = tmp_path / "titled.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_text(path)
+    assert len(result.projects) == 1 and result.projects.loc[0, "year"] == YEAR
+    assert codes(result) == []
