@@ -85,6 +85,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text_header_repeated": (INFO, "指标表的表头在这里重复出现（多半是原表换页处），已跳过。"),
     "text_html_removed": (WARNING, "“{label}”中的网页标记{tags}已删除。"),
     "text_label_spaced": (INFO, "标签“{text}”中有空格，已按“{label}”识别。"),
+    "text_value_wrapped": (WARNING, "“{label}”被拆成两行（“{first}”和这一行的“{rest}”），已合并读取，请对照原表核对。"),
     "text_label_wrapped": (WARNING, "标签被拆成两行（“{first}”和下一行的“{rest}”），已合并为“{label}”。"),
     "text_row_shifted": (WARNING, "这一行行首缺少{count}个空单元格，已按“{anchor}”所在的栏目对齐读取。"),
     "text_label_moved": (WARNING, "“{text}”出现在“{found}”栏，已按“{label}”读取。"),

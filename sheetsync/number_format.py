@@ -82,10 +82,11 @@ _BUILTIN = {9: "0%", 10: "0.00%"}
 _LITERAL = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|[_*].?')
 _DECIMALS = re.compile(r"\.([0#?]+)")
 # A format's pieces, in order: quoted text, a character escaped with \\ or !, a [bracket] or
-# padding (both shown as nothing here), the end of the first section, a digit, a percent sign,
+# padding (both shown as nothing here), the end of the first section, a digit (or General, which
+# Chinese Excel names G/通用格式), a percent sign,
 # the decimal point, a comma, and a character outside ASCII, which Excel shows as it is (元
 # typed unquoted).
-_PIECE = re.compile(r'"([^"]*)"?|[\\!](.)|\[[^\]]*\]?|[_*].?|(;)|([0#?]|[Gg]eneral)|(%)|(\.)|(,)|([^\x00-\x7f])', re.S)
+_PIECE = re.compile(r'"([^"]*)"?|[\\!](.)|\[[^\]]*\]?|[_*].?|(;)|([0#?]|[Gg]eneral|G/通用格式)|(%)|(\.)|(,)|([^\x00-\x7f])', re.S)
 # A date or time (calamine reads the cell as one), or a currency's sign, which says nothing of
 # the unit: 万元 or 元 alike are shown with ¥.
 _DATE_PART = re.compile(r"[yYmMdDhHsS]")
@@ -297,12 +298,14 @@ def xls_shown_cells(book: Any, sheet: Any) -> dict[tuple[int, int], Shown]:
 
 
 # An .ods's number formats are styles in content.xml or styles.xml: a percentage style, or a
-# number style with text that is more than spaces and signs (<number:text>元</number:text>), is
-# what a number's cell can show beyond its digits.
+# number or currency style with text that is more than spaces and signs (<number:text>元</number:text>),
+# or one that scales its number (a display factor, a point typed as text), is what a number's
+# cell can show beyond its digits.
 _ODS_SHOWING_STYLE = re.compile(
-    rb"<number:percentage-style\b|<number:number-style\b(?:(?!</number:number-style>).)*?"
-    rb"<number:text>[^<]*?[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f<]", re.S)
+    rb"<number:percentage-style\b|<number:(number|currency)-style\b(?:(?!</number:\1-style>).)*?"
+    rb"<number:text>[^<]*?[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f<]|\bnumber:display-factor=|<number:embedded-text\b", re.S)
 _ODS_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?(?:[Ee][-+]?\d+)?")
+_ODS_FRACTION = re.compile(r"\d\s*/\s*\d")
 
 
 def _ods_shows_more(path: str, content: bytes) -> bool:
@@ -316,29 +319,34 @@ def ods_shown_cells(content: io.BytesIO) -> dict[str, dict[tuple[int, int], Show
 
 
 def _ods_shown(cell: ElementTree.Element) -> Shown | None:
+    """How a number cell of an .ods shows its number, from the text it shows: the digits that
+    stand for the number (``前3季度≥5场`` for 5: ``5``) and the text around them."""
     kind = cell.get(ODS_OFFICE + "value-type")
-    if kind not in ("float", "percentage"):
+    if kind not in ("float", "percentage", "currency"):
         return None
-    text = ods_shown_text(cell)
-    m = _ODS_NUMBER.search(text)
-    if m is None:
-        return None
-    before, after = text[:m.start()].strip(), text[m.end():].strip()
-    decimals = len(m.group(1) or "")
-    if kind == "percentage":
-        after = after.removeprefix("%").strip()
-        return Shown(decimals, before, after)
     try:
         number = float(cell.get(ODS_OFFICE + "value") or "")
     except ValueError:
         return None
-    if number < 0:
-        before = before.removesuffix("-").strip()
-    scale = _ods_scale(abs(number), float(m.group(0).replace(",", "")), decimals)
-    if scale is None:
-        return None
-    shown = Shown(None, before, after, scale, decimals if scale else 0)
-    return shown if shown != Shown() else None
+    text = ods_shown_text(cell)
+    if _ODS_FRACTION.search(text):
+        return None  # 1/2 for 0.5: no digits of it stand for the number
+    for m in _ODS_NUMBER.finditer(text):
+        before, after = text[:m.start()].strip(), text[m.end():].strip()
+        digits, decimals = float(m.group(0).replace(",", "")), len(m.group(1) or "")
+        if number < 0:
+            before = before.removesuffix("-").strip()
+        if kind == "percentage":
+            if not after.startswith("%") or _ods_scale(abs(number) * 100, digits, decimals) != 0:
+                continue
+            shown = Shown(decimals, before, after.removeprefix("%").strip())
+        elif (scale := _ods_scale(abs(number), digits, decimals)) is not None:
+            shown = Shown(None, before.translate(_CURRENCY).strip(), after.translate(_CURRENCY).strip(),
+                          scale, decimals if scale else 0)
+        else:
+            continue
+        return shown if shown != Shown() else None
+    return None
 
 
 def _ods_scale(number: float, shown: float, decimals: int) -> int | None:

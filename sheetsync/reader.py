@@ -79,12 +79,14 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
         ours.update(name for spec in specs for name in reserved_sheets(spec))
     sheets: list[tuple[SheetRead, list[Issue]]] = []
     hidden: set[str] = set()
+    unreadable: set[str] = set()
     for name in book.sheet_names:
         if name == IDENTITY_SHEET:
             continue
         grid = book.grid(name)
         if isinstance(grid, Issue):
             result.issues.append(grid)
+            unreadable.add(name)
             continue
         layout = _best_layout(grid, specs)
         if layout is None:
@@ -105,7 +107,8 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
         # A blank sheet nobody was assigned (no project key) is an unused spare, not a form.
         spare = entry is None or not entry.project_key
         (blanks if spare and _is_blank(read) else reads).append((read, sheet_issues))
-    matched = {entry.sheet for entry in records.values()}
+    # A sheet that cannot be read is reported as such, not as one that lost its project.
+    matched = {entry.sheet for entry in records.values()} | unreadable
     if not reads and blanks:
         reads, blanks = blanks, []
     if not reads:

@@ -14,6 +14,7 @@ modified later; the others are kept as duplicates, never dropped silently::
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -243,9 +244,17 @@ def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
     longer = [other for other in units if key in other and other != key]
     for file in unread:
         stem = normalize_label(Path(file).stem)
-        if key in stem and not any(other in stem for other in longer):
+        at = stem.find(key)
+        if at < 0 or any(other in stem for other in longer):
+            continue
+        if _ANOTHER_UNIT.match(stem, at + len(key)) is None:
             return file
     return None
+
+
+# Chinese right after the unit's name that ends as the name of an office does (财政局 +
+# 国库支付中心): the file is that office's, not the unit's.
+_ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|办|处|室|委|会|馆|校|厅|部|司|公司|科|组)(?![\u4e00-\u9fff])")
 
 
 def roster_line(collection: Collection, roster: Sequence) -> str:

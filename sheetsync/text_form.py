@@ -42,6 +42,11 @@ def _title(text: str, spec: FormSpec) -> re.Match | None:
     return re.fullmatch(pattern, normalize_label(text))
 
 
+def _is_amount_note(text: str) -> bool:
+    """Whether a cell is only the amount unit noted on the unit line (单位：万元)."""
+    return not without_amount_note(" " + text).strip()
+
+
 def _line_number(ref: str) -> int:
     digits = re.search(r"\d+", ref)
     return int(digits.group()) if digits else 0
@@ -131,13 +136,20 @@ class FormText:
         return False
 
     def _unit(self, row: Row) -> bool:
+        """The unit line: the name after the label, in its cell or the next (the PDF's cells
+        split by tabs), and the amount unit noted after it (单位：万元), in any cell."""
         label = self.spec.unit_line.label or ""
         filled = row.filled()
-        if not label or len(filled) != 1 or not normalize_label(filled[0][1]).startswith(normalize_label(label)):
+        if not label or not filled or not normalize_label(filled[0][1]).startswith(normalize_label(label)):
             return False
-        text = without_amount_note(filled[0][1])
         pattern = r"\s*".join(map(re.escape, label)) + r"\s*[：:]?\s*"
-        self.form.budget_unit = re.sub(r"^" + pattern, "", text).strip()
+        name = re.sub(r"^" + pattern, "", without_amount_note(filled[0][1])).strip()
+        rest = [text for _, text in filled[1:] if not _is_amount_note(text)]
+        if not name and rest:
+            name = without_amount_note(rest.pop(0)).strip()
+        if rest:
+            self._issue("text_unclaimed_line", row.ref, text=" ".join(rest))
+        self.form.budget_unit = name
         self.sheet_read.unit_cell = row.ref
         return True
 

@@ -24,7 +24,7 @@ from .text_rows import ends_sentence
 # Bullets the PDF extraction puts in front of the cut-off pieces of a cell.
 _BULLETS = "·•・‧"
 # Characters a quantitative target may end with before its number was cut off.
-_OPERATORS = "≥≤<>=＝＞＜"
+OPERATORS = "≥≤<>=＝＞＜"
 # A cell is "cut off" when at least this share of it matches its counterpart's beginning.
 _MIN_MATCHING_SHARE = 0.8
 
@@ -104,7 +104,7 @@ def looks_truncated(target: str, reference: str) -> bool:
         return False
     matching = sum(block.size for block in matcher.get_matching_blocks())
     missing = j2 - j1
-    return matching >= _MIN_MATCHING_SHARE * len(target) and (missing >= 2 or target[-1] in _OPERATORS)
+    return matching >= _MIN_MATCHING_SHARE * len(target) and (missing >= 2 or target[-1] in OPERATORS)
 
 
 @dataclass

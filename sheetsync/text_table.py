@@ -16,7 +16,7 @@ from .checks import row_problems
 from .issues import Issue, issue
 from .model import Indicator
 from .spec import FormSpec, PeriodSpec, normalize_label
-from .text_overflow import Cell, Slot
+from .text_overflow import OPERATORS, Cell, Slot
 from .text_rows import Row
 
 _SPACE = re.compile(r"\s+")
@@ -190,6 +190,24 @@ class TableReader:
                     self._issue("text_label_wrapped", before.row, field="level1" if col == self.level1_col else "level2",
                                 first=first, rest=rest, label=label)
 
+    def _join_wrapped_values(self, rows: list[_Aligned]) -> list[_Aligned]:
+        """Join a row holding only 指标值 cells to the row above when each value above ends in an
+        operator (``企业满意度≥`` then ``95%``): the value was wrapped, not a row of its own."""
+        value_cols = {p.value.column for p in self.periods}
+        kept: list[_Aligned] = []
+        for row in rows:
+            filled = [(col, text) for col, text in enumerate(row.cells) if text]
+            above = kept[-1] if kept else None
+            if above is None or not filled or any(col not in value_cols for col, _ in filled) or not all(
+                    above.cells[col] and above.cells[col][-1] in OPERATORS for col, _ in filled):
+                kept.append(row)
+                continue
+            for col, text in filled:
+                self._issue("text_value_wrapped", row.row, field=self.column_fields[col], label=self.column_names[col],
+                            first=above.cells[col], rest=text)
+                above.cells[col] += text
+        return kept
+
     # --- indicators ----------------------------------------------------------------
 
     def read_rows(self, rows: list[Row]) -> Table:
@@ -199,6 +217,7 @@ class TableReader:
             if not row.is_blank:
                 aligned.append(self._align(row))
                 self.level1 = self._level1_of(aligned[-1].cells[self.level1_col]) or self.level1
+        aligned = self._join_wrapped_values(aligned)
         self._join_wrapped(aligned)
         level1 = ""
         level1_known = False

@@ -506,3 +506,26 @@ def test_a_title_with_an_annex_number_or_the_year_is_the_title(spec, tmp_path, t
     result = import_text(path)
     assert len(result.projects) == 1 and result.projects.loc[0, "year"] == YEAR
     assert codes(result) == []
+
+
+@pytest.mark.parametrize("line", ["{label}：{unit}\t\t\t\t单位：万元", "{label}：\t{unit}", "{label}：\t{unit}\t金额单位：万元"])
+def test_a_unit_line_split_into_cells_keeps_the_unit(spec, tmp_path, line):
+    unit_line = spec.unit_line.text.format(budget_unit=UNIT)
+    text = FormText(spec).text().replace(unit_line, line.format(label=spec.unit_line.label, unit=UNIT), 1)
+    path = tmp_path / "unit.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_text(path)
+    assert result.projects.loc[0, "budget_unit"] == UNIT
+    assert codes(result) == []
+
+
+def test_a_value_wrapped_after_its_operator_is_joined(spec, tmp_path):
+    form = FormText(spec)
+    form.indicator_rows[3:4] = [
+        form.row(form.satisfaction.label, (form.satisfaction.level2[0], "企业满意度", "≥90%"),
+                 (form.satisfaction.level2[0], "企业满意度", "企业满意度≥")),
+        form.line({form.annual.value.column: "95%"}),
+    ]
+    result = import_text(form.write(tmp_path))
+    assert result.indicators["value"].tolist()[-2:] == ["≥90%", "企业满意度≥95%"]
+    assert codes(result) == ["text_value_wrapped"]

@@ -309,3 +309,35 @@ def test_amounts_shown_scaled_are_read_as_they_show(tmp_path, f4, h4):
 @pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
 def test_amounts_shown_scaled_after_libreoffice(soffice, tmp_path, kind):
     _check_scaled(read_workbook(convert(soffice, _with_scaled(tmp_path), kind, tmp_path / kind)))
+
+
+# Numbers whose shown text an .ods gives: a sign, a fraction, a scale, digits in the format's own
+# text, a currency sign, and Chinese Excel's name for General.
+TRICKY = {"E8": (-5, "General"), "H8": (-0.05, "0%"), "E9": (0.5, "# ?/?"), "E10": (7500, '0.0,"万"'),
+          "H9": (5, '"前3季度≥"0"场"'), "H10": (0.95, '"Top10≥"0%'), "E11": (9, '[$¥-804]0"个"'),
+          "F4": (7500, '[$¥-804]#,##0"元"'), "H4": (2500, '¥#,##0.00"元"')}
+TRICKY_READ = {"E8": "-5", "H8": "-5%", "E9": "0.5", "E10": "7.5万", "H9": "前3季度≥5场", "H10": "Top10≥95%",
+               "E11": "9个"}
+
+
+def _check_tricky(result):
+    indicators = result.indicators.set_index("cell")["value"]
+    assert {cell: indicators[cell] for cell in TRICKY_READ} == TRICKY_READ
+    project = result.projects.iloc[0]
+    assert (project["midterm_budget_wan"], project["annual_budget_wan"]) == (0.75, 0.25)
+    assert _fractions(result) == ["E9"]
+
+
+def test_numbers_with_tricky_formats(tmp_path):
+    _check_tricky(read_workbook(_with_numbers(write_workbook(tmp_path / "t.xlsx", [("项目1", SEED_FORM, Layout())]), TRICKY)))
+
+
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_numbers_with_tricky_formats_in_other_kinds(soffice, tmp_path, kind):
+    path = _with_numbers(write_workbook(tmp_path / "t.xlsx", [("项目1", SEED_FORM, Layout())]), TRICKY)
+    _check_tricky(read_workbook(convert(soffice, path, kind, tmp_path / kind)))
+
+
+def test_chinese_excels_general_shows_the_number():
+    assert shown_format("G/通用格式") is None
+    assert shown_format('G/通用格式"个"') == Shown(None, "", "个")

@@ -240,3 +240,15 @@ def test_form_without_year_leaves_the_year_blank(tmp_path, spec):
     goal = spec.field("midterm_goal").label_at
     assert ws.cell(goal.first_row + 1, goal.first_col + 1).value == spec.field("midterm_goal").label.text.format(start="", end="")
     assert "None" not in " ".join(str(c.value) for c in openpyxl.load_workbook(path).worksheets[0]["A"])
+
+
+def test_a_sheet_that_cannot_be_read_is_not_also_a_lost_project(tmp_path):
+    from zip_edits import rewrite_part
+
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    name = openpyxl.load_workbook(path).worksheets[2].title
+    with zipfile.ZipFile(path) as archive:
+        part = next(n for n in archive.namelist() if n.endswith("sheet3.xml"))
+    rewrite_part(path, part, lambda xml: xml[:3000])  # cut off: calamine cannot parse it
+    got = read_workbook(path)
+    assert got.issues.query("sheet == @name")["code"].tolist() == ["unreadable_sheet"]
