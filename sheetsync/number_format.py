@@ -83,9 +83,8 @@ _LITERAL = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|[_*].?')
 _DECIMALS = re.compile(r"\.([0#?]+)")
 # A format's pieces, in order: quoted text, a character escaped with \\ or !, a [bracket] or
 # padding (both shown as nothing here), the end of the first section, a digit (or General, which
-# Chinese Excel names G/通用格式), a percent sign,
-# the decimal point, a comma, and a character outside ASCII, which Excel shows as it is (元
-# typed unquoted).
+# Chinese Excel names G/通用格式), a percent sign, the decimal point, a comma, and a character
+# outside ASCII, which Excel shows as it is (元 typed unquoted).
 _PIECE = re.compile(r'"([^"]*)"?|[\\!](.)|\[[^\]]*\]?|[_*].?|(;)|([0#?]|[Gg]eneral|G/通用格式)|(%)|(\.)|(,)|([^\x00-\x7f])', re.S)
 # A date or time (calamine reads the cell as one), or a currency's sign, which says nothing of
 # the unit: 万元 or 元 alike are shown with ¥.
@@ -271,8 +270,11 @@ def xls_shows_units(path: str) -> bool:
     """Whether one of the .xls's number formats shows a unit or scales its number (``#,##0"元"``,
     ``0\\.0000``), found in the file's bytes without opening it (xlrd takes longer over an .xls's
     formats than calamine over the whole file)."""
-    with open(path, "rb") as fh:
-        data = fh.read()
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return False  # the formats stay unknown, as when xlrd cannot read them
     for m in _XLS_FORMAT.finditer(data):
         size, count, wide = (int.from_bytes(group, "little") for group in m.groups())
         width = 2 if wide else 1

@@ -254,7 +254,7 @@ def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
 
 # Chinese right after the unit's name that ends as the name of an office does (财政局 +
 # 国库支付中心): the file is that office's, not the unit's.
-_ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|办|处|室|委|会|馆|校|厅|部|司|公司|科|组)(?![\u4e00-\u9fff])")
+_ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|办|处|室|委|会|馆|校|厅|部|司|科|组)(?![\u4e00-\u9fff])")
 
 
 def roster_line(collection: Collection, roster: Sequence) -> str:
