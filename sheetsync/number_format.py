@@ -49,8 +49,8 @@ from .values import clean_text
 
 class Shown(NamedTuple):
     """How a number format shows a number: as a percentage with ``percent`` decimals (None: as
-    the number), between the format's own text; a scaled number divided by 10 ** ``scale``,
-    with ``decimals`` decimals."""
+    the number), between the format's own text; a scaled number divided by 10 ** ``scale``
+    (read with every digit; the format's ``decimals`` only make :meth:`format_code`)."""
 
     percent: int | None = None
     before: str = ""
@@ -127,8 +127,7 @@ def shown_format(code: str) -> Shown | None:
         return None
     before: list[str] = []
     after: list[str] = []
-    digits = False
-    point = ""  # "." for the decimal point, "!" for a point typed as text
+    digits = has_point = typed_point = False
     decimals = commas = 0
     for m in _PIECE.finditer(code):
         quoted, escaped, section_end, digit, _percent, decimal_point, comma, bare = m.groups()
@@ -136,20 +135,22 @@ def shown_format(code: str) -> Shown | None:
             break
         if digit:
             digits = True
-            decimals += point != ""
+            if has_point:
+                decimals += 1
             commas = 0  # a comma between digits only groups them
         elif comma:
-            commas += digits and not after
+            if digits and not after:
+                commas += 1
         elif decimal_point:
-            point = point or "."
+            has_point = True
         elif text := quoted or escaped or bare:
-            if text == "." and digits and not point and not after:
-                point = "!"
+            if text == "." and digits and not has_point and not after:
+                has_point = typed_point = True
             else:
                 (after if digits else before).append(text)
-    if point == "!" and not decimals:
+    if typed_point and not decimals:
         after.insert(0, ".")  # a point typed after the digits only shows as itself
-    scale = commas * 3 + (decimals if point == "!" else 0)
+    scale = commas * 3 + (decimals if typed_point else 0)
     shown = Shown(percent_decimals(code), "".join(before).translate(_CURRENCY).strip(),
                   "".join(after).translate(_CURRENCY).strip(), scale, decimals if scale else 0)
     if shown.scale and shown.percent is not None:
@@ -333,22 +334,24 @@ def _ods_shown(cell: ElementTree.Element) -> Shown | None:
     text = ods_shown_text(cell)
     if _ODS_FRACTION.search(text):
         return None  # 1/2 for 0.5: no digits of it stand for the number
+    # The digits that give the number with the least scaling (35 in 前3季度≥35场 for 35, not 3
+    # as 35 divided by ten), the first of equals.
+    found: list[tuple[int, Shown]] = []
     for m in _ODS_NUMBER.finditer(text):
         before, after = text[:m.start()].strip(), text[m.end():].strip()
         digits, decimals = float(m.group(0).replace(",", "")), len(m.group(1) or "")
         if number < 0:
             before = before.removesuffix("-").strip()
         if kind == "percentage":
-            if not after.startswith("%") or _ods_scale(abs(number) * 100, digits, decimals) != 0:
-                continue
-            shown = Shown(decimals, before, after.removeprefix("%").strip())
+            if after.startswith("%") and _ods_scale(abs(number) * 100, digits, decimals) == 0:
+                found.append((0, Shown(decimals, before, after.removeprefix("%").strip())))
         elif (scale := _ods_scale(abs(number), digits, decimals)) is not None:
-            shown = Shown(None, before.translate(_CURRENCY).strip(), after.translate(_CURRENCY).strip(),
-                          scale, decimals if scale else 0)
-        else:
-            continue
-        return shown if shown != Shown() else None
-    return None
+            found.append((scale, Shown(None, before.translate(_CURRENCY).strip(), after.translate(_CURRENCY).strip(),
+                                       scale, decimals if scale else 0)))
+    if not found:
+        return None
+    shown = min(found, key=lambda pair: pair[0])[1]
+    return shown if shown != Shown() else None
 
 
 def _ods_scale(number: float, shown: float, decimals: int) -> int | None:

@@ -252,9 +252,9 @@ def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
     return None
 
 
-# Chinese right after the unit's name that ends as the name of an office does (财政局 +
-# 国库支付中心): the file is that office's, not the unit's.
-_ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|办|处|室|委|会|馆|校|厅|部|司|科|组)(?![\u4e00-\u9fff])")
+# Chinese right after the unit's name that ends as the name of a unit of its own does (财政局
+# + 国库支付中心, + 东城分局): the file is that unit's. A section's (财务科, 办公室) is the unit's.
+_ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|馆|校|委员会|公司)(?![\u4e00-\u9fff])")
 
 
 def roster_line(collection: Collection, roster: Sequence) -> str:

@@ -38,13 +38,13 @@ def is_title(row: Row, spec: FormSpec) -> bool:
 
 def _title(text: str, spec: FormSpec) -> re.Match | None:
     """The form's title, as published: after an annex number (附件1：), before the year in brackets."""
-    pattern = r"(?:附件\d*[：:])?" + re.escape(normalize_label(spec.title)) + r"(?:（(\d{4})年度?）)?"
+    pattern = r"(?:附件[\d一二三四五六七八九十]*[：:]?)?" + re.escape(normalize_label(spec.title)) + r"(?:（(\d{4})年度?）)?"
     return re.fullmatch(pattern, normalize_label(text))
 
 
 def _is_amount_note(text: str) -> bool:
     """Whether a cell is only the amount unit noted on the unit line (单位：万元)."""
-    return not without_amount_note(" " + text).strip()
+    return not without_amount_note(" " + text).strip()  # a note is taken only after a space
 
 
 def _line_number(ref: str) -> int:

@@ -23,8 +23,9 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 _SEPARATOR = re.compile(r"^[\s\-—–=_]*[\-—–=_]{3,}[\s\-—–=_]*$")
-# A page number a PDF's footer left in the text: 第 1 页, 第1页 共3页, - 1 -, 1/3.
-_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d{1,3}\s*/\s*\d{1,3})\s*$")
+# A page number a PDF's footer left in the text: 第 1 页, 第1页 共3页, - 1 -. (Not 1/3 or a bare
+# number, which can be the end of a cut-off cell.)
+_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–])\s*$")
 _CLOSING = "。！？；.!?;）)”\"》】"
 
 

@@ -56,8 +56,9 @@ class Amount:
         return self.value / 10_000 if self.value is not None and self.unit == "元" else self.value
 
 
-# The amount unit noted on the 预算单位 line after the unit's name (单位：万元, 金额单位:元).
-_AMOUNT_NOTE = re.compile(r"\s+(?:金额|计量)?单位\s*[:：].*$", re.S)
+# The amount unit noted on the 预算单位 line after the unit's name (单位：万元, 金额单位:元,
+# （单位：万元）).
+_AMOUNT_NOTE = re.compile(r"(?:\s+|\s*[（(])(?:金额|计量)?单位\s*[:：].*$", re.S)
 
 
 @lru_cache(maxsize=4096)

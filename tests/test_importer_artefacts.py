@@ -495,7 +495,8 @@ def test_imported_fields_get_the_checks_of_a_workbook(spec, tmp_path, midterm, a
         assert result.projects.loc[0, "midterm_budget_wan"] == 3
 
 
-@pytest.mark.parametrize("title", ["{title}（{year}年度）", "附件1：{title}", "附件：{title}（{year}年）"])
+@pytest.mark.parametrize("title", ["{title}（{year}年度）", "附件1：{title}", "附件：{title}（{year}年）", "附件1 {title}",
+                                   "附件一：{title}"])
 def test_a_title_with_an_annex_number_or_the_year_is_the_title(spec, tmp_path, title):
     form = FormText(spec)
     text = form.text().replace(spec.title, title.format(title=spec.title, year=YEAR), 1)
@@ -508,7 +509,8 @@ def test_a_title_with_an_annex_number_or_the_year_is_the_title(spec, tmp_path, t
     assert codes(result) == []
 
 
-@pytest.mark.parametrize("line", ["{label}：{unit}\t\t\t\t单位：万元", "{label}：\t{unit}", "{label}：\t{unit}\t金额单位：万元"])
+@pytest.mark.parametrize("line", ["{label}：{unit}\t\t\t\t单位：万元", "{label}：\t{unit}", "{label}：\t{unit}\t金额单位：万元",
+                                  "{label}：{unit}\t（单位：万元）", "{label}：{unit}（单位：万元）"])
 def test_a_unit_line_split_into_cells_keeps_the_unit(spec, tmp_path, line):
     unit_line = spec.unit_line.text.format(budget_unit=UNIT)
     text = FormText(spec).text().replace(unit_line, line.format(label=spec.unit_line.label, unit=UNIT), 1)
@@ -528,4 +530,16 @@ def test_a_value_wrapped_after_its_operator_is_joined(spec, tmp_path):
     ]
     result = import_text(form.write(tmp_path))
     assert result.indicators["value"].tolist()[-2:] == ["≥90%", "企业满意度≥95%"]
+    assert codes(result) == ["text_value_wrapped"]
+
+
+def test_a_fraction_wrapped_onto_its_own_line_is_no_page_number(spec, tmp_path):
+    form = FormText(spec)
+    form.indicator_rows[3:4] = [
+        form.row(form.satisfaction.label, (form.satisfaction.level2[0], "覆盖率", "覆盖率≥"),
+                 (form.satisfaction.level2[0], "覆盖率", "≥90%")),
+        form.line({form.mid.value.column: "2/3"}),
+    ]
+    result = import_text(form.write(tmp_path))
+    assert result.indicators["value"].tolist()[-2:] == ["覆盖率≥2/3", "≥90%"]
     assert codes(result) == ["text_value_wrapped"]

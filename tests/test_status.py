@@ -155,9 +155,10 @@ def test_a_file_of_a_unit_whose_name_holds_another_units_is_not_the_others():
     # ... nor when that unit is not on the roster: its name ends as an office's does.
     alone = submission_status(roster[:1], choose_copies(collection), h, unread_files(collection))
     assert alone[["file", "note"]].values.tolist()[0] == ["", h.status_note("missing")]
-    named = Collection.from_forms([], [issue("corrupt_file", file="收回/财政局绩效目标表_修改.xlsx", detail="zip损坏")])
-    assert submission_status(roster[:1], choose_copies(named), h, unread_files(named))["file"].tolist() == [
-        "收回/财政局绩效目标表_修改.xlsx"]
+    for name in ("财政局绩效目标表_修改.xlsx", "财政局财务科.xlsx", "财政局办公室.xls"):  # the unit's own
+        named = Collection.from_forms([], [issue("corrupt_file", file=f"收回/{name}", detail="zip损坏")])
+        assert submission_status(roster[:1], choose_copies(named), h, unread_files(named))["file"].tolist() == [
+            f"收回/{name}"]
 
 
 def test_last_years_copy_loses_to_this_years_and_is_flagged():
