@@ -81,6 +81,13 @@ def codes(result) -> list[str]:
     return result.issues["code"].tolist()
 
 
+def import_string(tmp_path, text: str):
+    """Import ``text`` as a UTF-8 text file."""
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    return import_text(path)
+
+
 def level1_of(result) -> list[str]:
     return result.indicators.drop_duplicates("level1")["level1"].tolist()
 
@@ -189,9 +196,7 @@ def test_a_label_with_spaces_is_recognised(spec, tmp_path):
     opinion = spec.footer[0].label.text
     spaced = " ".join(opinion[i:i + 2] for i in range(0, len(opinion), 2))
     text = form.text().replace(opinion, spaced)
-    path = tmp_path / "spaced.txt"
-    path.write_text(text, encoding="utf-8")
-    result = import_text(path)
+    result = import_string(tmp_path, text)
     assert result.projects.loc[0, "approval_opinion"] == form.opinion
     assert codes(result) == ["text_label_spaced"]
 
@@ -234,9 +239,7 @@ def test_a_header_cut_off_takes_back_its_fragment(spec, tmp_path):
     assert cut in label
     cut_header = form.header().replace(label, label.replace(cut, "", 1))
     text = form.text().replace(form.header(), cut_header) + cut + "\n"
-    path = tmp_path / "header.txt"
-    path.write_text(text, encoding="utf-8")
-    result = import_text(path)
+    result = import_string(tmp_path, text)
     assert len(result.indicators) == 8
     placed = result.issues[result.issues["code"] == "text_fragment_placed"]
     assert placed["cell"].tolist() == ["第16行"] and label in placed["message"].iloc[0]
@@ -287,9 +290,7 @@ def test_gbk_text_is_read(spec, tmp_path):
 
 def test_a_bad_amount_is_an_error_and_no_title_means_no_form(spec, tmp_path):
     text = FormText(spec).text().replace("\t3.00\t", "\t三万\t")
-    path = tmp_path / "amount.txt"
-    path.write_text(text, encoding="utf-8")
-    result = import_text(path)
+    result = import_string(tmp_path, text)
     assert codes(result) == ["bad_amount"] and result.error_count == 1
     assert pd.isna(result.projects.loc[0, "midterm_budget_wan"])
     empty = tmp_path / "empty.txt"
@@ -486,9 +487,7 @@ def test_imported_fields_get_the_checks_of_a_workbook(spec, tmp_path, midterm, a
     text = FormText(spec).text().replace("\t3.00\t", f"\t{midterm}\t").replace("\t1.00", f"\t{annual}")
     if goal_years:
         text = text.replace(f"{YEAR}年--{YEAR + 2}年", f"{goal_years[0]}年--{goal_years[1] + 1}年")
-    path = tmp_path / "checked.txt"
-    path.write_text(text, encoding="utf-8")
-    result = import_text(path)
+    result = import_string(tmp_path, text)
     assert codes(result) == expected
     assert result.issues["cell"].str.fullmatch(r"第\d+行").all()
     if midterm == "30000元":
@@ -502,9 +501,7 @@ def test_a_title_with_an_annex_number_or_the_year_is_the_title(spec, tmp_path, t
     text = form.text().replace(spec.title, title.format(title=spec.title, year=YEAR), 1)
     if "{year}" in title:
         text = text.replace(spec.year_line.text.format(year=YEAR), "", 1)  # the year only in the title
-    path = tmp_path / "titled.txt"
-    path.write_text(text, encoding="utf-8")
-    result = import_text(path)
+    result = import_string(tmp_path, text)
     assert len(result.projects) == 1 and result.projects.loc[0, "year"] == YEAR
     assert codes(result) == []
 
@@ -514,32 +511,22 @@ def test_a_title_with_an_annex_number_or_the_year_is_the_title(spec, tmp_path, t
 def test_a_unit_line_split_into_cells_keeps_the_unit(spec, tmp_path, line):
     unit_line = spec.unit_line.text.format(budget_unit=UNIT)
     text = FormText(spec).text().replace(unit_line, line.format(label=spec.unit_line.label, unit=UNIT), 1)
-    path = tmp_path / "unit.txt"
-    path.write_text(text, encoding="utf-8")
-    result = import_text(path)
+    result = import_string(tmp_path, text)
     assert result.projects.loc[0, "budget_unit"] == UNIT
     assert codes(result) == []
 
 
-def test_a_value_wrapped_after_its_operator_is_joined(spec, tmp_path):
+@pytest.mark.parametrize("mid, annual, wrapped, rest, values", [
+    ("≥90%", "企业满意度≥", "annual", "95%", ["≥90%", "企业满意度≥95%"]),
+    ("覆盖率≥", "≥90%", "mid", "2/3", ["覆盖率≥2/3", "≥90%"]),  # 2/3 alone on a line: no page number
+])
+def test_a_value_wrapped_after_its_operator_is_joined(spec, tmp_path, mid, annual, wrapped, rest, values):
     form = FormText(spec)
+    level2 = form.satisfaction.level2[0]
     form.indicator_rows[3:4] = [
-        form.row(form.satisfaction.label, (form.satisfaction.level2[0], "企业满意度", "≥90%"),
-                 (form.satisfaction.level2[0], "企业满意度", "企业满意度≥")),
-        form.line({form.annual.value.column: "95%"}),
+        form.row(form.satisfaction.label, (level2, "企业满意度", mid), (level2, "企业满意度", annual)),
+        form.line({getattr(form, wrapped).value.column: rest}),
     ]
     result = import_text(form.write(tmp_path))
-    assert result.indicators["value"].tolist()[-2:] == ["≥90%", "企业满意度≥95%"]
-    assert codes(result) == ["text_value_wrapped"]
-
-
-def test_a_fraction_wrapped_onto_its_own_line_is_no_page_number(spec, tmp_path):
-    form = FormText(spec)
-    form.indicator_rows[3:4] = [
-        form.row(form.satisfaction.label, (form.satisfaction.level2[0], "覆盖率", "覆盖率≥"),
-                 (form.satisfaction.level2[0], "覆盖率", "≥90%")),
-        form.line({form.mid.value.column: "2/3"}),
-    ]
-    result = import_text(form.write(tmp_path))
-    assert result.indicators["value"].tolist()[-2:] == ["覆盖率≥2/3", "≥90%"]
+    assert result.indicators["value"].tolist()[-2:] == values
     assert codes(result) == ["text_value_wrapped"]
