@@ -138,9 +138,10 @@ def _amount_issues(read: SheetRead, name: str, label: str, raw: object, cell: st
     if amount.stored is not None:
         found.append(read.issue("amount_scaled", cell=cell, field=name, label=label, stored=clean_text(amount.stored),
                                 text=text, value=_number(amount.wan)))
-    if amount.unit == "元":
-        found.append(read.issue("amount_converted", cell=cell, field=name, label=label, text=text,
-                                value=_number(amount.wan)))
+    if amount.converted:
+        if amount.stored is None:
+            found.append(read.issue("amount_converted", cell=cell, field=name, label=label, text=text,
+                                    unit=amount.unit, value=_number(amount.wan)))
         return found
     if amount.as_text:
         found.append(read.issue("amount_as_text", cell=cell, field=name, label=label, text=text,

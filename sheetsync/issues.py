@@ -46,7 +46,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "amount_too_large": (ERROR, "“{label}”为“{text}”，超出了任何项目预算可能的数额，请核对数字和单位（万元）。"),
     "negative_amount": (ERROR, "“{label}”不能为负数，现为{value}。"),
     "amount_in_yuan": (WARNING, "“{label}”为{value}，看起来是按“元”填写的，本表单位是“万元”，请核对。"),
-    "amount_converted": (WARNING, "“{label}”填的是“{text}”（元），已换算为{value}万元读取，请改为以万元为单位的数字。"),
+    "amount_converted": (WARNING, "“{label}”填的是“{text}”（{unit}），已换算为{value}万元读取，请改为以万元为单位的数字。"),
     "amount_scaled": (WARNING, "“{label}”单元格里存的数是{stored}，靠单元格格式显示为“{text}”，已按{value}万元读取，请直接填写以万元为单位的数字。"),
     "amount_as_text": (WARNING, "“{label}”以文本形式填写（“{text}”），已按{value}万元读取，请改为数字格式。"),
     "annual_above_midterm": (ERROR, "“{label}”（{value}万元）超过“{limit_label}”（{limit}万元），请核对。"),

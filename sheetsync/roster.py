@@ -268,8 +268,8 @@ def _amount(raw: object, row: int, where: str, problems: list[tuple[int, str]]) 
     if amount.value is None:
         problems.append((row, f"{where}：“{clean_text(raw)}”不是数字，请填写以万元为单位的金额"))
         return None
-    if amount.unit == "元":
-        problems.append((row, f"{where}：“{clean_text(raw)}”按“元”填写，请换算为万元并只填数字"))
+    if amount.converted:
+        problems.append((row, f"{where}：“{clean_text(raw)}”按“{amount.unit}”填写，请换算为万元并只填数字"))
         return None
     if amount.value < 0:
         problems.append((row, f"{where}：金额不能为负数（{clean_text(raw)}）"))

@@ -37,7 +37,9 @@ def clean_text(value: object) -> str:
 # --- amounts ---------------------------------------------------------------------
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
-_AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(万元|万|元)?$")
+_AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|千元|元)?$")
+# What one of a unit is in 万元, as (times, divided by), so that 7500元 gives exactly 0.75.
+_IN_WAN = {"元": (1, 10_000), "千元": (1, 10), "亿元": (10_000, 1), "亿": (10_000, 1)}
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,17 @@ class Amount:
     stored: float | None = None  # the number the cell holds, when its format shows it scaled
 
     @property
+    def converted(self) -> bool:
+        """Written in another unit than the forms' 万元 (元, 千元, 亿元)."""
+        return self.unit in _IN_WAN
+
+    @property
     def wan(self) -> float | None:
-        """The amount in 万元, the forms' unit: one written in 元 is converted."""
-        return self.value / 10_000 if self.value is not None and self.unit == "元" else self.value
+        """The amount in 万元, the forms' unit: one written in 元, 千元 or 亿元 is converted."""
+        if self.value is None or not self.converted:
+            return self.value
+        times, divided_by = _IN_WAN[self.unit]
+        return self.value * times / divided_by
 
 
 # The amount unit noted on the 预算单位 line after the unit's name (单位：万元, 金额单位:元,

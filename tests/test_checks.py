@@ -44,6 +44,7 @@ def test_missing_required_fields(tmp_path):
     ("660000元", 22, [["F4", "midterm_budget_wan", "warning", "amount_converted"]]),
     ("66元", 22, [["F4", "midterm_budget_wan", "warning", "amount_converted"], ["H4", "annual_budget_wan", "error", "annual_above_midterm"]]),
     ("9" * 400, 1, [["F4", "midterm_budget_wan", "error", "amount_too_large"]]),
+    ("220千元", "0.0022亿元", [["F4", "midterm_budget_wan", "warning", "amount_converted"], ["H4", "annual_budget_wan", "warning", "amount_converted"]]),
 ])
 def test_amounts(tmp_path, midterm, annual, expected):
     c = read(tmp_path, replace(SEED_FORM, midterm_budget=midterm, annual_budget=annual))
@@ -63,6 +64,12 @@ def test_an_amount_written_in_yuan_is_converted_to_wan(tmp_path):
     c = read(tmp_path, replace(SEED_FORM, midterm_budget="7,500元", annual_budget=0.25))
     assert c.projects.loc[0, "midterm_budget_wan"] == 0.75
     assert c.issues.message.iloc[0] == "“中期市财政预算（万元）”填的是“7,500元”（元），已换算为0.75万元读取，请改为以万元为单位的数字。"
+
+
+@pytest.mark.parametrize("text, wan", [("7500千元", 750), ("1.2亿元", 12000), ("0.5亿", 5000), ("22万", 22)])
+def test_an_amount_in_thousands_or_hundred_millions_is_converted_to_wan(tmp_path, text, wan):
+    c = read(tmp_path, replace(SEED_FORM, midterm_budget=text, annual_budget=0.25))
+    assert c.projects.loc[0, "midterm_budget_wan"] == wan
 
 
 def test_level3_without_value_and_value_without_level3(tmp_path):

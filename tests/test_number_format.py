@@ -300,6 +300,17 @@ def _check_scaled(result):
     assert "存的数是50000" in issues.loc["H4", "message"] and "5万元" in issues.loc["H4", "message"]
 
 
+def test_an_amount_shown_in_thousands_of_yuan_is_read_in_wan(tmp_path):
+    cells = {"F4": (7_500_000, '#,##0,"千元"'), "H4": (2_000, '#,##0"千元"')}
+    result = read_workbook(_with_scaled(tmp_path, cells))
+    project = result.projects.iloc[0]
+    assert (project["midterm_budget_wan"], project["annual_budget_wan"]) == (750, 200)
+    issues = result.issues.set_index("cell")
+    assert issues.loc[["F4", "H4"], "code"].tolist() == ["amount_scaled", "amount_converted"]
+    assert "存的数是7500000" in issues.loc["F4", "message"] and "750万元" in issues.loc["F4", "message"]
+    assert "（千元）" in issues.loc["H4", "message"]
+
+
 @pytest.mark.parametrize("f4, h4", [("0\\.0000", '0"."0,"万"'), ("0!.0000", '0!.0,"万"')])
 def test_amounts_shown_scaled_are_read_as_they_show(tmp_path, f4, h4):
     cells = {**SCALED, "F4": (225678, f4), "H4": (50000, h4)}

@@ -70,13 +70,15 @@ def test_every_problem_named_by_row_and_column(tmp_path):
                     "财务科,丙,1,2\n"               # 5: annual above midterm
                     "财务科,丁,1,1\n"
                     "财务科, 丁 ,1,1\n"             # 7: duplicate of row 6
-                    "财务科,戊,5000元,1\n")         # 8: yuan
+                    "财务科,戊,5000元,1\n"          # 8: yuan
+                    "财务科,己,50千元,1\n")         # 9: thousands of yuan
     message = problems_of(path)
-    assert "6处问题" in message
+    assert "7处问题" in message
     assert message.index("第7行") < message.index("第8行")
     for expected in ("第2行“项目名称”列：为空", "第3行“中期市财政预算（万元）”列：“abc”不是数字",
                      "第4行“中期市财政预算（万元）”列：金额不能为负数", "第5行“本年度申请市财政预算资金（万元）”列：2万元超过",
-                     "第7行“项目名称”列：项目“丁”与第6行重复", "第8行“中期市财政预算（万元）”列：“5000元”按“元”填写"):
+                     "第7行“项目名称”列：项目“丁”与第6行重复", "第8行“中期市财政预算（万元）”列：“5000元”按“元”填写",
+                     "第9行“中期市财政预算（万元）”列：“50千元”按“千元”填写"):
         assert expected in message
 
 
