@@ -123,8 +123,8 @@ def percent_text(number: float, decimals: int) -> str:
 def shown_format(code: str) -> Shown | None:
     """How the format ``code`` shows a positive number; None when it shows the number alone."""
     section = _LITERAL.sub("", code).split(";")[0]
-    if _DATE_PART.search(section) or _CONDITION.search(code):
-        return None
+    if _DATE_PART.search(section) or _CONDITION.search(code) or "@" in section:
+        return None  # a date, a condition, or a format for text only (@"元" shows 95 as 95)
     before: list[str] = []
     after: list[str] = []
     digits = has_point = typed_point = False

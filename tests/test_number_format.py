@@ -205,7 +205,9 @@ def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
     ('0.00,,"百万"', Shown(None, "", "百万", 6, 2)),
     ('0"."', Shown(None, "", ".")),  # a point after the digits only shows as itself
     ("0.0%,", None),  # a scaled percentage: not looked into
-    ('[>=10000]0!.0,"万";0', None),  # which section shows a number depends on it
+    ('[>=10000]0!.0,"万";0', None),
+    ('@"元"', None),  # a format for text only: a number shows as it is
+    ('0"个";-0"个";0;@"项"', Shown(None, "", "个", 0, 0)),  # which section shows a number depends on it
 ])
 def test_what_a_format_shows_beside_the_number(code, shown):
     assert shown_format(code) == shown
