@@ -22,12 +22,11 @@ import html
 import io
 import re
 import struct
-import zipfile
 from typing import Callable
 from xml.etree import ElementTree
 
-from .cell_scan import OdsCells, SheetCells, XlsCells, ods_cells, ods_shown_text, read_part
-from .extent import Sheets, xlsb_records
+from .cell_scan import OdsCells, SheetCells, SheetParts, XlsCells, ods_cells, ods_shown_text
+from .extent import xlsb_records
 from .spec import column_index
 
 ErrorCells = dict[tuple[int, int], str]
@@ -42,11 +41,11 @@ _XLSB_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
                 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
 
-def error_cells_of(kind: str, path: str, sheet_names: list[str], sheets: Sheets | None) -> SheetCells[str] | None:
-    """The reader of error cells for a workbook of ``kind``; ``sheets`` are an .xlsx's or
-    .xlsb's, as :mod:`sheetsync.safety` measured them (their parts)."""
-    if kind in ("xlsx", "xlsb") and sheets is not None and sheets.parts:
-        return PartErrorCells(path, sheets.parts, xlsx_error_cells if kind == "xlsx" else xlsb_error_cells)
+def error_cells_of(kind: str, path: str, sheet_names: list[str], parts: SheetParts | None) -> SheetCells[str] | None:
+    """The reader of error cells for a workbook of ``kind``; ``parts`` are an .xlsx's or
+    .xlsb's sheet parts, as :mod:`sheetsync.safety` found them."""
+    if kind in ("xlsx", "xlsb") and parts is not None:
+        return PartErrorCells(parts, xlsx_error_cells if kind == "xlsx" else xlsb_error_cells)
     if kind == "xls":
         return XlsCells(path, sheet_names, xls_error_cells)
     if kind == "ods":
@@ -82,28 +81,19 @@ def xlsb_error_cells(sheet_part: bytes) -> ErrorCells:
 
 
 class PartErrorCells(SheetCells[str]):
-    """The error cells of an .xlsx's or .xlsb's sheets, each read from its part when first asked;
-    the zip stays open until :meth:`close`."""
+    """The error cells of an .xlsx's or .xlsb's sheets, each read from its part when first asked."""
 
-    def __init__(self, path: str, parts: tuple[str | None, ...], scan: Callable[[bytes], ErrorCells]) -> None:
+    def __init__(self, parts: SheetParts, scan: Callable[[bytes], ErrorCells]) -> None:
         super().__init__()
-        self._path = path
         self._parts = parts
         self._scan = scan
-        self._archive: zipfile.ZipFile | None = None
 
     def _read(self, index: int) -> ErrorCells:
-        part = self._parts[index] if index < len(self._parts) else None
-        if part is None:
-            return {}
-        if self._archive is None:
-            self._archive = zipfile.ZipFile(self._path)
-        return self._scan(read_part(self._archive, part))
+        part = self._parts.read(index)
+        return {} if part is None else self._scan(part)
 
     def close(self) -> None:
-        if self._archive is not None:
-            self._archive.close()
-            self._archive = None
+        self._parts.close()
 
 
 def xls_error_cells(book, sheet) -> ErrorCells:

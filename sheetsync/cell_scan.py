@@ -14,8 +14,11 @@ merged ranges and the tabs in its text) straight from the file: a part of an .xl
 from __future__ import annotations
 
 import io
+import os
+import struct
 import zipfile
-from typing import Any, Callable, Generic, TypeVar
+import zlib
+from typing import Any, BinaryIO, Callable, Generic, NamedTuple, TypeVar
 from xml.etree import ElementTree
 
 # A part bigger than this is not looked into: a form's are a few kilobytes.
@@ -30,6 +33,86 @@ _ODS_CELLS = {ODS_TABLE + "table-cell", ODS_TABLE + "covered-table-cell"}
 _MAX_REPEAT = 10_000
 
 T = TypeVar("T")
+
+
+class ZipPart(NamedTuple):
+    """A part of a zip as its central directory declares it."""
+
+    name: str
+    size: int  # inflated
+    compressed: int
+    method: int  # zipfile.ZIP_STORED or ZIP_DEFLATED
+    offset: int  # of its local header
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: ends with the name and extra field lengths
+
+
+def read_plain_part(fh: BinaryIO, part: ZipPart, limit: int | None) -> bytes:
+    """The first ``limit`` inflated bytes of ``part`` (all of them for None), read straight from
+    its local header: zipfile builds an object per part of the archive to read one."""
+    if part.method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise NotImplementedError(f"compression method {part.method}")
+    fh.seek(part.offset)
+    local = fh.read(_LOCAL_HEADER.size)
+    if len(local) != _LOCAL_HEADER.size or not local.startswith(ZIP_MAGIC):
+        raise zipfile.BadZipFile(f"no local header for {part.name}")
+    name_length, extra_length = _LOCAL_HEADER.unpack(local)[-2:]
+    fh.seek(name_length + extra_length, os.SEEK_CUR)
+    wanted = part.size if limit is None else min(limit, part.size)
+    if part.method == zipfile.ZIP_STORED:
+        return fh.read(min(wanted, part.compressed))
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    out, left = b"", part.compressed
+    # A first read of a quarter of what is wanted covers the usual 4:1 or better of XML.
+    chunk = max(wanted // 4, 1024)
+    while len(out) < wanted and not inflate.eof:
+        data = inflate.unconsumed_tail
+        if not data:
+            data = fh.read(min(chunk, left))
+            if not data:
+                break
+            left -= len(data)
+            chunk = 64 * 1024
+        out += inflate.decompress(data, wanted - len(out))
+    return out
+
+
+class SheetParts:
+    """The worksheet parts of an .xlsx or .xlsb by sheet index, read when asked: straight from
+    their local headers where ``located`` (a plain zip's directory) has them, else through
+    zipfile. The file stays open until :meth:`close`."""
+
+    def __init__(self, path: str, names: tuple[str | None, ...], located: tuple[ZipPart | None, ...] = ()) -> None:
+        self._path = path
+        self._names = names
+        self._located = located
+        self._fh: BinaryIO | None = None
+        self._archive: zipfile.ZipFile | None = None
+
+    def read(self, index: int) -> bytes | None:
+        """The part of sheet ``index``; None when the sheet has no single part. Raises (ValueError
+        for one larger than :data:`MAX_PART_BYTES`; zipfile's and zlib's errors) when it cannot be read."""
+        name = self._names[index] if index < len(self._names) else None
+        if name is None:
+            return None
+        part = self._located[index] if index < len(self._located) else None
+        if part is None:
+            if self._archive is None:
+                self._archive = zipfile.ZipFile(self._path)
+            return read_part(self._archive, name)
+        if part.size > MAX_PART_BYTES:
+            raise ValueError(f"{name} is larger than {MAX_PART_BYTES} bytes")
+        if self._fh is None:
+            self._fh = open(self._path, "rb")
+        return read_plain_part(self._fh, part, None)
+
+    def close(self) -> None:
+        for handle in (self._fh, self._archive):
+            if handle is not None:
+                handle.close()
+        self._fh = self._archive = None
 
 
 def read_part(archive: zipfile.ZipFile, name: str) -> bytes:

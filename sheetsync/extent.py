@@ -31,7 +31,7 @@ from typing import BinaryIO, Callable, Iterator, NamedTuple
 
 import openpyxl
 
-from .cell_scan import MAX_PART_BYTES
+from .cell_scan import MAX_PART_BYTES, ZipPart
 from .number_format import Shown, shown_styles
 from .spec import column_index, column_letter
 
@@ -109,6 +109,7 @@ class Sheets(NamedTuple):
     # The cell styles that show a number with more than its digits (a percentage, a unit):
     # style index → how (sheetsync.number_format); None when the styles could not be read.
     shown: dict[int, Shown] | None = None
+    located: tuple[ZipPart | None, ...] = ()  # each sheet's part in a plain zip's directory
 
 
 def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:

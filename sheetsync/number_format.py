@@ -36,13 +36,12 @@ from __future__ import annotations
 import html
 import io
 import re
-import zipfile
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
-from .cell_scan import ODS_OFFICE, OdsCells, SheetCells, XlsCells, ods_cells, ods_shown_text, read_ods_styles, read_part
+from .cell_scan import ODS_OFFICE, OdsCells, SheetCells, SheetParts, XlsCells, ods_cells, ods_shown_text, read_ods_styles
 from .spec import column_index
 from .values import clean_text
 
@@ -237,19 +236,19 @@ class ShownCells(SheetCells[Shown]):
     may have been a percentage, as for an .xls or .ods.
     """
 
-    def __init__(self, path: str, parts: tuple[str | None, ...], styles: dict[int, Shown]) -> None:
+    def __init__(self, parts: SheetParts, styles: dict[int, Shown]) -> None:
         super().__init__()
-        self._path = path
         self._parts = parts
         self._styles = styles
 
     def _read(self, index: int) -> dict[tuple[int, int], Shown]:
-        part = self._parts[index] if index < len(self._parts) else None
-        if part is None or not self._styles:
+        part = self._parts.read(index) if self._styles else None
+        if part is None:
             return {}
-        with zipfile.ZipFile(self._path) as archive:
-            styles = cell_styles(read_part(archive, part))
-        return {cell: self._styles[style] for cell, style in styles.items() if style in self._styles}
+        return {cell: self._styles[style] for cell, style in cell_styles(part).items() if style in self._styles}
+
+    def close(self) -> None:
+        self._parts.close()
 
 
 def _xls_shown_by_xf(book: Any) -> dict[int, Shown]:

@@ -16,11 +16,11 @@ import re
 import stat
 import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, NamedTuple
+from typing import BinaryIO, Callable
 
+from .cell_scan import ZIP_MAGIC, ZipPart, read_plain_part
 from .extent import ReadPart, Sheets, large_sheets, xlsb_sheets
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
@@ -31,7 +31,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et")
 
 _ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")
-_ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An OOXML workbook saved with an open password is an OLE container holding these streams
@@ -63,16 +62,6 @@ class FileCheck:
     kind: str
     issue: Issue | None = None
     sheets: Sheets | None = None
-
-
-class ZipPart(NamedTuple):
-    """A part of a zip as its central directory declares it."""
-
-    name: str
-    size: int  # inflated
-    compressed: int
-    method: int  # zipfile.ZIP_STORED or ZIP_DEFLATED
-    offset: int  # of its local header
 
 
 def is_lock_file(path: str | os.PathLike) -> bool:
@@ -109,7 +98,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
             head = fh.read(512)
-            directory = _read_plain_zip_directory(fh, size) if head.startswith(_ZIP_MAGIC) else None
+            directory = _read_plain_zip_directory(fh, size) if head.startswith(ZIP_MAGIC) else None
     except FileNotFoundError:
         return FileCheck("", issue("file_not_found", file=file))
     except IsADirectoryError:
@@ -118,7 +107,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
         return FileCheck("", issue("unreadable_file", file=file, detail=exc.strerror or type(exc).__name__))
     if size == 0:
         return FileCheck("", issue("empty_file", file=file))
-    if head.startswith(_ZIP_MAGIC):
+    if head.startswith(ZIP_MAGIC):
         return _inspect_zip(path, file, directory)
     if head.startswith(_EMPTY_ZIP_MAGIC):
         return FileCheck("", issue("corrupt_file", file=file, detail="压缩包内没有内容"))
@@ -198,7 +187,6 @@ _PARTS_TO_READ = frozenset({"META-INF/manifest.xml", "docProps/custom.xml", "met
 _END_RECORD = struct.Struct("<4s4H2LH")
 _DIRECTORY_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
 _UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8, else code page 437
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: ends with the name and extra field lengths
 
 
 def _read_plain_zip_directory(fh: BinaryIO, size: int) -> list[ZipPart] | None:
@@ -260,7 +248,9 @@ def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool,
     try:
         with open(path, "rb") as fh:
             if plain:
-                return measure(_PlainParts(fh, parts).read, sizes)
+                sheets = measure(_PlainParts(fh, parts).read, sizes)
+                by_name = {part.name: part for part in parts}
+                return sheets._replace(located=tuple(by_name.get(name or "") for name in sheets.parts))
             with zipfile.ZipFile(fh) as archive:
                 return measure(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
     except Exception:  # zipfile, zlib and the XML give many error types for a damaged workbook
@@ -281,32 +271,7 @@ class _PlainParts:
 
     def read(self, name: str, limit: int | None) -> bytes:
         """The first ``limit`` inflated bytes of the part (all of them for None)."""
-        part, fh = self._parts[name], self._fh
-        if part.method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise NotImplementedError(f"compression method {part.method}")
-        fh.seek(part.offset)
-        local = fh.read(_LOCAL_HEADER.size)
-        if len(local) != _LOCAL_HEADER.size or not local.startswith(_ZIP_MAGIC):
-            raise zipfile.BadZipFile(f"no local header for {name}")
-        name_length, extra_length = _LOCAL_HEADER.unpack(local)[-2:]
-        fh.seek(name_length + extra_length, os.SEEK_CUR)
-        wanted = part.size if limit is None else min(limit, part.size)
-        if part.method == zipfile.ZIP_STORED:
-            return fh.read(min(wanted, part.compressed))
-        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-        out, left = b"", part.compressed
-        # A first read of a quarter of what is wanted covers the usual 4:1 or better of XML.
-        chunk = max(wanted // 4, 1024)
-        while len(out) < wanted and not inflate.eof:
-            data = inflate.unconsumed_tail
-            if not data:
-                data = fh.read(min(chunk, left))
-                if not data:
-                    break
-                left -= len(data)
-                chunk = 64 * 1024
-            out += inflate.decompress(data, wanted - len(out))
-        return out
+        return read_plain_part(self._fh, self._parts[name], limit)
 
 
 def small_part(archive: zipfile.ZipFile, name: str) -> bytes:

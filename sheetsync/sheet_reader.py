@@ -324,6 +324,7 @@ class _SheetReader:
         # The header pasted again inside the table (for a second printed page) is no indicator.
         marker_col = periods[0].level3
         marker = header_cells[marker_col]
+        blank_sides: list[tuple[str, int, int, str, int, str]] = []  # row sides that read empty
         for r in range(header + 1, layout.table_end):
             row = plan.cells(rows[r])
             if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
@@ -348,6 +349,7 @@ class _SheetReader:
                         level2_cells.append((period, level1, typed2, letter2 + row_number))
                     level2[index] = typed2
                 if not (level3 or value):
+                    blank_sides.append((period, r, col3, letter3, value_col, value_letter))
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
                 groups.add((period, level1))
@@ -370,6 +372,26 @@ class _SheetReader:
                         IndicatorRow(period, level1, current2, level3, value, level3_cell, value_cell))
                 canon1, canon2 = canonical.get((level1, current2)) or self._levels(level1, current2)
                 indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
+        if blank_sides and self._errors_may_hide_rows():
+            for side in blank_sides:
+                self._note_error_row(*side)
+
+    def _errors_may_hide_rows(self) -> bool:
+        """Whether to look for rows that read empty because their formulas failed: when the
+        sheet's error cells are known already, or a side of the table read no indicator (its
+        formulas referred to a sheet since deleted, say). Looking costs a read of the sheet's part,
+        which a row among rows that read is not worth on every sheet."""
+        if self.grid.errors_known:
+            return True
+        return len({period for period, _level1 in self.read_result.groups}) < len(self.spec.period_names)
+
+    def _note_error_row(self, period: str, row: int, col3: int, letter3: str, value_col: int, value_letter: str) -> None:
+        """Keep the error values of a row side that reads empty because its formulas failed."""
+        for col, letter, name in ((col3, letter3, "level3"), (value_col, value_letter, "value")):
+            if letter and (error := self.grid.error_at(row, col)) is not None:
+                cell = letter + str(row + 1)
+                self.read_result.error_cells[cell] = error
+                self.read_result.error_rows.append((period, name, cell))
 
     def _merged_from_above(self, row: int, col: int) -> str:
         """The text of the merged range that covers (row, col) from a row above it, or ""."""

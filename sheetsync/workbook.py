@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from .cell_errors import ErrorCells, error_cells_of
-from .cell_scan import OdsMergedRanges, OdsTabbedText, SheetCells
+from .cell_scan import OdsMergedRanges, OdsTabbedText, SheetCells, SheetParts
 from .extent import LargeSheet, Sheets, sparse_sheet
 from .issues import Issue, issue
 from .number_format import Shown, ShownCells, shown_cells_of, xls_shows_units
@@ -85,6 +85,11 @@ class Grid:
         if self._errors is None:
             self._errors = self.error_cells() if self.error_cells is not None else {}
         return self._errors.get((row, col))
+
+    @property
+    def errors_known(self) -> bool:
+        """Whether the sheet's error cells were looked up already."""
+        return self._errors is not None
 
     def value(self, row: int, col: int) -> object:
         if 0 <= row < len(self.rows):
@@ -246,6 +251,7 @@ def open_workbook(path: str | os.PathLike, kind: str, sheets: Sheets | None = No
             return None, issue("range_too_large", file=file, cells=f"{biggest.extent.cells:,}")
         return Book(workbook, file), None
     large = {names[sheet.index]: sheet for sheet in sheets.large}
-    shown = ShownCells(file, sheets.parts, sheets.shown) if sheets.shown else None
+    parts = SheetParts(file, sheets.parts, sheets.located) if sheets.parts else None
+    shown = ShownCells(parts, sheets.shown) if parts is not None and sheets.shown else None
     units_shown = any(way.before or way.after or way.scale for way in (sheets.shown or {}).values())
-    return Book(workbook, file, large, shown, error_cells_of(kind, file, names, sheets), units_shown=units_shown), None
+    return Book(workbook, file, large, shown, error_cells_of(kind, file, names, parts), units_shown=units_shown), None

@@ -14,6 +14,7 @@ from fixtures_forms import SEED_FORM, Layout, write_workbook
 from office import convert
 from sheetsync import cell_errors
 from sheetsync.cell_errors import ods_error_cells, xlsx_error_cells
+from sheetsync.cell_scan import SheetParts
 from sheetsync.reader import read_workbook
 
 
@@ -74,6 +75,28 @@ def test_a_cell_showing_an_error_is_reported_as_the_error(tmp_path):
     assert result.indicators.loc[result.indicators["cell"] == "E8", "value"].tolist() == [""]
 
 
+def test_a_side_of_the_table_whose_formulas_all_failed_is_reported_cell_by_cell(tmp_path):
+    # Its 三级 and 指标值 referred to a sheet since deleted: every cell shows #REF!.
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
+    annual = read_workbook(path).indicators.query("period == '年度'")["cell"].str[1:].tolist()
+    _with_cells(path, {f"{col}{row}": "#REF!" for row in annual for col in "GH"})
+    result = read_workbook(path)
+    assert result.indicators.query("period == '年度'").empty
+    errors = result.issues.query("code == 'formula_error'")
+    assert errors["cell"].tolist() == [f"{col}{row}" for row in annual for col in "GH"]
+    assert errors["message"].iloc[0] == "年度三级指标显示错误值#REF!（公式计算出错），读不到内容，请改正公式或直接填写。"
+
+
+def test_a_row_of_failed_formulas_is_reported_once_the_sheets_errors_are_read(tmp_path):
+    # E8's error makes the sheet's error cells known: the row whose 三级 and 指标值 both failed is no blank row.
+    path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
+    _with_cells(path, {"E8": "#N/A", "D9": "#REF!", "E9": "#REF!"})
+    result = read_workbook(path)
+    errors = result.issues.query("code == 'formula_error'")
+    assert errors[["cell", "field"]].values.tolist() == [["E8", "value"], ["D9", "level3"], ["E9", "value"]]
+    assert "D9" not in result.indicators["cell"].tolist() and "E9" not in result.indicators["cell"].tolist()
+
+
 def test_error_cells_are_read_only_for_a_sheet_with_an_empty_cell_needed(tmp_path, monkeypatch):
     scanned = []
     monkeypatch.setattr(cell_errors, "xlsx_error_cells", lambda xml: scanned.append(xml) or {})
@@ -86,7 +109,7 @@ def test_error_cells_are_read_only_for_a_sheet_with_an_empty_cell_needed(tmp_pat
 
 def test_a_sheet_part_that_cannot_be_read_has_no_error_cells(tmp_path):
     path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
-    errors = cell_errors.PartErrorCells(str(path), ("xl/worksheets/missing.xml", None), xlsx_error_cells)
+    errors = cell_errors.PartErrorCells(SheetParts(str(path), ("xl/worksheets/missing.xml", None)), xlsx_error_cells)
     assert errors.of_sheet(0) == {} and errors.of_sheet(1) == {} and errors.of_sheet(5) == {}
     errors.close()
 
