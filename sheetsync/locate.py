@@ -136,6 +136,13 @@ def _classify(labels: Labels, text: str) -> tuple[str, str] | None:
     return hit
 
 
+def _unit_line(labels: Labels, text: str) -> tuple[str, str] | None:
+    """The unit line's label when ``text``, longer than any label, starts with it: the line holds
+    a unit's name as long as the form allows (预算单位：<200 characters>)."""
+    key = label_key(text[:_MAX_LABEL_CHARS])
+    return next(((kind, name) for prefix, kind, name in labels.prefixes if kind == "unit" and key.startswith(prefix)), None)
+
+
 def _first_chars(keys: list[str]) -> frozenset[str]:
     """Every raw character that normalises to a key's first character, plus leading blanks."""
     firsts = {key[0] for key in keys if key}
@@ -193,9 +200,9 @@ def locate(grid: Grid, spec: FormSpec) -> Layout:
                 continue
             hit = seen.get(value, _UNSEEN)
             if hit is _UNSEEN:
-                if value[0] not in starts or len(value) > _MAX_LABEL_CHARS:
+                if value[0] not in starts:
                     continue
-                hit = _classify(labels, value)
+                hit = _classify(labels, value) if len(value) <= _MAX_LABEL_CHARS else _unit_line(labels, value)
             if hit is _HEADER:
                 header_hits.append((r, c))
             elif hit is not None:

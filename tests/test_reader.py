@@ -156,6 +156,13 @@ def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(tmp_path, line
     assert c.issues.empty
 
 
+def test_a_unit_line_longer_than_any_label_is_read(tmp_path):
+    unit = "东莞市" + "某" * 120 + "局"
+    c = read_edited(tmp_path / "unit.xlsx", {"A3": f"预算单位：{unit}"})
+    assert c.projects.budget_unit.tolist() == [unit]
+    assert c.issues.empty
+
+
 def test_a_form_on_a_hidden_sheet_is_read_noted_and_loses_to_the_visible_copy(tmp_path):
     import openpyxl
 
