@@ -2,7 +2,7 @@
 
 Sheets (names from ``templates/columns.toml``, column headers from the form spec):
 项目汇总, 绩效指标 (continued on 绩效指标 (2), ... past Excel's row limit), 单位汇总, 指标结构,
-问题清单, 提交情况 (with a roster, or when a project arrived twice) and 图表::
+问题清单 (continued likewise), 提交情况 (with a roster, or when a project arrived twice) and 图表::
 
     >>> write_summary(collect(["收回/"]), "汇总.xlsx", roster="名单.csv")   # doctest: +SKIP
     PosixPath('汇总.xlsx')
@@ -71,15 +71,32 @@ def write_summary(collection: Collection, path: Path | str, *,
     return Path(path)
 
 
+def _sheet_names(headers: Headers, key: str, rows: int) -> list[str]:
+    """The sheet of table ``key`` and, past Excel's row limit, the sheets it continues on."""
+    count = max(1, math.ceil(rows / sheets.rows_per_sheet()))
+    return [headers.sheet(key)] + [headers.continued_sheet(key, n) for n in range(2, count + 1)]
+
+
+def _continued_note(headers: Headers, key: str, rows: int) -> str:
+    """Where table ``key`` continues, for its first sheet; "" when it fits on one."""
+    names = _sheet_names(headers, key, rows)
+    return headers.text("continued_note", table=names[0], rows=rows, sheets="、".join(names[1:])) if len(names) > 1 else ""
+
+
+def _write_continued(workbook: Workbook, formats: Formats, headers: Headers, key: str, table: Table) -> None:
+    """Table ``key`` on its sheet and, past Excel's row limit, on further sheets, the first saying so."""
+    rows, per_sheet = len(table.frame), sheets.rows_per_sheet()
+    for n, name in enumerate(_sheet_names(headers, key, rows)):
+        write_table(workbook, formats, name, table, start=n * per_sheet, stop=(n + 1) * per_sheet,
+                    note=_continued_note(headers, key, rows) if n == 0 else "")
+
+
 def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, copies: Copies, entries) -> None:
     formats = Formats(workbook)
     spec = headers.spec
     level1 = level1_order(copies.indicators, spec)
     projects = project_table(copies.projects, copies.indicators, collection.issues, level1)
-    per_sheet = sheets.rows_per_sheet()
-    chunks = max(1, math.ceil(len(copies.indicators) / per_sheet))
-    names = [headers.sheet("indicators")] + [headers.continued_sheet("indicators", n) for n in range(2, chunks + 1)]
-    note = headers.text("continued_note", rows=len(copies.indicators), sheets="、".join(names[1:])) if chunks > 1 else ""
+    note = _continued_note(headers, "indicators", len(copies.indicators))
 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
     kinds = [COUNT if c in level1 else k for c, k in zip(columns, _kinds(columns))]
@@ -91,10 +108,8 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
         _styles(projects["errors"], projects["warnings"]), totals, headers.text("total")), note=note)
 
     indicators = copies.indicators[INDICATOR_TABLE]
-    table = Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE))
-    for n, name in enumerate(names):
-        write_table(workbook, formats, name, table, start=n * per_sheet, stop=(n + 1) * per_sheet,
-                    note=note if n == 0 else "")
+    _write_continued(workbook, formats, headers, "indicators",
+                     Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE)))
 
     units = unit_table(projects, copies.indicators, collection.issues, collection.projects)
     kinds = _kinds(UNIT_TABLE)
@@ -117,8 +132,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     )
     styles = [("error" if s == "error" else "warning" if s == "warning" else None)
               for s in collection.issues["severity"].tolist()]
-    write_table(workbook, formats, headers.sheet("issues"), Table(
-        issues, headers.columns(ISSUE_TABLE), _kinds(ISSUE_TABLE), styles))
+    _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(ISSUE_TABLE), _kinds(ISSUE_TABLE), styles))
 
     if entries is not None or not copies.duplicates.empty:
         status = submission_status(entries, copies, headers, unread_files(collection))

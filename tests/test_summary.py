@@ -210,6 +210,17 @@ def test_indicators_continue_on_further_sheets(tmp_path, collection, monkeypatch
     assert not any(v and names[1] in str(v) for v in _rows(book[names[1]])[0])
 
 
+def test_issues_continue_on_further_sheets(tmp_path, collection, monkeypatch):
+    h = load_headers()
+    monkeypatch.setattr(summary_sheets, "EXCEL_MAX_ROWS", 3)  # 2 rows under the header
+    book = openpyxl.load_workbook(write_summary(collection, tmp_path / "汇总.xlsx"))
+    names = [h.sheet("issues"), h.continued_sheet("issues", 2)]
+    assert [n for n in book.sheetnames if n.startswith(h.sheet("issues"))] == names == ["问题清单", "问题清单 (2)"]
+    rows = [r for name in names for r in _rows(book[name])[1:]]
+    assert [r[ISSUE_TABLE.index("code")] for r in rows] == collection.issues["code"].tolist()
+    assert any(v and "问题清单共3行" in v and names[1] in v for v in _rows(book[names[0]])[0])
+
+
 def _chart_xml(path) -> str:
     with zipfile.ZipFile(path) as z:
         return z.read("xl/charts/chart1.xml").decode()
