@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
@@ -38,6 +39,7 @@ from .model import readable_path
 from .names import unique_sheet_names
 from .output import atomic_path, check_writable, output_folder, publish
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
+from .sheet_extensions import keep_sheet_validations
 from .workbook import open_workbook
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
@@ -188,7 +190,8 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
         if rebuilt:  # an .xlsx is rebuilt when damaged or strict, other formats always
             note = headers.text(_rebuilt_note(source, check), suffix=source.suffix.lower())
         try:
-            _write_copy(workbook, records, records, headers, [origin, note], marks, target, force)
+            _write_copy(workbook, records, records, headers, [origin, note], marks, target, force,
+                        validations_from=None if rebuilt else source)
         except (SheetsyncError, OSError):
             raise
         except Exception:  # openpyxl fails on some content it opened but does not model
@@ -199,10 +202,11 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
 
 
 def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], headers: Headers, lines: list[str],
-                properties: dict[str, str], target: Path, force: bool) -> None:
+                properties: dict[str, str], target: Path, force: bool, validations_from: Path | None = None) -> None:
     """Mark the cells of ``marked``, list ``records`` on 问题清单 under ``lines`` (the source
     file, then a note when there is one), set the document ``properties``
-    that tell a feedback copy (:mod:`sheetsync.feedback_marks`) and save ``workbook`` as ``target``."""
+    that tell a feedback copy (:mod:`sheetsync.feedback_marks`) and save ``workbook`` as ``target``,
+    with the data validations openpyxl dropped from the .xlsx ``validations_from``."""
     # Errors are marked last so that their fill wins on a cell that also has a warning.
     for record in sorted(marked, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
         _mark(workbook, record)
@@ -213,6 +217,11 @@ def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], hea
         workbook.custom_doc_props.append(prop)
     with atomic_path(target, force=force) as tmp:
         workbook.save(tmp)
+        if validations_from is not None:
+            try:
+                keep_sheet_validations(validations_from, tmp)
+            except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+                pass  # a part of the source it cannot read: the copy keeps what openpyxl saved
 
 
 def _empty_workbook() -> Workbook:

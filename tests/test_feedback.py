@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -11,12 +13,14 @@ import pandas as pd
 import pytest
 
 from office import convert, pdf_page_count
+from zip_edits import rewrite_part
 from sheetsync.collect import collect
 from sheetsync.errors import OutputExistsError
 from sheetsync.feedback import FILLS, annotate_copy, write_feedback
 from sheetsync.headers import load_headers
 from sheetsync.issues import ISSUE_COLUMNS, issue
 from sheetsync.model import Indicator, ProjectForm
+from sheetsync.sheet_extensions import sheet_parts
 from sheetsync.spec import load_spec
 from sheetsync.template import write_unit_workbook
 
@@ -160,6 +164,51 @@ def test_xls_and_ods_come_back_as_rebuilt_xlsx(tmp_path, inbox, soffice):
         assert sheet["B4"].value == "办公设备购置"
         for record in located.to_dict(orient="records"):
             assert record["message"] in sheet[record["cell"]].comment.text
+
+
+_LIST = re.compile(r'<dataValidation [^>]*type="list"[^>]*sqref="([^"]+)"[^>]*><formula1>([^<]+)</formula1></dataValidation>')
+_X14_LIST = re.compile(r"<x14:dataValidation\b.*?<xm:sqref>([^<]+)</xm:sqref>", re.S)
+
+
+def _lists_as_excel_saves_them(xml: bytes) -> bytes:
+    """The sheet's list validations moved into its extLst as x14 ones, as Excel 2010+ saves a
+    list whose source is on another sheet; xm is declared on the root, as Excel does."""
+    text = xml.decode()
+    lists = _LIST.findall(text)
+    text = _LIST.sub("", text).replace("<worksheet ", '<worksheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" ', 1)
+    moved = "".join(f'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>{formula}</xm:f></x14:formula1>'
+                    f"<xm:sqref>{sqref}</xm:sqref></x14:dataValidation>" for sqref, formula in lists)
+    ext = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+           f'<x14:dataValidations count="{len(lists)}">{moved}</x14:dataValidations></ext></extLst>')
+    return text.replace("</worksheet>", ext + "</worksheet>").encode()
+
+
+def _x14_lists(path, sheet_name) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        part = dict(sheet_parts(archive))[sheet_name]
+        return _X14_LIST.findall(archive.read(part).decode())
+
+
+def test_dropdowns_excel_keeps_in_the_extension_list_stay_in_the_copy(tmp_path, inbox):
+    source = rewrite_part(inbox / "甲局.xlsx", "xl/worksheets/sheet2.xml", _lists_as_excel_saves_them)
+    assert len(_x14_lists(source, "办公设备购置")) == 6
+    written = write_feedback([source], tmp_path / "反馈")
+    assert _x14_lists(written[0], "办公设备购置") == _x14_lists(source, "办公设备购置")
+    book = openpyxl.load_workbook(written[0])
+    assert any(cell.comment for row in book["办公设备购置"].iter_rows() for cell in row)  # still annotated
+    def indicators(path):
+        return collect([str(path)]).indicators.drop(columns="file")
+
+    assert indicators(written[0]).equals(indicators(source))
+
+
+@pytest.mark.office
+def test_libreoffice_reads_the_dropdowns_kept_in_the_copy(tmp_path, inbox, soffice):
+    source = rewrite_part(inbox / "甲局.xlsx", "xl/worksheets/sheet2.xml", _lists_as_excel_saves_them)
+    written = write_feedback([source], tmp_path / "反馈")
+    with zipfile.ZipFile(convert(soffice, written[0], "ods", tmp_path / "ods")) as archive:
+        assert archive.read("content.xml").decode().count("cell-content-is-in-list") >= 3
 
 
 @pytest.mark.office

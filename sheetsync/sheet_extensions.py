@@ -1,0 +1,94 @@
+"""Data validations Excel keeps in a sheet's extension list, put back into a copy openpyxl saved.
+
+Excel 2010 and later write a list validation whose source is on another sheet (the 二级指标
+dropdowns of our templates point to the hidden ``_lists`` sheet) as an ``x14:dataValidation``
+inside the sheet's ``<extLst>``. openpyxl drops extension lists when it loads a workbook ("Data
+Validation extension is not supported and will be removed"), so a feedback copy of a form saved
+by Excel would lose its dropdowns. The extension is copied from the source sheet's XML as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .cell_scan import MAX_PART_BYTES, read_part
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# The extension holding x14 data validations (MS-XLSX 2.3.3).
+_VALIDATIONS_EXT = re.compile(
+    rb"<(?P<p>[\w.-]+:)?ext\b[^>]*\buri\s*=\s*[\"']\{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF\}[\"'][^>]*>.*?</(?P=p)?ext>",
+    re.S | re.I)
+_PREFIX_USED = re.compile(rb"</?([A-Za-z_][\w.-]*):|\s([A-Za-z_][\w.-]*):[\w.-]+\s*=")
+_DECLARED = re.compile(rb"""\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*("[^"]*"|'[^']*')""")
+_ROOT_START = re.compile(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>")
+_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?worksheet>\s*$")
+_EXT_LIST_END = re.compile(rb"</(?:[\w.-]+:)?extLst>\s*</(?:[\w.-]+:)?worksheet>\s*$")
+
+
+def keep_sheet_validations(source: Path, copy: Path) -> int:
+    """Put the x14 data validations of ``source``'s sheets into the sheets of the same name in
+    ``copy``; the number of sheets given them back. ``copy`` is rewritten only when there are any."""
+    with zipfile.ZipFile(source) as archive:
+        found = {name: ext for name, part in sheet_parts(archive).items()
+                 if (ext := validations_ext(read_part(archive, part))) is not None}
+    if not found:
+        return 0
+    with zipfile.ZipFile(copy) as archive:
+        targets = {part: found[name] for name, part in sheet_parts(archive).items() if name in found}
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    rewritten = copy.with_name(copy.name + ".ext")
+    try:
+        with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as out:
+            for info, data in parts:
+                out.writestr(info, with_ext(data, targets[info.filename]) if info.filename in targets else data)
+        os.replace(rewritten, copy)
+    finally:
+        rewritten.unlink(missing_ok=True)
+    return len(targets)
+
+
+def validations_ext(sheet_xml: bytes) -> bytes | None:
+    """The sheet's ``<ext>`` of x14 data validations, its namespace prefixes declared on it."""
+    m = _VALIDATIONS_EXT.search(sheet_xml)
+    if m is None:
+        return None
+    ext = m.group(0)
+    declared = {prefix for prefix, _uri in _DECLARED.findall(ext)}
+    used = {a or b for a, b in _PREFIX_USED.findall(ext)} - declared - {b"xmlns", b"xml"}
+    root = _ROOT_START.search(sheet_xml)
+    outer = dict(_DECLARED.findall(root.group(0))) if root else {}
+    missing = b"".join(b" xmlns:" + prefix + b"=" + outer[prefix] for prefix in sorted(used) if prefix in outer)
+    head = ext.index(b">")
+    if ext[head - 1:head] == b"/":
+        head -= 1
+    return ext[:head] + missing + ext[head:]
+
+
+def with_ext(sheet_xml: bytes, ext: bytes) -> bytes:
+    """``sheet_xml`` with ``ext`` last in its ``<extLst>``, which is the sheet's last element."""
+    if (m := _EXT_LIST_END.search(sheet_xml)) is not None:
+        return sheet_xml[:m.start()] + ext + sheet_xml[m.start():]
+    m = _ROOT_END.search(sheet_xml)
+    if m is None:
+        raise ValueError("no end of the worksheet")
+    return sheet_xml[:m.start()] + b"<extLst>" + ext + b"</extLst>" + sheet_xml[m.start():]
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its worksheet part, from ``xl/workbook.xml`` and its relationships."""
+    workbook = ElementTree.fromstring(read_part(archive, "xl/workbook.xml"))
+    relations = ElementTree.fromstring(read_part(archive, "xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations.iter(_RELATIONSHIP)}
+    parts = {}
+    for sheet in workbook.iter(_MAIN + "sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if part in archive.NameToInfo and archive.NameToInfo[part].file_size <= MAX_PART_BYTES:
+            parts[sheet.get("name", "")] = part
+    return parts
