@@ -36,7 +36,7 @@ from .feedback_marks import copy_properties
 from .headers import Headers, load_headers
 from .issues import Issue
 from .model import readable_path
-from .names import unique_sheet_names
+from .names import FILE_NAME_MAX, safe_file_name, unique_sheet_names
 from .output import atomic_path, check_writable, output_folder, publish
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
@@ -157,18 +157,24 @@ def _targets(sources: list[Path], out_dir: Path, headers: Headers) -> list[Path]
     targets = []
     for source in sources:
         ext = source.suffix.lower() if source.suffix.lower() in ANNOTATABLE else ".xlsx"
-        targets.append(out_dir / _unique_name(f"{source.stem}{suffix}", ext, taken))
+        targets.append(out_dir / _unique_name(source.stem, ext, taken, tail=suffix))
     return targets
 
 
-def _unique_name(stem: str, ext: str, taken: set[str]) -> str:
-    """``stem + ext``, numbered when taken (``stem (2).xlsx``); added to ``taken``."""
-    name, n = f"{stem}{ext}", 1
+def _unique_name(stem: str, ext: str, taken: set[str], *, tail: str = "") -> str:
+    """``stem + tail + ext``, numbered when taken (``财务科_反馈 (2).xlsx``); added to ``taken``.
+    ``stem`` is shortened so that the whole name fits FILE_NAME_MAX: ``tail`` (_反馈, by which a
+    copy is told) is kept whole."""
+    name, n = _fitted(stem, f"{tail}{ext}"), 1
     while name in taken:
         n += 1
-        name = f"{stem} ({n}){ext}"
+        name = _fitted(stem, f"{tail} ({n}){ext}")
     taken.add(name)
     return name
+
+
+def _fitted(stem: str, end: str) -> str:
+    return safe_file_name(stem, fallback="", max_length=FILE_NAME_MAX - len(end)) + end
 
 
 def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, *,

@@ -34,7 +34,9 @@ _DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNOREC
 
 def _utf16_length(text: str) -> int:
     # Excel counts a name's length in UTF-16 code units (a character outside the BMP is two).
-    return len(text.encode("utf-16-le")) // 2
+    # A file name that is not UTF-8 (GBK, as unzip leaves it) holds lone surrogates, one per byte
+    # (os.fsdecode): each counts as one.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _truncate(text: str, max_length: int) -> str:
@@ -52,10 +54,11 @@ def safe_sheet_name(name: str, fallback: str = "Sheet") -> str:
     return text
 
 
-def safe_file_name(name: str, fallback: str = "workbook") -> str:
-    """``name`` made acceptable as a file name on Windows, macOS and Linux (without extension)."""
+def safe_file_name(name: str, fallback: str = "workbook", max_length: int = FILE_NAME_MAX) -> str:
+    """``name`` made acceptable as a file name on Windows, macOS and Linux (without extension),
+    cut to ``max_length`` (less than FILE_NAME_MAX leaves room for what is added to it)."""
     text = _SPACES.sub(" ", _CONTROL.sub("", str(name))).strip().translate(_FILE_FORBIDDEN)
-    text = _truncate(text, FILE_NAME_MAX).rstrip(". ").lstrip(".")
+    text = _truncate(text, max_length).rstrip(". ").lstrip(".")
     if not text:
         text = fallback
     if _DEVICE.match(text):

@@ -16,8 +16,17 @@ from .errors import OutputError, OutputExistsError
 
 
 def check_writable(path: Path | str, force: bool) -> Path:
-    """Raise when ``path`` cannot take a file: it exists (without ``force``) or is a folder."""
+    """Raise when ``path`` cannot take a file: it exists (without ``force``), is a folder, or
+    cannot be looked at (a name longer than the file system allows)."""
     path = Path(path)
+    try:
+        _check_place(path, force)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _check_place(path: Path, force: bool) -> None:
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give the name of the file to write")
     if path.exists() and not force:
@@ -27,7 +36,6 @@ def check_writable(path: Path | str, force: bool) -> Path:
             if not parent.is_dir():
                 raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
             break
-    return path
 
 
 def check_workbook_name(path: Path | str) -> Path:

@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import RosterError
 from .spec import FormSpec, RosterColumn, load_spec, normalize_label, without_bracketed
@@ -51,24 +52,30 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     whose header has the required columns, else the first visible sheet)."""
     spec = form if isinstance(form, FormSpec) else load_spec(form)
     path = Path(path)
-    candidates = [(name, rows, _header_index(spec, rows)) for name, rows in _read_rows(path)]
-    matching = [c for c in candidates if c[2] is not None and _has_required(spec, c[1][c[2]])]
-    name, rows, header_index = (matching or candidates)[0]
-    where = f"{path.name}（工作表“{name}”）" if name and len(candidates) > 1 else path.name
-    if header_index is None:
+    candidates = [(sheet, _header_rows(spec, sheet)) for sheet in _read_rows(path)]
+    matching = [c for c in candidates if c[1] is not None and _has_required(spec, _joined_header(c[0].rows, c[1]))]
+    sheet, header_rows = (matching or candidates)[0]
+    where = f"{path.name}（工作表“{sheet.name}”）" if sheet.name and len(candidates) > 1 else path.name
+    if header_rows is None:
         raise RosterError(f"{where}: 花名册是空的，没有表头和项目。")
-    columns, problems = _match_header(spec, rows[header_index], header_index + 1)
+    header = _joined_header(sheet.rows, header_rows)
+    columns, problems = _match_header(spec, header, header_rows[0] + 1)
     if problems:
         raise RosterError(_report(where, problems))
+    labels = _header_labels(spec, sheet.rows, header_rows)
     entries: list[RosterEntry] = []
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
+    for index in range(header_rows[-1] + 1, len(sheet.rows)):
+        row = sheet.rows[index]
         if _is_spare(row, columns):
+            continue
+        if repeated := _repeated_labels(spec, columns, row, labels):
+            problems.append((index + 1, f"第{index + 1}行：{repeated}列填的是表头的列名，不是项目；"
+                                        f"表头若占两行，请把上下两行的表头合并成一行，或删去这一行"))
             continue
         entries.append(_entry(spec, columns, row, index + 1, problems))
     _check_duplicates(spec, entries, problems)
     if not entries and not problems:
-        problems.append((header_index + 1, f"第{header_index + 1}行以下没有任何项目"))
+        problems.append((header_rows[-1] + 1, f"第{header_rows[-1] + 1}行以下没有任何项目"))
     if problems:
         raise RosterError(_report(where, problems))
     return entries
@@ -89,6 +96,72 @@ def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:
     return next((i for i in filled if _has_required(spec, rows[i])), filled[0] if filled else None)
 
 
+def _header_rows(spec: FormSpec, sheet: _Sheet) -> range | None:
+    """The rows of the header: the header row and the rows below it that continue it."""
+    first = _header_index(spec, sheet.rows)
+    if first is None:
+        return None
+    last = first
+    while last + 1 < len(sheet.rows) and _continues_header(sheet, last):
+        last += 1
+    return range(first, last + 1)
+
+
+def _continues_header(sheet: _Sheet, last: int) -> bool:
+    """Whether the row below the header row ``last`` is more header: each of its cells either
+    repeats a label merged down from ``last`` (序号 merged over two rows) or names a column under
+    a label merged across ``last`` (中期市财政预算 under 预算金额（万元））."""
+    below = sheet.rows[last + 1]
+    filled = [c for c, cell in enumerate(below) if clean_text(cell)]
+    return bool(filled) and all(
+        _merged_down(sheet, last, c) or (isinstance(below[c], str) and _under_group(sheet, last, c)) for c in filled
+    )
+
+
+def _merged_down(sheet: _Sheet, row: int, col: int) -> bool:
+    """Whether a merged range covers (row, col) and goes on into the next row."""
+    return any(r1 <= row < r2 and c1 <= col <= c2 for (r1, c1), (r2, c2) in sheet.merges)
+
+
+def _under_group(sheet: _Sheet, row: int, col: int) -> bool:
+    """Whether a merged range over several columns, ending at ``row``, covers (row, col)."""
+    return any(r1 <= row == r2 and c1 <= col <= c2 and c1 < c2 for (r1, c1), (r2, c2) in sheet.merges)
+
+
+def _joined_header(rows: list[list[object]], header_rows: range) -> list[object]:
+    """One header row out of ``header_rows``: each column named by its lowest label."""
+    width = max(len(rows[r]) for r in header_rows)
+    return [_column_label([rows[r][c] for r in header_rows if c < len(rows[r])]) for c in range(width)]
+
+
+def _column_label(cells: list[object]) -> str:
+    """A column's label from its cells in the header rows: the lowest, with the money unit of a
+    label above it when it names none (中期市财政预算 under 预算金额（元） is in 元)."""
+    texts = [text for cell in cells if (text := clean_text(cell))]
+    if not texts:
+        return ""
+    units = [m.group(0) for text in texts if (m := _ANY_MONEY_UNIT.search(text))]
+    return texts[-1] if _ANY_MONEY_UNIT.search(texts[-1]) or not units else texts[-1] + units[-1]
+
+
+def _header_labels(spec: FormSpec, rows: list[list[object]], header_rows: range) -> set[str]:
+    """Every text a header could hold: the header rows' cells and the roster's column names."""
+    labels = {normalize_label(cell) for r in header_rows for cell in rows[r]}
+    labels |= {form for column in spec.roster for form in _header_forms(column)}
+    return labels - {""}
+
+
+def _repeated_labels(spec: FormSpec, columns: dict[str, int], row: list[object], labels: set[str]) -> str:
+    """The columns (“预算单位”“项目名称”) of a data row that hold a header's label instead of a
+    unit, a project or a code; "" when none does."""
+    repeated = [
+        f"“{column.label.text}”" for column in spec.roster
+        if column.name in columns and column.name not in AMOUNT_FIELDS and columns[column.name] < len(row)
+        and normalize_label(row[columns[column.name]]) in labels
+    ]
+    return "".join(repeated)
+
+
 def _has_required(spec: FormSpec, row: list[object]) -> bool:
     """Whether ``row`` names every required column: a header, whatever else is wrong with it."""
     columns, _problems = _match_header(spec, row, 0)
@@ -103,13 +176,22 @@ def _report(where: str, problems: list[tuple[int, str]]) -> str:
 # --- reading the cells ---------------------------------------------------------------
 
 
-def _read_rows(path: Path) -> list[tuple[str, list[list[object]]]]:
-    """Every row from row 1, as the user numbers them, of each visible sheet (name "" for a CSV)."""
+class _Sheet(NamedTuple):
+    """A sheet's rows from row 1, as the user numbers them, and its merged ranges (first and last
+    cell, from 0); a CSV is one sheet named "" without merges."""
+
+    name: str
+    rows: list[list[object]]
+    merges: list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def _read_rows(path: Path) -> list[_Sheet]:
+    """Each visible sheet of the roster."""
     if not path.is_file():
         raise RosterError(f"{path}: 找不到花名册文件。")
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path)
-    return [("", _read_csv(path))]
+    return [_Sheet("", _read_csv(path), [])]
 
 
 def _read_csv(path: Path) -> list[list[object]]:
@@ -132,7 +214,7 @@ def _read_csv(path: Path) -> list[list[object]]:
     raise RosterError(f"{path.name}: 花名册既不是UTF-8也不是GBK编码的CSV，无法读取；请在Excel中另存为“CSV UTF-8”或.xlsx。")
 
 
-def _read_excel(path: Path) -> list[tuple[str, list[list[object]]]]:
+def _read_excel(path: Path) -> list[_Sheet]:
     """Each visible sheet's rows (the first sheet's when none is visible), opened as the reader
     opens a department's workbook: a far stray value or a damaged file is an error message."""
     from .issues import Issue
@@ -149,7 +231,7 @@ def _read_excel(path: Path) -> list[tuple[str, list[list[object]]]]:
     if not sheets:
         raise RosterError(f"{path.name}: 无法读取花名册（{grids[0].message if grids else '没有工作表'}）")
     visible = [grid for grid in sheets if grid.visible]
-    return [(grid.name, _merges_filled(grid)) for grid in visible or sheets[:1]]
+    return [_Sheet(grid.name, _merges_filled(grid), list(grid.merged_ranges)) for grid in visible or sheets[:1]]
 
 
 def _merges_filled(grid) -> list[list[object]]:
@@ -204,6 +286,10 @@ def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[
 
 # A money unit in a header's brackets other than the form's 万元: 中期市财政预算（元）.
 _MONEY_UNIT = re.compile(r"[（(]\s*((?:千|百万|千万|亿)?元)\s*[）)]")
+
+
+# Any money unit in brackets, the form's own included.
+_ANY_MONEY_UNIT = re.compile(r"[（(]\s*(?:千|百万|千万|万|亿)?元\s*[）)]")
 
 
 def _other_unit(header: str) -> str:

@@ -23,8 +23,8 @@ from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
 from .names import unique_file_names, unique_sheet_names
 from .output import atomic_path, check_workbook_name, check_writable
-from .roster import read_roster
-from .spec import FormSpec, Tree, column_letter, load_spec
+from .roster import RosterEntry, read_roster
+from .spec import FormSpec, Tree, column_letter, load_spec, normalize_label
 from .values import clean_text
 from .xlsx import A4, Book, Sheet, check
 
@@ -91,15 +91,14 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file; with --roster the output is a folder")
-    units = list(dict.fromkeys(e.budget_unit for e in entries))
-    paths = [out_dir / f"{name}.xlsx" for name in unique_file_names(units)]
+    units = _by_unit(entries)
+    paths = [out_dir / f"{name}.xlsx" for name in unique_file_names(list(units))]
     for path in paths:
         check_writable(path, force)
         if os.path.realpath(path) == os.path.realpath(roster_path):
             raise OutputError(f"{path} is the roster; write the templates to another folder")
     with ExitStack() as stack:
-        for unit, path in zip(units, paths):
-            mine = [e for e in entries if e.budget_unit == unit]
+        for (unit, mine), path in zip(units.items(), paths):
             names = unique_sheet_names([e.project_name for e in mine], taken=reserved_sheets(spec))
             sheets = [
                 ProjectSheet(name, ProjectForm(
@@ -112,6 +111,16 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
             _write_workbook(tmp, spec, sheets, year=year, budget_unit=unit, framework=tree.key, password=password,
                             rows_per_level2=spec.indicators.rows_per_level2)
     return paths
+
+
+def _by_unit(entries: list[RosterEntry]) -> dict[str, list[RosterEntry]]:
+    """The roster's projects by unit, in the roster's order, each unit named as first spelt: its
+    other spellings (东莞市某局(本级), 东莞市某局 （本级）) are the same unit, as the roster's
+    duplicate check takes them."""
+    groups: dict[str, list[RosterEntry]] = {}
+    for entry in entries:
+        groups.setdefault(normalize_label(entry.budget_unit), []).append(entry)
+    return {mine[0].budget_unit: mine for mine in groups.values()}
 
 
 def _check_password(password: str | None) -> None:

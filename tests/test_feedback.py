@@ -429,3 +429,16 @@ def test_a_rebuilt_copy_of_an_xlsm_is_named_xlsx(tmp_path, inbox, soffice):
     [copy] = write_feedback([tmp_path / "in"], tmp_path / "out")
     assert copy.name == "甲局_反馈.xlsx" and copy.exists()
     assert list((tmp_path / "out").iterdir()) == [copy]
+
+
+def test_copies_of_inputs_with_long_names_are_named_within_the_limit(tmp_path):
+    from sheetsync.names import FILE_NAME_MAX
+
+    folder = tmp_path / "收回"
+    folder.mkdir()
+    for last in "一二":  # 82 characters (246 bytes): a name the file system still accepts
+        _filled(folder / f"{'甲' * 81}{last}.xlsx")
+    written = write_feedback([folder], tmp_path / "反馈")
+    assert {p.name for p in written} == {f"{'甲' * (FILE_NAME_MAX - 8)}_反馈.xlsx",
+                                         f"{'甲' * (FILE_NAME_MAX - 12)}_反馈 (2).xlsx"}
+    assert all(p.exists() for p in written)

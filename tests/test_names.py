@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import xlsxwriter
 from hypothesis import given, settings, strategies as st
 
@@ -56,3 +58,8 @@ def test_any_names_are_accepted_by_xlsxwriter(tmp_path_factory, names):
         wb.add_worksheet(name)  # raises InvalidWorksheetName / DuplicateWorksheetName
     wb.close()
     assert len({n.casefold() for n in safe}) == len(names)
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_as_it_is():
+    gbk = os.fsdecode("乙局".encode("gbk"))  # lone surrogates, as os.listdir gives such a name
+    assert safe_file_name(gbk) == gbk

@@ -59,3 +59,11 @@ def test_a_folder_or_a_file_in_the_way_is_a_clear_error(tmp_path):
             pass
     with pytest.raises(OutputError, match="is a file"):
         output_folder(tmp_path / "file.xlsx")
+
+
+def test_a_name_longer_than_the_file_system_allows_is_a_clear_error(tmp_path):
+    from sheetsync.errors import OutputError
+    from sheetsync.output import check_writable
+
+    with pytest.raises(OutputError, match="cannot write"):
+        check_writable(tmp_path / ("长" * 100 + ".xlsx"), False)

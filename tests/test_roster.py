@@ -220,3 +220,37 @@ def test_apostrophes_in_a_csv_are_kept(tmp_path):
 def test_numbered_spare_rows_in_a_csv(tmp_path):
     path = csv_file(tmp_path, "序号,预算单位,项目名称\n1,甲,一\n2,,\n3,,\n")
     assert read_roster(path) == [RosterEntry(2, "甲", "一")]
+
+
+def two_row_header(tmp_path, group: str = "预算金额（万元）"):
+    """序号, 预算单位 and 项目名称 merged down over rows 1–2; the amounts' group merged across
+    D1:E1 with the amounts' own names below it."""
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    for col, label in enumerate(["序号", "预算单位", "项目名称"]):
+        ws.merge_range(0, col, 1, col, label)
+    ws.merge_range(0, 3, 0, 4, group)
+    ws.write_row(1, 3, ["中期市财政预算", "本年度申请市财政预算资金"])
+    ws.write_row(2, 0, [1, "甲局", "项目A", 30, 10])
+    ws.write_row(3, 0, [2, "甲局", "项目B", 60, 20])
+    wb.close()
+    return path
+
+
+def test_a_header_over_two_rows_is_one_header(tmp_path):
+    assert read_roster(two_row_header(tmp_path)) == [
+        RosterEntry(3, "甲局", "项目A", "", 30.0, 10.0),
+        RosterEntry(4, "甲局", "项目B", "", 60.0, 20.0),
+    ]
+
+
+def test_amounts_under_a_group_header_in_yuan_are_refused(tmp_path):
+    message = problems_of(two_row_header(tmp_path, group="预算金额（元）"))
+    assert "列“中期市财政预算（元）”的金额单位是元" in message
+
+
+def test_a_row_repeating_the_header_is_no_project(tmp_path):
+    message = problems_of(csv_file(tmp_path, "预算单位,项目名称\n预算单位,项目名称\n甲,一\n"))
+    assert "1处问题" in message
+    assert "第2行：“预算单位”“项目名称”列填的是表头的列名，不是项目" in message

@@ -288,6 +288,19 @@ def test_roster_one_workbook_per_unit_identity_prefilled_and_locked(tmp_path, sp
     assert identity.sheets["项目／一［二］：三＊四？五"].project_key == project_key("财务科", "项目/一[二]:三*四?五")
 
 
+def test_spellings_of_one_unit_get_one_workbook_named_as_first_spelt(tmp_path):
+    roster = write_roster(tmp_path / "r.csv", [
+        ("东莞市某局(本级)", "项目A"), ("东莞市某局（本级）", "项目B"), ("东莞市某局 （本级）", "项目C"), ("乙局", "项目D"),
+    ], header=("预算单位", "项目名称"))
+    paths = write_templates_from_roster(roster, tmp_path / "out", year=YEAR)
+    assert [p.name for p in paths] == ["东莞市某局(本级).xlsx", "乙局.xlsx"]
+    identity = parse_identity(openpyxl.load_workbook(paths[0])[IDENTITY_SHEET].iter_rows(values_only=True))
+    assert identity.budget_unit == "东莞市某局(本级)"
+    assert [(s.project_name, s.budget_unit) for s in identity.sheets.values()] == [
+        ("项目A", "东莞市某局(本级)"), ("项目B", "东莞市某局(本级)"), ("项目C", "东莞市某局(本级)"),
+    ]
+
+
 def test_roster_error_leaves_no_output(tmp_path):
     roster = write_roster(tmp_path / "r.csv", [("财务科", "物业管理费", "", "1", "2")])
     with pytest.raises(Exception, match="第2行"):
