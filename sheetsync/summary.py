@@ -75,7 +75,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     formats = Formats(workbook)
     spec = headers.spec
     level1 = level1_order(copies.indicators, spec)
-    projects = project_table(copies.projects, copies.indicators, collection.issues, level1)
+    projects = project_table(copies.projects, copies.indicators, collection.issues, level1, copies.paths)
     per_sheet = sheets.rows_per_sheet()
     chunks = max(1, math.ceil(len(copies.indicators) / per_sheet))
     names = [headers.sheet("indicators")] + [headers.continued_sheet("indicators", n) for n in range(2, chunks + 1)]
