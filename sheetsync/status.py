@@ -103,8 +103,9 @@ def other_year_issues(projects: pd.DataFrame, paths: Sequence[str] | None = None
             for file, sheet, row_year in zip(files, projects["sheet"][other], projects["year"][other])]
 
 
-def _winner(rows: pd.DataFrame, year: int | None) -> tuple[int, str]:
-    """Index label of the winning copy among ``rows`` and the reason it won."""
+def _winner(rows: pd.DataFrame, year: int | None, paths: Sequence[str]) -> tuple[int, str]:
+    """Index label (its position) of the winning copy among ``rows`` and the reason it won;
+    ``paths`` are the paths of all rows, by position."""
     if year is not None and (rows["year"] == year).any() and not (rows["year"] == year).all():
         rows = rows[(rows["year"] == year).fillna(False)]
         if len(rows) == 1:
@@ -116,7 +117,7 @@ def _winner(rows: pd.DataFrame, year: int | None) -> tuple[int, str]:
         if len(candidates) == 1:
             return candidates[0], "generated_at"
         rows = rows.loc[candidates]
-    mtimes = [_mtime(f) for f in rows["file"]]
+    mtimes = [_mtime(paths[i]) for i in rows.index]
     known = [m for m in mtimes if m is not None]
     if known and len(set(mtimes)) > 1:
         latest = max(known)
@@ -135,7 +136,7 @@ def choose_copies(collection: Collection) -> Copies:
     lost: list[int] = []
     codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
-        winner, reason = _winner(group, year)
+        winner, reason = _winner(group, year, paths.projects)
         known = [code for code in group["project_code"] if code.strip()]
         if known and not group.at[winner, "project_code"].strip():
             codes[winner] = known[0]

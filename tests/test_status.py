@@ -108,6 +108,15 @@ def test_two_files_that_show_the_same_name_are_two_copies(tmp_path):
     assert table[["预期产出指标", "indicators", "errors", "warnings"]].values.tolist() == [[1, 1, 0, 0]]
 
 
+def test_copies_in_files_named_in_gbk_are_compared_by_file_time(tmp_path):
+    older, newer = _gbk_named(tmp_path, "财务_1.xlsx"), _gbk_named(tmp_path, "财务_2.xlsx")
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_800_000_000, 1_800_000_000))
+    copies = choose_copies(Collection.from_forms([_form("甲", older), _form("甲", newer)], []))
+    assert copies.projects["file"].tolist() == [str(tmp_path / "财务_2.xlsx")]
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [[str(tmp_path / "财务_1.xlsx"), "mtime"]]
+
+
 def test_first_copy_wins_a_tie():
     forms = [_form("甲", "missing1.xlsx"), _form("甲", "missing2.xlsx")]
     copies = choose_copies(Collection.from_forms(forms, []))
