@@ -227,6 +227,11 @@ class Collection:
         """The path each row was read by: :attr:`paths`, else the ``file`` columns."""
         return _read_paths(self)
 
+    def paths_of(self, table: str) -> pd.Series | np.ndarray:
+        """The path each row of ``table`` (``"projects"``, ...) was read by: its :attr:`paths`,
+        else its ``file`` column."""
+        return getattr(self.paths, table) if self.paths is not None else getattr(self, table)["file"]
+
     @classmethod
     def from_forms(cls, forms: list[ProjectForm], issues: list[Issue], file_count: int = 0) -> Collection:
         rows = TableRows()

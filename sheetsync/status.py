@@ -128,7 +128,7 @@ def _winner(rows: pd.DataFrame, year: int | None, paths: Sequence[str]) -> tuple
 def choose_copies(collection: Collection) -> Copies:
     """Keep one copy of every project: one of the round's year, then the latest template, else the latest file."""
     projects = collection.projects.reset_index(drop=True)
-    paths = collection.read_paths()
+    paths = np.asarray(collection.paths_of("projects"), dtype=object)
     year = round_year(projects)
     keys = project_keys(projects)
     repeated = keys[keys.duplicated(keep=False)]
@@ -136,7 +136,7 @@ def choose_copies(collection: Collection) -> Copies:
     lost: list[int] = []
     codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
-        winner, reason = _winner(group, year, paths.projects)
+        winner, reason = _winner(group, year, paths)
         known = [code for code in group["project_code"] if code.strip()]
         if known and not group.at[winner, "project_code"].strip():
             codes[winner] = known[0]
@@ -153,13 +153,13 @@ def choose_copies(collection: Collection) -> Copies:
         return Copies(projects, collection.indicators, duplicates, keys.tolist(), collection.paths)
     keep_projects = ~projects.index.isin(lost)
     indicators = collection.indicators
-    keep_indicators = ~_sheets(paths.indicators, indicators["sheet"]).isin(
-        _sheets(paths.projects[lost], projects["sheet"].to_numpy()[lost]))
+    keep_indicators = ~_forms(collection.paths_of("indicators"), indicators["sheet"]).isin(
+        _forms(paths[lost], projects["sheet"][lost]))
     if codes:
         projects = projects.copy()
         projects.loc[list(codes), "project_code"] = list(codes.values())
     kept = None if collection.paths is None else Paths(
-        paths.projects[keep_projects], paths.indicators[keep_indicators], paths.issues)
+        paths[keep_projects], collection.paths.indicators[keep_indicators], collection.paths.issues)
     return Copies(
         projects[keep_projects].reset_index(drop=True),
         indicators[keep_indicators].reset_index(drop=True),
@@ -169,9 +169,11 @@ def choose_copies(collection: Collection) -> Copies:
     )
 
 
-def _sheets(paths: Sequence[str], sheets: Sequence[str]) -> pd.MultiIndex:
+def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:
     """(path, sheet) of each row: one form, whatever name its file shows."""
-    return pd.MultiIndex.from_arrays([pd.Index(paths, dtype=object), pd.Index(sheets, dtype=object)])
+    # A path that is not UTF-8 (kept as lone surrogates) cannot be a pandas text value.
+    paths = pd.Index(paths, dtype=object) if isinstance(paths, np.ndarray) else paths
+    return pd.MultiIndex.from_arrays([paths, sheets])
 
 
 def unread_files(collection: Collection) -> dict[str, str]:
