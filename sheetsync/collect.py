@@ -142,7 +142,7 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         parts.append(rows.tables())
     collection = Collection.concat(parts, file_count=len(inputs.files))
     collection = without_unchanged_copies(collection, feedback_copies(inputs.files, load_headers().text("feedback_suffix")))
-    return collection.with_issues(other_year_issues(collection.projects))
+    return collection.with_issues(other_year_issues(collection.projects, collection.paths_of("projects")))
 
 
 @dataclass

@@ -67,12 +67,7 @@ def without_unchanged_copies(collection: Collection, copies: dict[str, str]) -> 
     unchanged = {copy: source for copy, source in copies.items() if _reads_the_same(collection, copy, source)}
     if not unchanged:
         return collection
-
-    def kept(table: pd.DataFrame) -> pd.DataFrame:
-        return table[~table["file"].isin(unchanged)].reset_index(drop=True)
-
-    rest = Collection(kept(collection.projects), kept(collection.indicators), kept(collection.issues),
-                      file_count=collection.file_count - len(unchanged))
+    rest = collection.without_files(set(unchanged))
     return rest.with_issues([issue("feedback_copy", file=copy, source=source) for copy, source in unchanged.items()])
 
 

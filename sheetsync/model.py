@@ -130,7 +130,11 @@ class TableRows:
                 column.append(getattr(i, name))
 
     def tables(self) -> Tables:
-        return Tables(_frame(self.projects), _frame(self.indicators), _frame(self.issues))
+        tables = Tables(_frame(self.projects), _frame(self.indicators), _frame(self.issues))
+        if any(_UNDECODED.search(str(file)) for file in {*self.projects["file"], *self.issues["file"]}):
+            tables.paths = Paths(*(np.array(columns["file"], dtype=object)
+                                   for columns in (self.projects, self.indicators, self.issues)))
+        return tables
 
 
 def _frame(columns: Columns) -> pd.DataFrame:
@@ -184,6 +188,15 @@ def _decoded(part: str) -> str:
         return raw.decode("utf-8", "backslashreplace")
 
 
+class Paths(NamedTuple):
+    """The path each row of each table was read by, where a ``file`` column shows a name that is
+    not UTF-8 as it reads (:func:`readable_path`): two files can show the same name."""
+
+    projects: np.ndarray
+    indicators: np.ndarray
+    issues: np.ndarray
+
+
 @dataclass
 class Tables:
     """The three tables of some forms; a :class:`Collection` is these tables of all of them."""
@@ -191,6 +204,13 @@ class Tables:
     projects: pd.DataFrame
     indicators: pd.DataFrame
     issues: pd.DataFrame
+    paths: Paths | None = None  # None: every ``file`` is the path it was read by
+
+
+def _read_paths(tables: Tables | Collection) -> Paths:
+    if tables.paths is not None:
+        return tables.paths
+    return Paths(*(table["file"].to_numpy(dtype=object) for table in (tables.projects, tables.indicators, tables.issues)))
 
 
 @dataclass
@@ -201,6 +221,16 @@ class Collection:
     indicators: pd.DataFrame
     issues: pd.DataFrame
     file_count: int = 0
+    paths: Paths | None = field(default=None, repr=False, compare=False)  # as :attr:`Tables.paths`
+
+    def read_paths(self) -> Paths:
+        """The path each row was read by: :attr:`paths`, else the ``file`` columns."""
+        return _read_paths(self)
+
+    def paths_of(self, table: str) -> pd.Series | np.ndarray:
+        """The path each row of ``table`` (``"projects"``, ...) was read by: its :attr:`paths`,
+        else its ``file`` column."""
+        return getattr(self.paths, table) if self.paths is not None else getattr(self, table)["file"]
 
     @classmethod
     def from_forms(cls, forms: list[ProjectForm], issues: list[Issue], file_count: int = 0) -> Collection:
@@ -213,10 +243,13 @@ class Collection:
         """One collection of the tables of ``parts``, in their order."""
         if len(parts) == 1:
             only = parts[0]
-            return cls(only.projects, only.indicators, only.issues, file_count)
+            return cls(only.projects, only.indicators, only.issues, file_count, only.paths)
         tables = [pd.concat([getattr(p, name) for p in parts], ignore_index=True)
                   for name in ("projects", "indicators", "issues")]
-        return cls(*tables, file_count=file_count)
+        paths = None
+        if any(p.paths is not None for p in parts):
+            paths = Paths(*(np.concatenate(arrays) for arrays in zip(*map(_read_paths, parts))))
+        return cls(*tables, file_count=file_count, paths=paths)
 
     def with_issues(self, issues: list[Issue]) -> Collection:
         """This collection with ``issues`` after its own."""
@@ -224,8 +257,21 @@ class Collection:
             return self
         rows = TableRows()
         rows.add([], issues)
-        return Collection(self.projects, self.indicators, pd.concat([self.issues, rows.tables().issues], ignore_index=True),
-                          self.file_count)
+        added = rows.tables()
+        paths = None
+        if self.paths is not None or added.paths is not None:
+            ours = self.read_paths()
+            paths = ours._replace(issues=np.concatenate([ours.issues, _read_paths(added).issues]))
+        return Collection(self.projects, self.indicators, pd.concat([self.issues, added.issues], ignore_index=True),
+                          self.file_count, paths)
+
+    def without_files(self, files: set[str]) -> Collection:
+        """This collection without the rows of ``files`` (as the tables name them), nor their count."""
+        kept = [~table["file"].isin(files).to_numpy() for table in (self.projects, self.indicators, self.issues)]
+        tables = [table[keep].reset_index(drop=True)
+                  for table, keep in zip((self.projects, self.indicators, self.issues), kept)]
+        paths = None if self.paths is None else Paths(*(p[keep] for p, keep in zip(self.paths, kept)))
+        return Collection(*tables, file_count=self.file_count - len(files), paths=paths)
 
     @property
     def error_count(self) -> int:

@@ -20,11 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .headers import Headers, load_headers
 from .issues import Issue, issue
-from .model import Collection, project_key
+from .model import Collection, Paths, project_key
 from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
@@ -65,6 +66,7 @@ class Copies:
     indicators: pd.DataFrame
     duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: year | generated_at | mtime | order
     keys: list[str]  # the project key of each row of ``projects``, as the duplicates name them
+    paths: Paths | None = None  # of ``projects``, ``indicators`` and the collection's issues (Collection.paths)
 
 
 def _generated_at(text: str) -> datetime | None:
@@ -91,16 +93,19 @@ def round_year(projects: pd.DataFrame) -> int | None:
     return int(max(year for year, count in counts.items() if count == counts.max()))
 
 
-def other_year_issues(projects: pd.DataFrame) -> list[Issue]:
-    """A warning on every form of another year than most of the round's: last year's form sent again."""
+def other_year_issues(projects: pd.DataFrame, paths: Sequence[str] | None = None) -> list[Issue]:
+    """A warning on every form of another year than most of the round's: last year's form sent
+    again. ``paths`` are the paths the rows were read by (:attr:`Collection.paths`), if not ``file``."""
     year = round_year(projects)
-    others = projects[projects["year"].notna() & (projects["year"] != year)]
-    return [issue("other_year", file=row.file, sheet=row.sheet, field="year", year=row.year, round_year=year)
-            for row in others.itertuples()]
+    other = (projects["year"].notna() & (projects["year"] != year)).to_numpy()
+    files = np.asarray(projects["file"] if paths is None else paths, dtype=object)[other]
+    return [issue("other_year", file=file, sheet=sheet, field="year", year=row_year, round_year=year)
+            for file, sheet, row_year in zip(files, projects["sheet"][other], projects["year"][other])]
 
 
-def _winner(rows: pd.DataFrame, year: int | None) -> tuple[int, str]:
-    """Index label of the winning copy among ``rows`` and the reason it won."""
+def _winner(rows: pd.DataFrame, year: int | None, paths: Sequence[str]) -> tuple[int, str]:
+    """Index label (its position) of the winning copy among ``rows`` and the reason it won;
+    ``paths`` are the paths of all rows, by position."""
     if year is not None and (rows["year"] == year).any() and not (rows["year"] == year).all():
         rows = rows[(rows["year"] == year).fillna(False)]
         if len(rows) == 1:
@@ -112,7 +117,7 @@ def _winner(rows: pd.DataFrame, year: int | None) -> tuple[int, str]:
         if len(candidates) == 1:
             return candidates[0], "generated_at"
         rows = rows.loc[candidates]
-    mtimes = [_mtime(f) for f in rows["file"]]
+    mtimes = [_mtime(paths[i]) for i in rows.index]
     known = [m for m in mtimes if m is not None]
     if known and len(set(mtimes)) > 1:
         latest = max(known)
@@ -122,19 +127,22 @@ def _winner(rows: pd.DataFrame, year: int | None) -> tuple[int, str]:
 
 def choose_copies(collection: Collection) -> Copies:
     """Keep one copy of every project: one of the round's year, then the latest template, else the latest file."""
-    projects = collection.projects
+    projects = collection.projects.reset_index(drop=True)
+    paths = np.asarray(collection.paths_of("projects"), dtype=object)
     year = round_year(projects)
     keys = project_keys(projects)
     repeated = keys[keys.duplicated(keep=False)]
     losers: list[dict] = []
+    lost: list[int] = []
     codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
-        winner, reason = _winner(group, year)
+        winner, reason = _winner(group, year, paths)
         known = [code for code in group["project_code"] if code.strip()]
         if known and not group.at[winner, "project_code"].strip():
             codes[winner] = known[0]
         for label in group.index:
             if label != winner:
+                lost.append(label)
                 losers.append({
                     "key": key, "file": group.at[label, "file"], "sheet": group.at[label, "sheet"],
                     "winner_file": group.at[winner, "file"], "winner_sheet": group.at[winner, "sheet"],
@@ -142,20 +150,30 @@ def choose_copies(collection: Collection) -> Copies:
                 })
     duplicates = pd.DataFrame(losers, columns=DUPLICATE_COLUMNS).astype(str)
     if duplicates.empty:
-        return Copies(projects, collection.indicators, duplicates, keys.tolist())
-    lost = pd.MultiIndex.from_frame(duplicates[["file", "sheet"]])
-    keep_projects = ~pd.MultiIndex.from_frame(projects[["file", "sheet"]]).isin(lost)
+        return Copies(projects, collection.indicators, duplicates, keys.tolist(), collection.paths)
+    keep_projects = ~projects.index.isin(lost)
     indicators = collection.indicators
-    keep_indicators = ~pd.MultiIndex.from_frame(indicators[["file", "sheet"]]).isin(lost)
+    keep_indicators = ~_forms(collection.paths_of("indicators"), indicators["sheet"]).isin(
+        _forms(paths[lost], projects["sheet"][lost]))
     if codes:
         projects = projects.copy()
         projects.loc[list(codes), "project_code"] = list(codes.values())
+    kept = None if collection.paths is None else Paths(
+        paths[keep_projects], collection.paths.indicators[keep_indicators], collection.paths.issues)
     return Copies(
         projects[keep_projects].reset_index(drop=True),
         indicators[keep_indicators].reset_index(drop=True),
         duplicates,
         keys[keep_projects].tolist(),
+        kept,
     )
+
+
+def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:
+    """(path, sheet) of each row: one form, whatever name its file shows."""
+    # A path that is not UTF-8 (kept as lone surrogates) cannot be a pandas text value.
+    paths = pd.Index(paths, dtype=object) if isinstance(paths, np.ndarray) else paths
+    return pd.MultiIndex.from_arrays([paths, sheets])
 
 
 def unread_files(collection: Collection) -> dict[str, str]:

@@ -95,7 +95,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     formats = Formats(workbook)
     spec = headers.spec
     level1 = level1_order(copies.indicators, spec)
-    projects = project_table(copies.projects, copies.indicators, collection.issues, level1)
+    projects = project_table(copies.projects, copies.indicators, collection.issues, level1, copies.paths)
     note = _continued_note(headers, "indicators", len(copies.indicators))
 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER

@@ -7,8 +7,10 @@ Each function returns a DataFrame whose columns are names known to
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .model import Paths
 from .spec import FormSpec, normalize_label
 from .values import QUALITATIVE, QUANTITATIVE
 
@@ -33,9 +35,9 @@ def level1_order(indicators: pd.DataFrame, spec: FormSpec) -> list[str]:
     return sorted(present, key=lambda v: (rank.get(v, len(rank)), v))
 
 
-def _issue_counts(issues: pd.DataFrame) -> pd.DataFrame:
-    """Errors and warnings per (file, sheet)."""
-    counts = pd.crosstab([issues["file"], issues["sheet"]], issues["severity"])
+def _issue_counts(issues: pd.DataFrame, files: pd.Series) -> pd.DataFrame:
+    """Errors and warnings per (file key, sheet)."""
+    counts = pd.crosstab([files, issues["sheet"]], issues["severity"])
     out = pd.DataFrame(index=counts.index)
     out["errors"] = counts["error"] if "error" in counts else 0
     out["warnings"] = counts["warning"] if "warning" in counts else 0
@@ -43,20 +45,37 @@ def _issue_counts(issues: pd.DataFrame) -> pd.DataFrame:
 
 
 def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame,
-                  level1: list[str]) -> pd.DataFrame:
-    """One row per project: identity, amounts, goals, indicators per 一级, 定量 share, issue counts."""
-    where = ["file", "sheet"]
-    table = projects[PROJECT_TABLE + where].copy()
-    by_level1 = pd.crosstab([indicators["file"], indicators["sheet"]], indicators["level1"])
-    quantitative = (indicators["value_kind"] == QUANTITATIVE).groupby([indicators["file"], indicators["sheet"]]).agg(["size", "sum"])
+                  level1: list[str], paths: Paths | None = None) -> pd.DataFrame:
+    """One row per project: identity, amounts, goals, indicators per 一级, 定量 share, issue counts.
+
+    ``paths`` (:attr:`sheetsync.status.Copies.paths`) tell apart files that show the same name;
+    without them the ``file`` columns do."""
+    of_project, of_indicator, of_issue = _file_keys(projects, indicators, issues, paths)
+    where = [of_indicator, indicators["sheet"]]
+    by_level1 = pd.crosstab(where, indicators["level1"])
+    quantitative = (indicators["value_kind"] == QUANTITATIVE).groupby(where).agg(["size", "sum"])
     counts = by_level1.reindex(columns=level1, fill_value=0)
     counts["indicators"] = quantitative["size"]
     counts["quantitative_share"] = quantitative["sum"] / quantitative["size"]
-    counts = counts.join(_issue_counts(issues), how="outer")
-    table = table.join(counts, on=where)
+    counts = counts.join(_issue_counts(issues, of_issue), how="outer")
+    found = counts.reindex(pd.MultiIndex.from_arrays([of_project, projects["sheet"]]))
+    table = pd.concat([projects[PROJECT_TABLE + ["file", "sheet"]].reset_index(drop=True),
+                       found.reset_index(drop=True)], axis=1)
     for col in [*level1, "indicators", "errors", "warnings"]:
         table[col] = table[col].fillna(0).astype("int64")
     return table[PROJECT_TABLE + level1 + PROJECT_TRAILER].reset_index(drop=True)
+
+
+def _file_keys(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame,
+               paths: Paths | None) -> list[pd.Series]:
+    """A key per row of each table for the file it came from: its ``file``, or with ``paths`` a
+    number per path (a name that is not UTF-8 cannot be a pandas text value)."""
+    tables = (projects, indicators, issues)
+    if paths is None:
+        return [table["file"] for table in tables]
+    numbers, _ = pd.factorize(np.concatenate(paths))
+    parts = np.split(numbers, np.cumsum([len(table) for table in tables])[:-1])
+    return [pd.Series(part, index=table.index) for part, table in zip(parts, tables)]
 
 
 def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:

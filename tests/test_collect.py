@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from dataclasses import replace
@@ -64,6 +65,36 @@ def test_a_form_of_another_year_than_the_rounds_is_flagged(tmp_path):
     result = collect([tmp_path])
     assert result.issues[["file", "sheet", "field", "code"]].values.tolist() == [
         [str(tmp_path / "c.xlsx"), "项目1", "year", "other_year"]]
+
+
+def _gbk_named(folder: Path, name: str) -> Path:
+    """``name`` in GBK bytes in ``folder``, as unzip leaves a Windows zip's names."""
+    return Path(os.fsdecode(os.fsencode(folder) + b"/" + name.encode("gbk")))
+
+
+def test_two_files_that_show_the_same_name_are_a_project_and_its_duplicate(tmp_path):
+    import openpyxl
+
+    from sheetsync.summary import write_summary
+
+    (tmp_path / "收回").mkdir()
+    older = write_workbook(_gbk_named(tmp_path / "收回", "财务.xlsx"), [("项目1", SEED_FORM, Layout())])
+    newer = write_workbook(tmp_path / "收回" / "财务.xlsx", [("项目1", replace(SEED_FORM, annual_budget=0.3), Layout())])
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    os.utime(newer, (1_900_000_000, 1_900_000_000))
+    result = collect([tmp_path / "收回"])
+    assert result.projects["file"].tolist() == [str(newer)] * 2
+    summary = openpyxl.load_workbook(write_summary(result, tmp_path / "s.xlsx"))
+    used = [row for row in summary["项目汇总"].iter_rows(min_row=2, values_only=True) if row[0] == SEED_FORM.unit]
+    assert [row[5] for row in used] == [0.3]
+    assert sorted(row[0] for row in summary["提交情况"].iter_rows(min_row=2, values_only=True)) == ["已提交", "重复提交"]
+
+
+def test_a_form_of_another_year_in_a_file_named_in_gbk_is_flagged_on_it(tmp_path):
+    for name, year in (("a", 2022), ("b", 2022), ("丙", 2021)):
+        write_workbook(_gbk_named(tmp_path, f"{name}.xlsx"), [("项目1", replace(SEED_FORM, name=f"项目{name}", year=year), Layout())])
+    result = collect([tmp_path])
+    assert result.issues[["file", "sheet", "code"]].values.tolist() == [[str(tmp_path / "丙.xlsx"), "项目1", "other_year"]]
 
 
 def test_workers_give_the_same_tables_in_the_same_order(tmp_path):

@@ -81,6 +81,42 @@ def test_later_file_wins_when_generation_times_do_not_tell(tmp_path):
     assert choose_copies(Collection.from_forms(forms, [])).projects["file"].tolist() == [str(newer)]
 
 
+def _gbk_named(folder, name: str) -> str:
+    """A path to ``name`` in GBK bytes, as unzip leaves a Windows zip's names (an empty file)."""
+    path = os.fsdecode(os.fsencode(folder) + b"/" + name.encode("gbk"))
+    with open(path, "wb"):
+        pass
+    return path
+
+
+def test_two_files_that_show_the_same_name_are_two_copies(tmp_path):
+    from dataclasses import replace
+
+    from sheetsync.issues import issue
+    from sheetsync.summary_tables import project_table
+
+    gbk, utf8 = _gbk_named(tmp_path, "财务.xlsx"), str(tmp_path / "财务.xlsx")
+    forms = [replace(_form("甲", utf8, generated_at="2026-01-01T00:00:00", value="旧"), annual_budget_wan=2.0),
+             _form("甲", gbk, generated_at="2026-02-01T00:00:00", value="新")]
+    collection = Collection.from_forms(forms, [issue("hidden_form", file=utf8, sheet="项目1")])
+    assert collection.projects["file"].tolist() == [utf8, utf8]  # both show the name as it reads
+    copies = choose_copies(collection)
+    assert copies.projects["annual_budget_wan"].tolist() == [1.0]
+    assert copies.indicators["value"].tolist() == ["新"]
+    assert copies.duplicates[["file", "winner_file", "reason"]].values.tolist() == [[utf8, utf8, "generated_at"]]
+    table = project_table(copies.projects, copies.indicators, collection.issues, ["预期产出指标"], copies.paths)
+    assert table[["预期产出指标", "indicators", "errors", "warnings"]].values.tolist() == [[1, 1, 0, 0]]
+
+
+def test_copies_in_files_named_in_gbk_are_compared_by_file_time(tmp_path):
+    older, newer = _gbk_named(tmp_path, "财务_1.xlsx"), _gbk_named(tmp_path, "财务_2.xlsx")
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_800_000_000, 1_800_000_000))
+    copies = choose_copies(Collection.from_forms([_form("甲", older), _form("甲", newer)], []))
+    assert copies.projects["file"].tolist() == [str(tmp_path / "财务_2.xlsx")]
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [[str(tmp_path / "财务_1.xlsx"), "mtime"]]
+
+
 def test_first_copy_wins_a_tie():
     forms = [_form("甲", "missing1.xlsx"), _form("甲", "missing2.xlsx")]
     copies = choose_copies(Collection.from_forms(forms, []))
