@@ -82,7 +82,7 @@ def read_plain_part(fh: BinaryIO, part: ZipPart, limit: int | None) -> bytes:
 class SheetParts:
     """The worksheet parts of an .xlsx or .xlsb by sheet index, read when asked: straight from
     their local headers where ``located`` (a plain zip's directory) has them, else through
-    zipfile. The file stays open until :meth:`close`."""
+    zipfile. The file stays open until :meth:`close`, after which nothing is read."""
 
     def __init__(self, path: str, names: tuple[str | None, ...], located: tuple[ZipPart | None, ...] = ()) -> None:
         self._path = path
@@ -90,12 +90,13 @@ class SheetParts:
         self._located = located
         self._fh: BinaryIO | None = None
         self._archive: zipfile.ZipFile | None = None
+        self._closed = False
 
     def read(self, index: int) -> bytes | None:
         """The part of sheet ``index``; None when the sheet has no single part. Raises (ValueError
         for one larger than :data:`MAX_PART_BYTES`; zipfile's and zlib's errors) when it cannot be read."""
         name = self._names[index] if index < len(self._names) else None
-        if name is None:
+        if name is None or self._closed:
             return None
         part = self._located[index] if index < len(self._located) else None
         if part is None:
@@ -113,6 +114,7 @@ class SheetParts:
             if handle is not None:
                 handle.close()
         self._fh = self._archive = None
+        self._closed = True
 
 
 def read_part(archive: zipfile.ZipFile, name: str) -> bytes:

@@ -19,7 +19,6 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
-from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
@@ -226,8 +225,8 @@ def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], hea
         if validations_from is not None:
             try:
                 keep_sheet_validations(validations_from, tmp)
-            except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
-                pass  # a part of the source it cannot read: the copy keeps what openpyxl saved
+            except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
+                pass  # the copy keeps what openpyxl saved, without those dropdowns
 
 
 def _empty_workbook() -> Workbook:

@@ -223,10 +223,6 @@ class Collection:
     file_count: int = 0
     paths: Paths | None = field(default=None, repr=False, compare=False)  # as :attr:`Tables.paths`
 
-    def read_paths(self) -> Paths:
-        """The path each row was read by: :attr:`paths`, else the ``file`` columns."""
-        return _read_paths(self)
-
     def paths_of(self, table: str) -> pd.Series | np.ndarray:
         """The path each row of ``table`` (``"projects"``, ...) was read by: its :attr:`paths`,
         else its ``file`` column."""
@@ -260,7 +256,7 @@ class Collection:
         added = rows.tables()
         paths = None
         if self.paths is not None or added.paths is not None:
-            ours = self.read_paths()
+            ours = _read_paths(self)
             paths = ours._replace(issues=np.concatenate([ours.issues, _read_paths(added).issues]))
         return Collection(self.projects, self.indicators, pd.concat([self.issues, added.issues], ignore_index=True),
                           self.file_count, paths)

@@ -248,8 +248,8 @@ def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool,
     try:
         with open(path, "rb") as fh:
             if plain:
-                sheets = measure(_PlainParts(fh, parts).read, sizes)
                 by_name = {part.name: part for part in parts}
+                sheets = measure(lambda name, limit: read_plain_part(fh, by_name[name], limit), sizes)
                 return sheets._replace(located=tuple(by_name.get(name or "") for name in sheets.parts))
             with zipfile.ZipFile(fh) as archive:
                 return measure(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
@@ -260,18 +260,6 @@ def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool,
 def _read_zip_part(archive: zipfile.ZipFile, name: str, limit: int | None) -> bytes:
     with archive.open(name) as part:
         return part.read(-1 if limit is None else limit)
-
-
-class _PlainParts:
-    """Parts of a plain zip read straight from their local headers (see _plain_zip_directory)."""
-
-    def __init__(self, fh: BinaryIO, parts: list[ZipPart]) -> None:
-        self._fh = fh
-        self._parts = {part.name: part for part in parts}
-
-    def read(self, name: str, limit: int | None) -> bytes:
-        """The first ``limit`` inflated bytes of the part (all of them for None)."""
-        return read_plain_part(self._fh, self._parts[name], limit)
 
 
 def small_part(archive: zipfile.ZipFile, name: str) -> bytes:

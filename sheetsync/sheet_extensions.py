@@ -20,13 +20,13 @@ from .cell_scan import MAX_PART_BYTES, read_part
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-# The extension holding x14 data validations (MS-XLSX 2.3.3).
+# The start of the extension holding x14 data validations (MS-XLSX 2.3.3).
 _VALIDATIONS_EXT = re.compile(
-    rb"<(?P<p>[\w.-]+:)?ext\b[^>]*\buri\s*=\s*[\"']\{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF\}[\"'][^>]*>.*?</(?P=p)?ext>",
-    re.S | re.I)
+    rb"<(?P<p>[\w.-]+:)?ext\b[^>]*\buri\s*=\s*[\"']\{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF\}[\"'][^>]*>", re.I)
 _PREFIX_USED = re.compile(rb"</?([A-Za-z_][\w.-]*):|\s([A-Za-z_][\w.-]*):[\w.-]+\s*=")
 _DECLARED = re.compile(rb"""\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*("[^"]*"|'[^']*')""")
 _ROOT_START = re.compile(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>")
+_IGNORABLE = re.compile(rb"""\s[\w.-]+:Ignorable\s*=\s*["']([^"']*)["']""")
 _ROOT_END = re.compile(rb"</(?:[\w.-]+:)?worksheet>\s*$")
 _EXT_LIST_END = re.compile(rb"</(?:[\w.-]+:)?extLst>\s*</(?:[\w.-]+:)?worksheet>\s*$")
 
@@ -54,19 +54,27 @@ def keep_sheet_validations(source: Path, copy: Path) -> int:
 
 
 def validations_ext(sheet_xml: bytes) -> bytes | None:
-    """The sheet's ``<ext>`` of x14 data validations, its namespace prefixes declared on it."""
+    """The sheet's ``<ext>`` of x14 data validations, its namespace prefixes declared on it.
+
+    Attributes in a namespace the sheet marks ignorable (Excel 2016's ``xr:uid``) are left out:
+    the copy's root does not mark them, and Excel 2010 would take the file for damaged.
+    """
     m = _VALIDATIONS_EXT.search(sheet_xml)
-    if m is None:
+    if m is None or m.group(0).endswith(b"/>"):
         return None
-    ext = m.group(0)
+    closing = b"</" + (m.group("p") or b"") + b"ext>"
+    end = sheet_xml.find(closing, m.end())
+    if end < 0:
+        return None
+    ext = sheet_xml[m.start():end + len(closing)]
+    root = m.group(0) if (m := _ROOT_START.search(sheet_xml)) else b""
+    outer = dict(_DECLARED.findall(root))
+    for prefix in m.group(1).split() if (m := _IGNORABLE.search(root)) else []:
+        ext = re.sub(rb"""\s""" + re.escape(prefix) + rb""":[\w.-]+\s*=\s*("[^"]*"|'[^']*')""", b"", ext)
     declared = {prefix for prefix, _uri in _DECLARED.findall(ext)}
     used = {a or b for a, b in _PREFIX_USED.findall(ext)} - declared - {b"xmlns", b"xml"}
-    root = _ROOT_START.search(sheet_xml)
-    outer = dict(_DECLARED.findall(root.group(0))) if root else {}
     missing = b"".join(b" xmlns:" + prefix + b"=" + outer[prefix] for prefix in sorted(used) if prefix in outer)
     head = ext.index(b">")
-    if ext[head - 1:head] == b"/":
-        head -= 1
     return ext[:head] + missing + ext[head:]
 
 

@@ -130,6 +130,17 @@ class _TablePlan(NamedTuple):
 _plans: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], _TablePlan] = {}
 
 
+class _BlankSide(NamedTuple):
+    """A row's side of the table (中期 or 年度) whose 三级指标 and 指标值 read empty."""
+
+    period: str
+    row: int
+    col3: int
+    letter3: str
+    value_col: int
+    value_letter: str
+
+
 def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePlan:
     """The plan for ``columns`` (the header found in a sheet), made once per layout."""
     key = (spec.hash, tuple(columns.items()))
@@ -324,7 +335,7 @@ class _SheetReader:
         # The header pasted again inside the table (for a second printed page) is no indicator.
         marker_col = periods[0].level3
         marker = header_cells[marker_col]
-        blank_sides: list[tuple[str, int, int, str, int, str]] = []  # row sides that read empty
+        blank_sides: list[_BlankSide] = []
         for r in range(header + 1, layout.table_end):
             row = plan.cells(rows[r])
             if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
@@ -349,7 +360,7 @@ class _SheetReader:
                         level2_cells.append((period, level1, typed2, letter2 + row_number))
                     level2[index] = typed2
                 if not (level3 or value):
-                    blank_sides.append((period, r, col3, letter3, value_col, value_letter))
+                    blank_sides.append(_BlankSide(period, r, col3, letter3, value_col, value_letter))
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
                 groups.add((period, level1))
@@ -374,7 +385,7 @@ class _SheetReader:
                 indicators.append(Indicator(period, canon1, canon2, level3, value, value_cell))
         if blank_sides and self._errors_may_hide_rows():
             for side in blank_sides:
-                self._note_error_row(*side)
+                self._note_error_row(side)
 
     def _errors_may_hide_rows(self) -> bool:
         """Whether to look for rows that read empty because their formulas failed: when the
@@ -385,13 +396,16 @@ class _SheetReader:
             return True
         return len({period for period, _level1 in self.read_result.groups}) < len(self.spec.period_names)
 
-    def _note_error_row(self, period: str, row: int, col3: int, letter3: str, value_col: int, value_letter: str) -> None:
-        """Keep the error values of a row side that reads empty because its formulas failed."""
-        for col, letter, name in ((col3, letter3, "level3"), (value_col, value_letter, "value")):
-            if letter and (error := self.grid.error_at(row, col)) is not None:
-                cell = letter + str(row + 1)
+    def _note_error_row(self, side: _BlankSide) -> None:
+        """Keep the error values of a row side that reads empty because its 三级指标's formula
+        failed. A 指标值 failing beside an empty 三级指标 is a spare row a formula was copied down to."""
+        if not side.letter3 or self.grid.error_at(side.row, side.col3) is None:
+            return
+        for col, letter, name in ((side.col3, side.letter3, "level3"), (side.value_col, side.value_letter, "value")):
+            if letter and (error := self.grid.error_at(side.row, col)) is not None:
+                cell = letter + str(side.row + 1)
                 self.read_result.error_cells[cell] = error
-                self.read_result.error_rows.append((period, name, cell))
+                self.read_result.error_rows.append((side.period, name, cell))
 
     def _merged_from_above(self, row: int, col: int) -> str:
         """The text of the merged range that covers (row, col) from a row above it, or ""."""

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -38,8 +39,9 @@ def clean_text(value: object) -> str:
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
 _AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|千元|元)?$")
-# What one of a unit is in 万元, as (times, divided by), so that 7500元 gives exactly 0.75.
-_IN_WAN = {"元": (1, 10_000), "千元": (1, 10), "亿元": (10_000, 1), "亿": (10_000, 1)}
+# The power of ten that turns a unit into 万元; the point is moved in decimal, so that 2.01亿
+# is 20100 and 0.7千元 is 0.07, not their nearest binary products.
+_IN_WAN = {"元": -4, "千元": -1, "亿元": 4, "亿": 4}
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,7 @@ class Amount:
         """The amount in 万元, the forms' unit: one written in 元, 千元 or 亿元 is converted."""
         if self.value is None or not self.converted:
             return self.value
-        times, divided_by = _IN_WAN[self.unit]
-        return self.value * times / divided_by
+        return float(Decimal(repr(self.value)).scaleb(_IN_WAN[self.unit]))
 
 
 # The amount unit noted on the 预算单位 line after the unit's name (单位：万元, 金额单位:元,

@@ -90,7 +90,8 @@ def test_a_side_of_the_table_whose_formulas_all_failed_is_reported_cell_by_cell(
 def test_a_row_of_failed_formulas_is_reported_once_the_sheets_errors_are_read(tmp_path):
     # E8's error makes the sheet's error cells known: the row whose 三级 and 指标值 both failed is no blank row.
     path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
-    _with_cells(path, {"E8": "#N/A", "D9": "#REF!", "E9": "#REF!"})
+    # E15 and H15 are spare rows a failing 指标值 formula was copied down to: no indicator lost.
+    _with_cells(path, {"E8": "#N/A", "D9": "#REF!", "E9": "#REF!", "E15": "#N/A", "H15": "#N/A"})
     result = read_workbook(path)
     errors = result.issues.query("code == 'formula_error'")
     assert errors[["cell", "field"]].values.tolist() == [["E8", "value"], ["D9", "level3"], ["E9", "value"]]

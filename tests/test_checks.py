@@ -66,7 +66,8 @@ def test_an_amount_written_in_yuan_is_converted_to_wan(tmp_path):
     assert c.issues.message.iloc[0] == "“中期市财政预算（万元）”填的是“7,500元”（元），已换算为0.75万元读取，请改为以万元为单位的数字。"
 
 
-@pytest.mark.parametrize("text, wan", [("7500千元", 750), ("1.2亿元", 12000), ("0.5亿", 5000), ("22万", 22)])
+@pytest.mark.parametrize("text, wan", [("7500千元", 750), ("1.2亿元", 12000), ("0.5亿", 5000), ("22万", 22),
+                                       ("2.01亿元", 20100), ("0.7千元", 0.07), ("7,500元", 0.75)])
 def test_an_amount_in_thousands_or_hundred_millions_is_converted_to_wan(tmp_path, text, wan):
     c = read(tmp_path, replace(SEED_FORM, midterm_budget=text, annual_budget=0.25))
     assert c.projects.loc[0, "midterm_budget_wan"] == wan

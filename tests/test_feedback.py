@@ -20,7 +20,7 @@ from sheetsync.feedback import FILLS, annotate_copy, write_feedback
 from sheetsync.headers import load_headers
 from sheetsync.issues import ISSUE_COLUMNS, issue
 from sheetsync.model import Indicator, ProjectForm
-from sheetsync.sheet_extensions import sheet_parts
+from sheetsync.sheet_extensions import sheet_parts, validations_ext
 from sheetsync.spec import load_spec
 from sheetsync.template import write_unit_workbook
 
@@ -170,14 +170,20 @@ _LIST = re.compile(r'<dataValidation [^>]*type="list"[^>]*sqref="([^"]+)"[^>]*><
 _X14_LIST = re.compile(r"<x14:dataValidation\b.*?<xm:sqref>([^<]+)</xm:sqref>", re.S)
 
 
+_EXCEL_ROOT = ('<worksheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" '
+               'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="xr" '
+               'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" ')
+
+
 def _lists_as_excel_saves_them(xml: bytes) -> bytes:
-    """The sheet's list validations moved into its extLst as x14 ones, as Excel 2010+ saves a
-    list whose source is on another sheet; xm is declared on the root, as Excel does."""
+    """The sheet's list validations moved into its extLst as x14 ones, as Excel 2016 saves a
+    list whose source is on another sheet: xm declared on the root, each with an ignorable xr:uid."""
     text = xml.decode()
     lists = _LIST.findall(text)
-    text = _LIST.sub("", text).replace("<worksheet ", '<worksheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" ', 1)
-    moved = "".join(f'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>{formula}</xm:f></x14:formula1>'
-                    f"<xm:sqref>{sqref}</xm:sqref></x14:dataValidation>" for sqref, formula in lists)
+    text = _LIST.sub("", text).replace("<worksheet ", _EXCEL_ROOT, 1)
+    moved = "".join(f'<x14:dataValidation type="list" allowBlank="1" xr:uid="{{00000000-0000-0000-0000-00000000000{n}}}">'
+                    f"<x14:formula1><xm:f>{formula}</xm:f></x14:formula1><xm:sqref>{sqref}</xm:sqref></x14:dataValidation>"
+                    for n, (sqref, formula) in enumerate(lists))
     ext = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
            'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
            f'<x14:dataValidations count="{len(lists)}">{moved}</x14:dataValidations></ext></extLst>')
@@ -195,12 +201,22 @@ def test_dropdowns_excel_keeps_in_the_extension_list_stay_in_the_copy(tmp_path, 
     assert len(_x14_lists(source, "办公设备购置")) == 6
     written = write_feedback([source], tmp_path / "反馈")
     assert _x14_lists(written[0], "办公设备购置") == _x14_lists(source, "办公设备购置")
+    with zipfile.ZipFile(written[0]) as archive:
+        copied = archive.read(dict(sheet_parts(archive))["办公设备购置"])
+    assert b"xr:uid" not in copied and b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"' in copied
     book = openpyxl.load_workbook(written[0])
     assert any(cell.comment for row in book["办公设备购置"].iter_rows() for cell in row)  # still annotated
     def indicators(path):
         return collect([str(path)]).indicators.drop(columns="file")
 
     assert indicators(written[0]).equals(indicators(source))
+
+
+@pytest.mark.parametrize("sheet", [b'<worksheet><extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"/>'
+                                   b'<ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"><x14:conditionalFormattings/></ext>'
+                                   b"</extLst></worksheet>", b"<worksheet><sheetData/></worksheet>"])
+def test_a_sheet_without_x14_validations_has_none_to_copy(sheet):
+    assert validations_ext(sheet) is None
 
 
 @pytest.mark.office
