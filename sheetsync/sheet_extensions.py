@@ -59,17 +59,18 @@ def validations_ext(sheet_xml: bytes) -> bytes | None:
     Attributes in a namespace the sheet marks ignorable (Excel 2016's ``xr:uid``) are left out:
     the copy's root does not mark them, and Excel 2010 would take the file for damaged.
     """
-    m = _VALIDATIONS_EXT.search(sheet_xml)
-    if m is None or m.group(0).endswith(b"/>"):
+    start = _VALIDATIONS_EXT.search(sheet_xml)
+    if start is None or start.group(0).endswith(b"/>"):
         return None
-    closing = b"</" + (m.group("p") or b"") + b"ext>"
-    end = sheet_xml.find(closing, m.end())
+    closing = b"</" + (start.group("p") or b"") + b"ext>"
+    end = sheet_xml.find(closing, start.end())
     if end < 0:
         return None
-    ext = sheet_xml[m.start():end + len(closing)]
-    root = m.group(0) if (m := _ROOT_START.search(sheet_xml)) else b""
+    ext = sheet_xml[start.start():end + len(closing)]
+    root = root_tag.group(0) if (root_tag := _ROOT_START.search(sheet_xml)) else b""
     outer = dict(_DECLARED.findall(root))
-    for prefix in m.group(1).split() if (m := _IGNORABLE.search(root)) else []:
+    ignorable = marked.group(1).split() if (marked := _IGNORABLE.search(root)) else []
+    for prefix in ignorable:
         ext = re.sub(rb"""\s""" + re.escape(prefix) + rb""":[\w.-]+\s*=\s*("[^"]*"|'[^']*')""", b"", ext)
     declared = {prefix for prefix, _uri in _DECLARED.findall(ext)}
     used = {a or b for a, b in _PREFIX_USED.findall(ext)} - declared - {b"xmlns", b"xml"}
