@@ -157,11 +157,12 @@ class FormText:
         fields = [self.spec.field(name) for name in _PROJECT_FIELDS]
         claimed = set()
         for col, text in row.filled():
-            spec_field = next((f for f in fields if f.label.matches(text)), None)
+            label, inline = _label_and_value(text)
+            spec_field = next((f for f in fields if f.label.matches(label)), None)
             if spec_field is None:
                 continue
-            self._label_spaces(row, text, self._label(spec_field))
-            value_col, value = self._value_after(row, col)
+            self._label_spaces(row, label, self._label(spec_field))
+            value_col, value = (col, inline) if inline else self._value_after(row, col)
             self._set(spec_field, value, row, value_col)
             claimed |= {col, value_col}
         if claimed:
@@ -302,3 +303,13 @@ class FormText:
         """The checks of a form's fields, as for a workbook; a field not found is placed at the title."""
         first = self.rows[0].ref
         self.issues += [i if i.cell else dataclasses.replace(i, cell=first) for i in field_issues(self.sheet_read)]
+
+
+_LABEL_COLON = re.compile(r"([^：:]*)[：:](.*)", re.S)
+
+
+def _label_and_value(text: str) -> tuple[str, str]:
+    """A cell's text as a label and the value typed after its colon in the same cell
+    (``项目名称：会议组织``); the value is "" when the cell holds no colon or nothing after it."""
+    m = _LABEL_COLON.match(text)
+    return (m.group(1).strip(), m.group(2).strip()) if m else (text, "")

@@ -530,3 +530,18 @@ def test_a_value_wrapped_after_its_operator_is_joined(spec, tmp_path, mid, annua
     result = import_text(form.write(tmp_path))
     assert result.indicators["value"].tolist()[-2:] == values
     assert codes(result) == ["text_value_wrapped"]
+
+
+@pytest.mark.parametrize("separator", ["：", ":", " ： "])
+def test_a_label_and_its_value_in_one_cell_are_read(spec, tmp_path, separator):
+    form = FormText(spec)
+    name, midterm = spec.field("project_name"), spec.field("midterm_budget_wan")
+    cells = form.text().split("\n")[6].split("\t")
+    cells[name.label_at.first_col] = f"{name.label.text}{separator}会议组织"
+    cells[name.value_at.first_col] = ""
+    cells[midterm.label_at.first_col] = f"{midterm.label.text}{separator}3.00"
+    cells[midterm.value_at.first_col] = ""
+    text = form.text().replace(form.text().split("\n")[6], "\t".join(cells), 1)
+    result = import_string(tmp_path, text)
+    assert result.projects.loc[0, ["project_name", "midterm_budget_wan"]].tolist() == ["会议组织", 3.0]
+    assert codes(result) == []
