@@ -94,6 +94,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text_fragment_placed": (WARNING, "表格后的零散文字“{fragment}”是第{line}行“{label}”溢出的部分，已补回“{gap}”：“{context}”。"),
     "text_fragment_unplaced": (WARNING, "表格后的零散文字“{fragment}”无法确定属于哪个单元格，未导入，请对照原表核对。"),
     "text_truncated": (WARNING, "“{label}”似乎被截断（结尾为“{tail}”，另一栏的同一内容更长），请对照原表补全。"),
+    "text_year_mismatch": (WARNING, "标题中的年度（{title_year}年）与年度行（{year}年）不一致，已按年度行读取，请对照原表核对。"),
     "text_duplicate_field": (WARNING, "“{label}”出现了不止一次，已采用第{line}行的内容，这一行的“{text}”未导入。"),
     # --- added by the reader (sheetsync/reader.py, sheet_reader.py, safety.py, checks.py) -------
     "file_not_found": (ERROR, "找不到该文件，请核对路径。"),

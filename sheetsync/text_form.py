@@ -106,8 +106,11 @@ class FormText:
                 goal_labels = row
             else:
                 self._issue("text_unclaimed_line", row.ref, text=row.text())
-        if self.form.year is None and (years := [int(m.group(1)) for m in titles.values() if m.group(1)]):
-            self.form.year = years[0]  # no year line: the title's
+        if years := [int(m.group(1)) for m in titles.values() if m.group(1)]:
+            if self.form.year is None:
+                self.form.year = years[0]  # no year line: the title's
+            elif years[0] != self.form.year:
+                self._issue("text_year_mismatch", self.rows[0].ref, "year", title_year=years[0], year=self.form.year)
         if header is None:
             self._issue("text_no_indicators", self.rows[0].ref, field="indicators", label=self.spec.indicators.label.text)
         else:

@@ -545,3 +545,11 @@ def test_a_label_and_its_value_in_one_cell_are_read(spec, tmp_path, separator):
     result = import_string(tmp_path, text)
     assert result.projects.loc[0, ["project_name", "midterm_budget_wan"]].tolist() == ["会议组织", 3.0]
     assert codes(result) == []
+
+
+def test_a_title_year_other_than_the_year_lines_is_reported(spec, tmp_path):
+    text = FormText(spec).text().replace(spec.title, f"{spec.title}（{YEAR - 1}年度）", 1)
+    result = import_string(tmp_path, text)
+    assert result.projects.loc[0, "year"] == YEAR
+    assert codes(result) == ["text_year_mismatch"]
+    assert result.issues.loc[0, "message"] == f"标题中的年度（{YEAR - 1}年）与年度行（{YEAR}年）不一致，已按年度行读取，请对照原表核对。"
