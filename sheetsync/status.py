@@ -1,11 +1,14 @@
 """Which copy of a project is used when it arrived twice, and who has sent what.
 
-Two copies are one project when they have the same 项目编码, or the same 预算单位 + 项目名称
-and not two different codes (a copy from our template carries the code, a hand-made one
-often does not). A form with neither a code nor a name is a project of its own. Of two
-copies, the one of the round's year wins (the year of most forms: last year's form sent
-again loses), then the one whose template was generated later, else the one whose file was
-modified later; the others are kept as duplicates, never dropped silently::
+Two copies are one project when they have the same 预算单位 and the same 项目编码 (two units
+may number their projects alike), or the same 预算单位 + 项目名称 and not two different codes
+(a copy from our template carries the code, a hand-made one often does not). A form with
+neither a code nor a name, or with neither a code nor a unit, is a project of its own. Of two
+copies, a filled one wins over one holding no goal and no indicator (a template sheet sent
+back as it came), then the one of the round's year (the year of most forms: last year's form
+sent again loses), then one on a visible sheet (a hidden one is often an old draft), then the
+one whose template was generated later, else the one whose file was modified later; the others
+are kept as duplicates, each with the reason it lost, never dropped silently::
 
     >>> copies = choose_copies(collection)                 # doctest: +SKIP
     >>> status = submission_status(read_roster("名单.csv"), copies, load_headers())  # doctest: +SKIP
@@ -18,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,17 +32,18 @@ from .model import Collection, Paths, project_key
 from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
-DUPLICATE_COLUMNS = ["key", "file", "sheet", "winner_file", "winner_sheet", "reason"]
+DUPLICATE_COLUMNS = ["key", "file", "sheet", "budget_unit", "project_name", "project_code",
+                     "winner_file", "winner_sheet", "reason"]
 # File-level notes on what no department sent: Excel's lock files, our own summary and our
 # unchanged feedback copies.
 _NOT_SENT = ("lock_file", "own_summary", "feedback_copy")
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
-    """The key of the project every row is a copy of: its 项目编码, else 预算单位/项目名称
-    (:func:`sheetsync.model.project_key`); a copy without a code takes the code of the copies
-    with its unit and name when they all have the same one. A row with neither code nor name
-    gets a key of its own (``#`` and its position)."""
+    """The key of the project every row is a copy of: its 预算单位 and 项目编码, else its
+    预算单位/项目名称 (:func:`sheetsync.model.project_key`); a copy without a code takes the code
+    of the copies with its unit and name when they all have the same one. A row with neither
+    code nor name, or neither code nor unit, gets a key of its own (``#`` and its position)."""
     units, names, codes = (projects[column].tolist() for column in ("budget_unit", "project_name", "project_code"))
     by_name = [(normalize_label(unit), normalize_label(name)) for unit, name in zip(units, names)]
     codes_of_name: dict[tuple[str, str], set[str]] = {}
@@ -49,12 +53,12 @@ def project_keys(projects: pd.DataFrame) -> pd.Series:
     keys = []
     for position, (unit, name, code, named) in enumerate(zip(units, names, codes, by_name)):
         if code.strip():
-            keys.append(project_key(unit, name, code))
-        elif not named[1]:
+            keys.append(f"{named[0]}#{project_key(unit, name, code)}")
+        elif not (named[0] and named[1]):
             keys.append(f"#{position}")
         else:
             shared = codes_of_name.get(named, set())
-            keys.append(next(iter(shared)) if len(shared) == 1 else project_key(unit, name))
+            keys.append(f"{named[0]}#{next(iter(shared))}" if len(shared) == 1 else project_key(unit, name))
     return pd.Series(keys, index=projects.index, dtype=object)
 
 
@@ -64,7 +68,7 @@ class Copies:
 
     projects: pd.DataFrame
     indicators: pd.DataFrame
-    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: year | generated_at | mtime | order
+    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: filled | year | visible | generated_at | mtime | order
     keys: list[str]  # the project key of each row of ``projects``, as the duplicates name them
     paths: Paths | None = None  # of ``projects``, ``indicators`` and the collection's issues (Collection.paths)
 
@@ -103,30 +107,39 @@ def other_year_issues(projects: pd.DataFrame, paths: Sequence[str] | None = None
             for file, sheet, row_year in zip(files, projects["sheet"][other], projects["year"][other])]
 
 
-def _winner(rows: pd.DataFrame, year: int | None, paths: Sequence[str]) -> tuple[int, str]:
-    """Index label (its position) of the winning copy among ``rows`` and the reason it won;
-    ``paths`` are the paths of all rows, by position."""
-    if year is not None and (rows["year"] == year).any() and not (rows["year"] == year).all():
-        rows = rows[(rows["year"] == year).fillna(False)]
-        if len(rows) == 1:
-            return rows.index[0], "year"
-    moments = [_generated_at(t) for t in rows["generated_at"]]
-    if all(m is not None for m in moments) and len(set(moments)) > 1:
-        latest = max(moments)
-        candidates = [i for i, m in zip(rows.index, moments) if m == latest]
+def _ranked(rows: pd.DataFrame, year: int | None, paths: Sequence[str],
+            filled: set[int], hidden: set[int]) -> tuple[int, dict[int, str]]:
+    """The index label (its position) of the winning copy among ``rows``, and for every other
+    the reason it lost. ``paths`` are the paths of all rows by position, ``filled`` the positions
+    of copies holding a goal or an indicator, ``hidden`` those of copies on a hidden sheet."""
+    criteria: list[tuple[str, Callable[[int], object]]] = [
+        ("filled", lambda i: i in filled),
+        ("year", lambda i: year is not None and rows.at[i, "year"] == year),
+        ("visible", lambda i: i not in hidden),
+        ("generated_at", lambda i: _generated_at(rows.at[i, "generated_at"])),
+        ("mtime", lambda i: _mtime(paths[i])),
+    ]
+    candidates, lost = list(rows.index), {}
+    for reason, measure in criteria:
+        values = {i: measure(i) for i in candidates}
+        known = [v for v in values.values() if v is not None]
+        # A template's generation time counts only when every copy has one.
+        if not known or (reason == "generated_at" and len(known) < len(values)):
+            continue
+        best = max(known)
+        for i, value in values.items():
+            if value != best:
+                lost[i] = reason
+        candidates = [i for i in candidates if values[i] == best]
         if len(candidates) == 1:
-            return candidates[0], "generated_at"
-        rows = rows.loc[candidates]
-    mtimes = [_mtime(paths[i]) for i in rows.index]
-    known = [m for m in mtimes if m is not None]
-    if known and len(set(mtimes)) > 1:
-        latest = max(known)
-        return next(i for i, m in zip(rows.index, mtimes) if m == latest), "mtime"
-    return rows.index[0], "order"
+            break
+    lost.update((i, "order") for i in candidates[1:])
+    return candidates[0], lost
 
 
 def choose_copies(collection: Collection) -> Copies:
-    """Keep one copy of every project: one of the round's year, then the latest template, else the latest file."""
+    """Keep one copy of every project: a filled one, of the round's year, on a visible sheet, then
+    the latest template, else the latest file (see the module's docstring)."""
     projects = collection.projects.reset_index(drop=True)
     paths = np.asarray(collection.paths_of("projects"), dtype=object)
     year = round_year(projects)
@@ -135,19 +148,19 @@ def choose_copies(collection: Collection) -> Copies:
     losers: list[dict] = []
     lost: list[int] = []
     codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
+    filled, hidden = _filled_and_hidden(collection, projects, paths, repeated.index)
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
-        winner, reason = _winner(group, year, paths)
+        winner, reasons = _ranked(group, year, paths, filled, hidden)
         known = [code for code in group["project_code"] if code.strip()]
         if known and not group.at[winner, "project_code"].strip():
             codes[winner] = known[0]
-        for label in group.index:
-            if label != winner:
-                lost.append(label)
-                losers.append({
-                    "key": key, "file": group.at[label, "file"], "sheet": group.at[label, "sheet"],
-                    "winner_file": group.at[winner, "file"], "winner_sheet": group.at[winner, "sheet"],
-                    "reason": reason,
-                })
+        for label, reason in reasons.items():
+            lost.append(label)
+            losers.append({
+                "key": key, **{column: group.at[label, column] for column in DUPLICATE_COLUMNS[1:6]},
+                "winner_file": group.at[winner, "file"], "winner_sheet": group.at[winner, "sheet"],
+                "reason": reason,
+            })
     duplicates = pd.DataFrame(losers, columns=DUPLICATE_COLUMNS).astype(str)
     if duplicates.empty:
         return Copies(projects, collection.indicators, duplicates, keys.tolist(), collection.paths)
@@ -167,6 +180,22 @@ def choose_copies(collection: Collection) -> Copies:
         keys[keep_projects].tolist(),
         kept,
     )
+
+
+def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np.ndarray,
+                       positions: pd.Index) -> tuple[set[int], set[int]]:
+    """Of the copies at ``positions``: those holding a goal or an indicator, and those on a
+    hidden sheet (a ``hidden_form`` issue)."""
+    forms = _forms(paths[positions], projects["sheet"][positions])
+    indicators = collection.indicators
+    with_indicators = _forms(collection.paths_of("indicators"), indicators["sheet"])
+    issues = collection.issues
+    hidden_forms = issues["code"].to_numpy() == "hidden_form"
+    on_hidden = _forms(np.asarray(collection.paths_of("issues"), dtype=object)[hidden_forms], issues["sheet"][hidden_forms])
+    goals = (projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")
+    filled = {int(p) for p, has in zip(positions, forms.isin(with_indicators)) if has or goals[p]}
+    hidden = {int(p) for p, is_hidden in zip(positions, forms.isin(on_hidden)) if is_hidden}
+    return filled, hidden
 
 
 def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:
@@ -197,12 +226,13 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     projects = copies.projects
     keys = copies.keys
     records = projects[["budget_unit", "project_name", "project_code", "file", "sheet"]].to_dict(orient="records")
-    by_code: dict[str, int] = {}
+    by_code: dict[str, list[int]] = {}
     by_name: dict[tuple[str, str], int] = {}
-    for i, (code, unit, name) in enumerate(zip(projects["project_code"], projects["budget_unit"], projects["project_name"])):
+    units_of = [normalize_label(unit) for unit in projects["budget_unit"]]
+    for i, (code, unit, name) in enumerate(zip(projects["project_code"], units_of, projects["project_name"])):
         if code:
-            by_code.setdefault(normalize_label(code), i)
-        by_name.setdefault((normalize_label(unit), normalize_label(name)), i)
+            by_code.setdefault(normalize_label(code), []).append(i)
+        by_name.setdefault((unit, normalize_label(name)), i)
     dups_by_key: dict[str, list[dict]] = {}
     for dup in copies.duplicates.to_dict(orient="records"):
         dups_by_key.setdefault(dup["key"], []).append(dup)
@@ -215,9 +245,9 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
         for dup in dups_by_key.get(keys[i], []):
             reason = headers.status_note(f"by_{dup['reason']}")
             rows.append({"status": headers.status("duplicate"), "roster_row": roster_row,
-                         "budget_unit": p["budget_unit"], "project_name": p["project_name"],
-                         "project_code": p["project_code"], "file": dup["file"], "sheet": dup["sheet"],
-                         "note": headers.status_note("duplicate", winner=dup["winner_file"], reason=reason)})
+                         **{column: dup[column] for column in ("budget_unit", "project_name", "project_code", "file", "sheet")},
+                         "note": headers.status_note("duplicate", winner=dup["winner_file"],
+                                                     winner_sheet=dup["winner_sheet"], reason=reason)})
 
     claimed: set[int] = set()
     units = {normalize_label(entry.budget_unit) for entry in roster or ()}
@@ -225,8 +255,8 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     for record in records:
         unit_files.setdefault(normalize_label(record["budget_unit"]), record["file"])
     for entry in roster or ():
-        match = by_code.get(normalize_label(entry.project_code)) if entry.project_code else None
-        if match is None or match in claimed:
+        match = _coded(by_code.get(normalize_label(entry.project_code), []), units_of, entry.budget_unit, claimed)
+        if match is None:
             match = by_name.get((normalize_label(entry.budget_unit), normalize_label(entry.project_name)))
         if match is not None and match not in claimed:
             claimed.add(match)
@@ -251,6 +281,12 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     frame["roster_row"] = pd.array(frame["roster_row"].tolist(), dtype="Int64")
     return frame
+
+
+def _coded(found: list[int], units_of: list[str], unit: str, claimed: set[int]) -> int | None:
+    """Of the projects carrying a roster entry's code, the one of its unit, else the only one."""
+    left = [i for i in found if i not in claimed]
+    return next((i for i in left if units_of[i] == normalize_label(unit)), left[0] if len(left) == 1 else None)
 
 
 def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ def _form(name: str, file: str, *, unit: str = "某局", code: str = "", generat
 
 def test_project_key_is_the_code_else_unit_and_name():
     c = Collection.from_forms([_form("甲", "a.xlsx", code="X1"), _form("乙", "b.xlsx")], [])
-    assert project_keys(c.projects).tolist() == ["X1", "某局/乙"]
+    assert project_keys(c.projects).tolist() == ["某局#X1", "某局/乙"]
 
 
 def test_a_copy_without_the_code_is_the_coded_project_of_its_unit_and_name():
@@ -31,7 +32,7 @@ def test_a_copy_without_the_code_is_the_coded_project_of_its_unit_and_name():
     copies = choose_copies(Collection.from_forms(forms, []))
     # 乙 has two codes: two projects, and the copy without a code cannot tell which it is.
     assert copies.projects["file"].tolist() == ["template.xlsx", "b1.xlsx", "b2.xlsx", "b3.xlsx"]
-    assert copies.duplicates[["key", "file", "winner_file"]].values.tolist() == [["440001", "hand.xlsx", "template.xlsx"]]
+    assert copies.duplicates[["key", "file", "winner_file"]].values.tolist() == [["某局#440001", "hand.xlsx", "template.xlsx"]]
     status = submission_status([RosterEntry(2, "某局", "甲", "440001")], copies, h)
     assert status[["status", "file"]].values.tolist()[:2] == [[h.status("submitted"), "template.xlsx"],
                                                              [h.status("duplicate"), "hand.xlsx"]]
@@ -60,7 +61,8 @@ def test_later_generation_time_wins_whatever_the_zone():
     copies = choose_copies(Collection.from_forms(forms, []))
     assert copies.projects["file"].tolist() == ["new.xlsx", "other.xlsx"]
     assert copies.indicators["value"].tolist() == ["新", "≥1次"]
-    expected = pd.DataFrame({"key": ["某局/甲"], "file": ["old.xlsx"], "sheet": ["项目1"],
+    expected = pd.DataFrame({"key": ["某局/甲"], "file": ["old.xlsx"], "sheet": ["项目1"], "budget_unit": ["某局"],
+                             "project_name": ["甲"], "project_code": [""],
                              "winner_file": ["new.xlsx"], "winner_sheet": ["项目1"], "reason": ["generated_at"]})
     pd.testing.assert_frame_equal(copies.duplicates, expected, check_dtype=False)
 
@@ -90,8 +92,6 @@ def _gbk_named(folder, name: str) -> str:
 
 
 def test_two_files_that_show_the_same_name_are_two_copies(tmp_path):
-    from dataclasses import replace
-
     from sheetsync.issues import issue
     from sheetsync.summary_tables import project_table
 
@@ -103,7 +103,8 @@ def test_two_files_that_show_the_same_name_are_two_copies(tmp_path):
     copies = choose_copies(collection)
     assert copies.projects["annual_budget_wan"].tolist() == [1.0]
     assert copies.indicators["value"].tolist() == ["新"]
-    assert copies.duplicates[["file", "winner_file", "reason"]].values.tolist() == [[utf8, utf8, "generated_at"]]
+    # The copy on a hidden sheet loses for that, before the generation times are compared.
+    assert copies.duplicates[["file", "winner_file", "reason"]].values.tolist() == [[utf8, utf8, "visible"]]
     table = project_table(copies.projects, copies.indicators, collection.issues, ["预期产出指标"], copies.paths)
     assert table[["预期产出指标", "indicators", "errors", "warnings"]].values.tolist() == [[1, 1, 0, 0]]
 
@@ -198,8 +199,6 @@ def test_a_file_of_a_unit_whose_name_holds_another_units_is_not_the_others():
 
 
 def test_last_years_copy_loses_to_this_years_and_is_flagged():
-    from dataclasses import replace
-
     from sheetsync.status import other_year_issues
 
     h = load_headers()
@@ -212,15 +211,14 @@ def test_last_years_copy_loses_to_this_years_and_is_flagged():
     assert copies.projects["file"].tolist() == ["2022/甲.xlsx", "2022/乙.xlsx"]
     assert copies.duplicates[["file", "reason"]].values.tolist() == [["2021/甲.xlsx", "year"]]
     status = submission_status(None, copies, h)
-    assert status["note"].iloc[1] == h.status_note("duplicate", winner="2022/甲.xlsx", reason=h.status_note("by_year"))
+    assert status["note"].iloc[1] == h.status_note("duplicate", winner="2022/甲.xlsx", winner_sheet="项目1",
+                                                   reason=h.status_note("by_year"))
     [flag] = other_year_issues(collection.projects)
     assert (flag.file, flag.severity, flag.code) == ("2021/甲.xlsx", "warning", "other_year")
     assert "2021年度" in flag.message and "2022年度" in flag.message
 
 
 def test_a_round_of_one_year_has_no_other_year():
-    from dataclasses import replace
-
     from sheetsync.status import other_year_issues, round_year
 
     forms = [replace(_form("甲", "a.xlsx"), year=2022), _form("乙", "b.xlsx")]  # 乙 says no year
@@ -234,3 +232,64 @@ def test_a_missing_project_of_a_unit_that_sent_its_file_says_the_file_lacks_it()
     roster = [RosterEntry(2, "某局", "甲"), RosterEntry(3, "某 局", "乙"), RosterEntry(4, "他局", "丙")]
     status = submission_status(roster, copies, h)
     assert status["note"].tolist() == ["", h.status_note("missing_in_file", file="某局.xlsx"), h.status_note("missing")]
+
+
+def _dated(path, when):
+    path.write_bytes(b"x")
+    os.utime(path, (when, when))
+    return str(path)
+
+
+def test_a_template_sheet_sent_back_as_it_came_never_beats_a_filled_copy(tmp_path):
+    filled = _dated(tmp_path / "filled.xlsx", 1_700_000_000)
+    blank = replace(_form("甲", _dated(tmp_path / "blank.xlsx", 1_800_000_000)), indicators=[])
+    copies = choose_copies(Collection.from_forms([_form("甲", filled), blank], []))
+    assert copies.projects["file"].tolist() == [filled]
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [[blank.file, "filled"]]
+
+
+def test_a_hidden_draft_in_a_later_file_loses_to_the_visible_copy(tmp_path):
+    from sheetsync.issues import issue
+
+    final, draft = _dated(tmp_path / "某局.xlsx", 1_700_000_000), _dated(tmp_path / "补充.xlsx", 1_800_000_000)
+    forms = [_form("甲", final), replace(_form("甲", draft, value="旧"), sheet="旧稿")]
+    copies = choose_copies(Collection.from_forms(forms, [issue("hidden_form", file=draft, sheet="旧稿")]))
+    assert copies.projects["file"].tolist() == [final]
+    assert copies.duplicates[["sheet", "reason"]].values.tolist() == [["旧稿", "visible"]]
+
+
+def test_every_losing_copy_gets_the_reason_it_lost(tmp_path):
+    first = replace(_form("甲", _dated(tmp_path / "初稿.xlsx", 1_700_000_000)), year=2021)
+    final = replace(_form("甲", _dated(tmp_path / "定稿.xlsx", 1_750_000_000)), year=2021)
+    last_year = replace(_form("甲", _dated(tmp_path / "去年.xlsx", 1_800_000_000)), year=2020)
+    others = [replace(_form(name, f"{name}.xlsx"), year=2021) for name in ("乙", "丙")]
+    copies = choose_copies(Collection.from_forms([first, final, last_year, *others], []))
+    assert copies.projects["file"].tolist()[0] == final.file
+    reasons = dict(copies.duplicates[["file", "reason"]].values.tolist())
+    assert reasons == {first.file: "mtime", last_year.file: "year"}
+
+
+def test_units_without_a_name_on_the_form_or_numbering_alike_are_not_one_project():
+    forms = [_form("培训经费", "局.xlsx", unit=""), _form("培训经费", "中心.xlsx", unit=""),
+             _form("办公设备采购", "某局.xlsx", unit="某局", code="001"),
+             _form("培训经费", "某中心.xlsx", unit="某中心", code="001")]
+    copies = choose_copies(Collection.from_forms(forms, []))
+    assert copies.duplicates.empty and len(copies.projects) == 4
+
+
+def test_a_duplicate_row_names_its_own_project_and_the_sheet_used():
+    h = load_headers()
+    forms = [_form("甲", "a.xlsx", code="P1", generated_at="2026-02-01T00:00:00"),
+             _form("甲（修改）", "b.xlsx", code="P1", generated_at="2026-01-01T00:00:00")]
+    status = submission_status([RosterEntry(2, "某局", "甲", "P1")], choose_copies(Collection.from_forms(forms, [])), h)
+    duplicate = status.iloc[1]
+    assert (duplicate["status"], duplicate["project_name"], duplicate["file"]) == (h.status("duplicate"), "甲（修改）", "b.xlsx")
+    assert "“a.xlsx”中“项目1”工作表的版本" in duplicate["note"]
+
+
+def test_a_roster_code_two_units_use_alike_finds_each_units_project():
+    h = load_headers()
+    forms = [_form("培训经费", "某中心.xlsx", unit="某中心", code="001"), _form("办公设备采购", "某局.xlsx", unit="某局", code="001")]
+    roster = [RosterEntry(2, "某局", "办公设备采购", "001"), RosterEntry(3, "某中心", "培训经费", "001")]
+    status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), h)
+    assert status[["status", "file"]].values.tolist() == [[h.status("submitted"), "某局.xlsx"], [h.status("submitted"), "某中心.xlsx"]]
