@@ -121,10 +121,16 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     # A form on a hidden sheet (often an old draft) comes after the visible ones, so that of two
     # copies of a project in one file the visible one is used (status.choose_copies: by order).
     reads.sort(key=lambda pair: pair[0].sheet in hidden)
+    first_of: dict[tuple[str, str], str] = {}  # (unit, name) → the first visible sheet holding it
     for read, sheet_issues in reads:
         result.forms.append(read.form)
         if read.sheet in hidden:
             result.issues.append(issue("hidden_form", file=file, sheet=read.sheet))
+        elif name := label_key(read.form.project_name):
+            first = first_of.setdefault((label_key(read.form.budget_unit), name), read.sheet)
+            if first != read.sheet:
+                result.issues.append(issue("project_twice_in_file", file=file, sheet=read.sheet,
+                                           other=first, project=read.form.project_name))
         result.issues += sheet_issues
     for read, _ in blanks:
         result.issues.append(issue("blank_form", file=file, sheet=read.sheet))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -33,7 +34,7 @@ STRAY = "XFD1048576"
 
 @pytest.fixture
 def clean(tmp_path) -> Path:
-    return write_workbook(tmp_path / "clean.xlsx", [("项目1", SEED_FORM, Layout()), ("项目2", SEED_FORM, Layout())])
+    return write_workbook(tmp_path / "clean.xlsx", [("项目1", SEED_FORM, Layout()), ("项目2", replace(SEED_FORM, name="展会补贴"), Layout())])
 
 
 def with_stray_value(source: Path, target: Path, cell: str = STRAY) -> Path:

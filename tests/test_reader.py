@@ -181,6 +181,14 @@ def test_a_form_on_a_hidden_sheet_is_read_noted_and_loses_to_the_visible_copy(tm
     assert used[["sheet", "midterm_budget_wan"]].values.tolist() == [["项目1", 0.75]]
 
 
+def test_a_sheet_copied_for_the_same_project_is_noted_on_the_copy(tmp_path):
+    edited = replace(SEED_FORM, annual_budget=0.5)
+    path = write_workbook(tmp_path / "copy.xlsx", [("项目1", SEED_FORM, Layout()), ("项目1 (2)", edited, Layout())])
+    c = read_workbook(path)
+    assert c.issues[["sheet", "severity", "code"]].values.tolist() == [["项目1 (2)", "warning", "project_twice_in_file"]]
+    assert "工作表“项目1”是同一项目" in c.issues.message.iloc[0]
+
+
 def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
     import openpyxl
 

@@ -19,8 +19,8 @@ def original(tmp_path_factory):
     folder = tmp_path_factory.mktemp("office")
     return write_workbook(folder / "hand.xlsx", [
         ("项目1", SEED_FORM, Layout()),
-        ("项目2", with_rows(SEED_FORM, INSERTED_ROWS), Layout(top=2, left=1, merges="first")),
-        ("项目3", SEED_FORM, Layout(merges="repeated")),
+        ("项目2", replace(with_rows(SEED_FORM, INSERTED_ROWS), name="展会补贴"), Layout(top=2, left=1, merges="first")),
+        ("项目3", replace(SEED_FORM, name="信息系统运维"), Layout(merges="repeated")),
     ])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +26,7 @@ from sheetsync.safety import inspect_file
 def clean(tmp_path) -> Path:
     # Merges are not written to the .xlsb, so the form is laid out with its merges undone.
     layout = Layout(merges="first")
-    return write_workbook(tmp_path / "clean.xlsx", [("项目1", SEED_FORM, layout), ("项目2", SEED_FORM, layout)])
+    return write_workbook(tmp_path / "clean.xlsx", [("项目1", SEED_FORM, layout), ("项目2", replace(SEED_FORM, name="展会补贴"), layout)])
 
 
 def as_xlsb(source: Path, target: Path, extra: dict[str, dict[tuple[int, int], object]] | None = None) -> Path:
