@@ -59,6 +59,8 @@ class SheetRead:
     date_values: list[tuple[str, str, str]] = field(default_factory=list)
     # A1 → the error value (#DIV/0!) of a cell read as empty where a value belongs.
     error_cells: dict[str, str] = field(default_factory=dict)
+    # (A1, A1 of the merge's first cell, text) of table cells covered by a merge that hold text.
+    merged_hidden: list[tuple[str, str, str]] = field(default_factory=list)
     # (period, field, A1) of the 三级 and 指标值 cells of a row holding nothing but error values.
     error_rows: list[tuple[str, str, str]] = field(default_factory=list)
     year_found: bool = False
@@ -228,6 +230,8 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
                 found.append(_blank(read, cell, name, what, code, **params))
             else:
                 found.append(read.issue(code, cell=cell, field=name, **params))
+    for cell, merge, text in read.merged_hidden:
+        found.append(read.issue("merged_hidden_text", cell=cell, merge=merge, text=text))
     for period, name, cell in read.error_rows:
         found.append(read.issue("formula_error", cell=cell, field=name, what=f"{period}{labels[name + '_label']}",
                                 error=read.error_cells[cell]))

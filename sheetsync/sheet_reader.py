@@ -336,8 +336,11 @@ class _SheetReader:
         marker_col = periods[0].level3
         marker = header_cells[marker_col]
         blank_sides: list[_BlankSide] = []
+        hidden = self._hidden_by_merges(header + 1, layout.table_end, frozenset(columns.values()))
         for r in range(header + 1, layout.table_end):
             row = plan.cells(rows[r])
+            if hidden and any(cell[0] == r for cell in hidden):
+                row = ["" if (r, c) in hidden else value for c, value in enumerate(row)]
             if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
                 continue
             typed1 = row[level1_col]
@@ -386,6 +389,26 @@ class _SheetReader:
         if blank_sides and self._errors_may_hide_rows():
             for side in blank_sides:
                 self._note_error_row(side)
+
+    def _hidden_by_merges(self, first: int, end: int, columns: frozenset[int]) -> set[tuple[int, int]]:
+        """The table's cells covered by a merge that still hold other text than its first cell
+        (LibreOffice keeps it when asked to): hidden under the merge, they are not read but reported."""
+        rows, low, high = self.grid.rows, min(columns), max(columns)
+        covered = []
+        for (r1, c1), (r2, c2) in self.grid.merged_ranges:
+            if r2 < first or r1 >= end or c2 < low or c1 > high or (r2 - r1 + 1) * (c2 - c1 + 1) > _MAX_COVERED_CELLS:
+                continue
+            for r in range(max(r1, first), min(r2 + 1, end, len(rows))):
+                cells = rows[r]
+                covered += [(r, c, r1, c1) for c in range(c1, min(c2 + 1, len(cells)))
+                            if cells[c] != "" and (r, c) != (r1, c1) and c in columns]
+        hidden = set()
+        for r, c, r1, c1 in covered:
+            if (text := _text(rows[r][c])) and text != self._cell_text(r1, c1):
+                hidden.add((r, c))
+                self.claimed.add((r, c))
+                self.read_result.merged_hidden.append((_ref(r, c), _ref(r1, c1), text))
+        return hidden
 
     def _errors_may_hide_rows(self) -> bool:
         """Whether to look for rows that read empty because their formulas failed: when the

@@ -189,6 +189,24 @@ def test_a_sheet_copied_for_the_same_project_is_noted_on_the_copy(tmp_path):
     assert "工作表“项目1”是同一项目" in c.issues.message.iloc[0]
 
 
+def test_text_hidden_under_a_merge_is_reported_not_read(tmp_path):
+    import openpyxl
+
+    from zip_edits import rewrite_part
+
+    path = write_workbook(tmp_path / "merged.xlsx", [("项目1", SEED_FORM, Layout())])
+    wb = openpyxl.load_workbook(path)
+    wb["项目1"]["E13"] = "无效"
+    wb.save(path)
+    # Merged as LibreOffice does when asked to keep the hidden cells' contents: E13 keeps 无效.
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<mergeCells count=\"14\">",
+                                                                         b'<mergeCells count="15"><mergeCell ref="E12:E13"/>'))
+    c = read_workbook(path)
+    assert c.indicators.set_index("cell").loc["E13", "value"] == "有效"  # what the merge shows
+    assert c.issues[["cell", "code"]].values.tolist() == [["E13", "merged_hidden_text"]]
+    assert "“无效”" in c.issues.message.iloc[0] and "E12" in c.issues.message.iloc[0]
+
+
 def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
     import openpyxl
 
