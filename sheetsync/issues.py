@@ -99,9 +99,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- added by the reader (sheetsync/reader.py, sheet_reader.py, safety.py, checks.py) -------
     "file_not_found": (ERROR, "找不到该文件，请核对路径。"),
     "blank_form": (INFO, "此工作表是未填写的空白表，已跳过。"),
-    "project_twice_in_file": (WARNING, "这一工作表与工作表“{other}”是同一项目“{project}”（多半是复制工作表后修改的）。一个项目只应填一张表，汇总只采用其中一张，请删除不用的那一张。"),
-    "merged_hidden_text": (WARNING, "这个单元格被从{merge}开始的合并单元格遮住，其中的“{text}”在表格里看不到，未读取。如需要这项内容，请取消合并后单独填写一行。"),
-    "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，采用未隐藏的）。如是不用的旧稿，请删除该工作表。"),
+    "project_twice_in_file": (WARNING, "这一工作表与工作表“{other}”是同一项目“{project}”（多半是复制工作表后修改的）。一个项目只应填一张表，汇总采用的是“{used}”，请删除不用的那一张。"),
+    "merged_hidden_text": (WARNING, "这个单元格被从{merge}开始的合并单元格遮住，其中的“{text}”在表格里看不到，未读取。如需要这项内容，请取消合并后单独填写。"),
+    "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，一般采用未隐藏的，见汇总表的提交情况）。如是不用的旧稿，请删除该工作表。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),
     "other_year": (WARNING, "本表是{year}年度的表格，而本次收集的表格大多是{round_year}年度的，请核对是否交错了年度的表格。"),
     "missing_label": (WARNING, "没有找到“{label}”这一栏，请勿删除或改写表格中的栏目名称。"),

@@ -118,23 +118,39 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     if identity is not None:
         result.issues += checks.template_issues(reads[0][0].spec, identity, file)
         result.issues += _missing_sheets(identity, matched, book.sheet_names, file)
-    # A form on a hidden sheet (often an old draft) comes after the visible ones, so that of two
-    # copies of a project in one file the visible one is used (status.choose_copies: by order).
+    # A form on a hidden sheet (often an old draft) comes after the visible ones.
     reads.sort(key=lambda pair: pair[0].sheet in hidden)
-    first_of: dict[tuple[str, str], str] = {}  # (unit, name) → the first visible sheet holding it
     for read, sheet_issues in reads:
         result.forms.append(read.form)
         if read.sheet in hidden:
             result.issues.append(issue("hidden_form", file=file, sheet=read.sheet))
-        elif name := label_key(read.form.project_name):
-            first = first_of.setdefault((label_key(read.form.budget_unit), name), read.sheet)
-            if first != read.sheet:
-                result.issues.append(issue("project_twice_in_file", file=file, sheet=read.sheet,
-                                           other=first, project=read.form.project_name))
         result.issues += sheet_issues
+    result.issues += _projects_twice([read.form for read, _ in reads if read.sheet not in hidden], file)
     for read, _ in blanks:
         result.issues.append(issue("blank_form", file=file, sheet=read.sheet))
     return result
+
+
+def _projects_twice(forms: list[ProjectForm], file: str) -> list[Issue]:
+    """A warning on each later visible sheet holding a project an earlier one holds (a sheet
+    copied, then edited), naming the sheet the summary uses: the first, unless only the later is
+    filled (:func:`sheetsync.status.choose_copies`). Two different codes are two projects."""
+    found = []
+    first_of: dict[tuple[str, str], ProjectForm] = {}
+    for form in forms:
+        if not (name := label_key(form.project_name)):
+            continue
+        first = first_of.setdefault((label_key(form.budget_unit), name), form)
+        if first is form or (first.project_code and form.project_code and first.project_code != form.project_code):
+            continue
+        used = form if _is_filled(form) and not _is_filled(first) else first
+        found.append(issue("project_twice_in_file", file=file, sheet=form.sheet, other=first.sheet,
+                           project=form.project_name, used=used.sheet))
+    return found
+
+
+def _is_filled(form: ProjectForm) -> bool:
+    return bool(form.indicators or form.midterm_goal.strip() or form.annual_goal.strip())
 
 
 def _identity(book: Book) -> Identity | None:

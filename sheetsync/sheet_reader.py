@@ -337,9 +337,10 @@ class _SheetReader:
         marker = header_cells[marker_col]
         blank_sides: list[_BlankSide] = []
         hidden = self._hidden_by_merges(header + 1, layout.table_end, frozenset(columns.values()))
+        hidden_rows = {r for r, _c in hidden}
         for r in range(header + 1, layout.table_end):
             row = plan.cells(rows[r])
-            if hidden and any(cell[0] == r for cell in hidden):
+            if r in hidden_rows:
                 row = ["" if (r, c) in hidden else value for c, value in enumerate(row)]
             if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
                 continue
@@ -404,7 +405,7 @@ class _SheetReader:
                             if cells[c] != "" and (r, c) != (r1, c1) and c in columns]
         hidden = set()
         for r, c, r1, c1 in covered:
-            if (text := _text(rows[r][c])) and text != self._cell_text(r1, c1):
+            if (text := self._cell_text(r, c)) and text != self._cell_text(r1, c1):
                 hidden.add((r, c))
                 self.claimed.add((r, c))
                 self.read_result.merged_hidden.append((_ref(r, c), _ref(r1, c1), text))

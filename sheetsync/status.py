@@ -1,8 +1,8 @@
 """Which copy of a project is used when it arrived twice, and who has sent what.
 
-Two copies are one project when they have the same 预算单位 and the same 项目编码 (two units
-may number their projects alike), or the same 预算单位 + 项目名称 and not two different codes
-(a copy from our template carries the code, a hand-made one often does not). A form with
+Two copies are one project when they have the same 项目编码, or the same 预算单位 + 项目名称
+and not two different codes (a copy from our template carries the code, a hand-made one
+often does not). A form with
 neither a code nor a name, or with neither a code nor a unit, is a project of its own. Of two
 copies, a filled one wins over one holding no goal and no indicator (a template sheet sent
 back as it came), then the one of the round's year (the year of most forms: last year's form
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,18 +32,19 @@ from .model import Collection, Paths, project_key
 from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
-DUPLICATE_COLUMNS = ["key", "file", "sheet", "budget_unit", "project_name", "project_code",
-                     "winner_file", "winner_sheet", "reason"]
+# A losing copy's own file, sheet and project, as 提交情况 lists it.
+_OWN_COLUMNS = ["file", "sheet", "budget_unit", "project_name", "project_code"]
+DUPLICATE_COLUMNS = ["key", *_OWN_COLUMNS, "winner_file", "winner_sheet", "reason"]
 # File-level notes on what no department sent: Excel's lock files, our own summary and our
 # unchanged feedback copies.
 _NOT_SENT = ("lock_file", "own_summary", "feedback_copy")
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
-    """The key of the project every row is a copy of: its 预算单位 and 项目编码, else its
-    预算单位/项目名称 (:func:`sheetsync.model.project_key`); a copy without a code takes the code
-    of the copies with its unit and name when they all have the same one. A row with neither
-    code nor name, or neither code nor unit, gets a key of its own (``#`` and its position)."""
+    """The key of the project every row is a copy of: its 项目编码, else 预算单位/项目名称
+    (:func:`sheetsync.model.project_key`); a copy without a code takes the code of the copies
+    with its unit and name when they all have the same one. A row with neither code nor name,
+    or neither code nor unit, gets a key of its own (``#`` and its position)."""
     units, names, codes = (projects[column].tolist() for column in ("budget_unit", "project_name", "project_code"))
     by_name = [(normalize_label(unit), normalize_label(name)) for unit, name in zip(units, names)]
     codes_of_name: dict[tuple[str, str], set[str]] = {}
@@ -53,12 +54,12 @@ def project_keys(projects: pd.DataFrame) -> pd.Series:
     keys = []
     for position, (unit, name, code, named) in enumerate(zip(units, names, codes, by_name)):
         if code.strip():
-            keys.append(f"{named[0]}#{project_key(unit, name, code)}")
+            keys.append(project_key(unit, name, code))
         elif not (named[0] and named[1]):
             keys.append(f"#{position}")
         else:
             shared = codes_of_name.get(named, set())
-            keys.append(f"{named[0]}#{next(iter(shared))}" if len(shared) == 1 else project_key(unit, name))
+            keys.append(next(iter(shared)) if len(shared) == 1 else project_key(unit, name))
     return pd.Series(keys, index=projects.index, dtype=object)
 
 
@@ -114,7 +115,7 @@ def _ranked(rows: pd.DataFrame, year: int | None, paths: Sequence[str],
     of copies holding a goal or an indicator, ``hidden`` those of copies on a hidden sheet."""
     criteria: list[tuple[str, Callable[[int], object]]] = [
         ("filled", lambda i: i in filled),
-        ("year", lambda i: year is not None and rows.at[i, "year"] == year),
+        ("year", lambda i: year is not None and bool(pd.notna(rows.at[i, "year"]) and rows.at[i, "year"] == year)),
         ("visible", lambda i: i not in hidden),
         ("generated_at", lambda i: _generated_at(rows.at[i, "generated_at"])),
         ("mtime", lambda i: _mtime(paths[i])),
@@ -157,7 +158,7 @@ def choose_copies(collection: Collection) -> Copies:
         for label, reason in reasons.items():
             lost.append(label)
             losers.append({
-                "key": key, **{column: group.at[label, column] for column in DUPLICATE_COLUMNS[1:6]},
+                "key": key, **{column: group.at[label, column] for column in _OWN_COLUMNS},
                 "winner_file": group.at[winner, "file"], "winner_sheet": group.at[winner, "sheet"],
                 "reason": reason,
             })
@@ -226,13 +227,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     projects = copies.projects
     keys = copies.keys
     records = projects[["budget_unit", "project_name", "project_code", "file", "sheet"]].to_dict(orient="records")
-    by_code: dict[str, list[int]] = {}
-    by_name: dict[tuple[str, str], int] = {}
-    units_of = [normalize_label(unit) for unit in projects["budget_unit"]]
-    for i, (code, unit, name) in enumerate(zip(projects["project_code"], units_of, projects["project_name"])):
-        if code:
-            by_code.setdefault(normalize_label(code), []).append(i)
-        by_name.setdefault((unit, normalize_label(name)), i)
+    matches = _roster_matches(roster or [], projects)
     dups_by_key: dict[str, list[dict]] = {}
     for dup in copies.duplicates.to_dict(orient="records"):
         dups_by_key.setdefault(dup["key"], []).append(dup)
@@ -245,7 +240,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
         for dup in dups_by_key.get(keys[i], []):
             reason = headers.status_note(f"by_{dup['reason']}")
             rows.append({"status": headers.status("duplicate"), "roster_row": roster_row,
-                         **{column: dup[column] for column in ("budget_unit", "project_name", "project_code", "file", "sheet")},
+                         **{column: dup[column] for column in _OWN_COLUMNS},
                          "note": headers.status_note("duplicate", winner=dup["winner_file"],
                                                      winner_sheet=dup["winner_sheet"], reason=reason)})
 
@@ -254,11 +249,8 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     unit_files: dict[str, str] = {}  # unit → the first file it sent that gave forms
     for record in records:
         unit_files.setdefault(normalize_label(record["budget_unit"]), record["file"])
-    for entry in roster or ():
-        match = _coded(by_code.get(normalize_label(entry.project_code), []), units_of, entry.budget_unit, claimed)
-        if match is None:
-            match = by_name.get((normalize_label(entry.budget_unit), normalize_label(entry.project_name)))
-        if match is not None and match not in claimed:
+    for k, entry in enumerate(roster or ()):
+        if (match := matches.get(k)) is not None:
             claimed.add(match)
             found(match, "submitted", entry.row, "")
         else:
@@ -283,10 +275,40 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     return frame
 
 
-def _coded(found: list[int], units_of: list[str], unit: str, claimed: set[int]) -> int | None:
-    """Of the projects carrying a roster entry's code, the one of its unit, else the only one."""
-    left = [i for i in found if i not in claimed]
-    return next((i for i in left if units_of[i] == normalize_label(unit)), left[0] if len(left) == 1 else None)
+def _roster_matches(roster: Sequence, projects: pd.DataFrame) -> dict[int, int]:
+    """Roster entry → the project found for it (positions): by its unit and code, then by its
+    unit and name, then by its code alone, so that a form carrying another unit's code by mistake
+    does not take that unit's place."""
+    units = [normalize_label(unit) for unit in projects["budget_unit"]]
+    codes = [normalize_label(code) for code in projects["project_code"]]
+    by_unit_code = _first_positions(zip(units, codes))
+    by_unit_name = _first_positions(zip(units, map(normalize_label, projects["project_name"])))
+    by_code = _first_positions(codes)
+
+    def keys(entry) -> tuple[str, str, str]:
+        return normalize_label(entry.budget_unit), normalize_label(entry.project_code), normalize_label(entry.project_name)
+
+    ways: list[Callable[[tuple[str, str, str]], int | None]] = [
+        lambda k: by_unit_code.get((k[0], k[1])) if k[1] else None,
+        lambda k: by_unit_name.get((k[0], k[2])),
+        lambda k: by_code.get(k[1]) if k[1] else None,
+    ]
+    matches: dict[int, int] = {}
+    for way in ways:
+        taken = set(matches.values())
+        for position, entry in enumerate(roster):
+            if position not in matches and (i := way(keys(entry))) is not None and i not in taken:
+                matches[position] = i
+                taken.add(i)
+    return matches
+
+
+def _first_positions(keys: Iterable) -> dict:
+    """Each key → the position where it first occurs."""
+    first: dict = {}
+    for position, key in enumerate(keys):
+        first.setdefault(key, position)
+    return first
 
 
 def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:

@@ -183,7 +183,7 @@ class FormText:
         for next_col, text in row.filled():
             if next_col <= col:
                 continue
-            if any(f.label.matches(text) for f in (*self.spec.fields, *self.spec.footer)):
+            if any(f.label.matches(_label_and_value(text)[0]) for f in (*self.spec.fields, *self.spec.footer)):
                 return -1, ""
             return next_col, text
         return -1, ""

@@ -553,3 +553,15 @@ def test_a_title_year_other_than_the_year_lines_is_reported(spec, tmp_path):
     assert result.projects.loc[0, "year"] == YEAR
     assert codes(result) == ["text_year_mismatch"]
     assert result.issues.loc[0, "message"] == f"标题中的年度（{YEAR - 1}年）与年度行（{YEAR}年）不一致，已按年度行读取，请对照原表核对。"
+
+
+def test_a_label_with_its_value_is_never_taken_for_the_value_of_the_label_before(spec, tmp_path):
+    form = FormText(spec)
+    name, midterm = spec.field("project_name"), spec.field("midterm_budget_wan")
+    line = form.text().split("\n")[6]
+    cells = line.split("\t")
+    cells[name.label_at.first_col], cells[name.value_at.first_col] = f"{name.label.text}：", ""
+    cells[midterm.label_at.first_col], cells[midterm.value_at.first_col] = f"{midterm.label.text}：0.75", ""
+    result = import_string(tmp_path, form.text().replace(line, "\t".join(cells), 1))
+    assert result.projects.loc[0, ["project_name", "midterm_budget_wan"]].tolist() == ["", 0.75]
+    assert "missing_field" in codes(result)

@@ -186,22 +186,34 @@ def test_a_sheet_copied_for_the_same_project_is_noted_on_the_copy(tmp_path):
     path = write_workbook(tmp_path / "copy.xlsx", [("项目1", SEED_FORM, Layout()), ("项目1 (2)", edited, Layout())])
     c = read_workbook(path)
     assert c.issues[["sheet", "severity", "code"]].values.tolist() == [["项目1 (2)", "warning", "project_twice_in_file"]]
-    assert "工作表“项目1”是同一项目" in c.issues.message.iloc[0]
+    assert "工作表“项目1”是同一项目" in c.issues.message.iloc[0] and "汇总采用的是“项目1”" in c.issues.message.iloc[0]
 
 
-def test_text_hidden_under_a_merge_is_reported_not_read(tmp_path):
+def _merged_keeping_hidden(tmp_path, cells: dict) -> str:
+    """The seed form with ``cells`` set, then E12:E13 merged as LibreOffice merges when asked to
+    keep the hidden cells' contents: E13 keeps its value."""
     import openpyxl
 
     from zip_edits import rewrite_part
 
     path = write_workbook(tmp_path / "merged.xlsx", [("项目1", SEED_FORM, Layout())])
     wb = openpyxl.load_workbook(path)
-    wb["项目1"]["E13"] = "无效"
+    for ref, (value, number_format) in cells.items():
+        wb["项目1"][ref] = value
+        wb["项目1"][ref].number_format = number_format
     wb.save(path)
-    # Merged as LibreOffice does when asked to keep the hidden cells' contents: E13 keeps 无效.
-    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<mergeCells count=\"14\">",
-                                                                         b'<mergeCells count="15"><mergeCell ref="E12:E13"/>'))
-    c = read_workbook(path)
+    return rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"<mergeCells count=\"14\">", b'<mergeCells count="15"><mergeCell ref="E12:E13"/>'))
+
+
+def test_a_merge_repeating_what_it_shows_is_read_without_a_note(tmp_path):
+    c = read_workbook(_merged_keeping_hidden(tmp_path, {"E12": (0.95, "0%"), "E13": (0.95, "0%")}))
+    assert c.indicators.set_index("cell").loc[["E12", "E13"], "value"].tolist() == ["95%", "95%"]
+    assert c.issues.empty
+
+
+def test_text_hidden_under_a_merge_is_reported_not_read(tmp_path):
+    c = read_workbook(_merged_keeping_hidden(tmp_path, {"E13": ("无效", "General")}))
     assert c.indicators.set_index("cell").loc["E13", "value"] == "有效"  # what the merge shows
     assert c.issues[["cell", "code"]].values.tolist() == [["E13", "merged_hidden_text"]]
     assert "“无效”" in c.issues.message.iloc[0] and "E12" in c.issues.message.iloc[0]

@@ -21,7 +21,7 @@ def _form(name: str, file: str, *, unit: str = "某局", code: str = "", generat
 
 def test_project_key_is_the_code_else_unit_and_name():
     c = Collection.from_forms([_form("甲", "a.xlsx", code="X1"), _form("乙", "b.xlsx")], [])
-    assert project_keys(c.projects).tolist() == ["某局#X1", "某局/乙"]
+    assert project_keys(c.projects).tolist() == ["X1", "某局/乙"]
 
 
 def test_a_copy_without_the_code_is_the_coded_project_of_its_unit_and_name():
@@ -32,7 +32,7 @@ def test_a_copy_without_the_code_is_the_coded_project_of_its_unit_and_name():
     copies = choose_copies(Collection.from_forms(forms, []))
     # 乙 has two codes: two projects, and the copy without a code cannot tell which it is.
     assert copies.projects["file"].tolist() == ["template.xlsx", "b1.xlsx", "b2.xlsx", "b3.xlsx"]
-    assert copies.duplicates[["key", "file", "winner_file"]].values.tolist() == [["某局#440001", "hand.xlsx", "template.xlsx"]]
+    assert copies.duplicates[["key", "file", "winner_file"]].values.tolist() == [["440001", "hand.xlsx", "template.xlsx"]]
     status = submission_status([RosterEntry(2, "某局", "甲", "440001")], copies, h)
     assert status[["status", "file"]].values.tolist()[:2] == [[h.status("submitted"), "template.xlsx"],
                                                              [h.status("duplicate"), "hand.xlsx"]]
@@ -269,12 +269,19 @@ def test_every_losing_copy_gets_the_reason_it_lost(tmp_path):
     assert reasons == {first.file: "mtime", last_year.file: "year"}
 
 
-def test_units_without_a_name_on_the_form_or_numbering_alike_are_not_one_project():
-    forms = [_form("培训经费", "局.xlsx", unit=""), _form("培训经费", "中心.xlsx", unit=""),
-             _form("办公设备采购", "某局.xlsx", unit="某局", code="001"),
-             _form("培训经费", "某中心.xlsx", unit="某中心", code="001")]
+def test_forms_without_a_unit_or_a_code_are_never_one_project():
+    forms = [_form("培训经费", "局.xlsx", unit=""), _form("培训经费", "中心.xlsx", unit=""), _form("甲", "a.xlsx")]
     copies = choose_copies(Collection.from_forms(forms, []))
-    assert copies.duplicates.empty and len(copies.projects) == 4
+    assert copies.duplicates.empty and len(copies.projects) == 3
+
+
+def test_a_copy_without_a_year_loses_to_one_of_the_rounds_year(tmp_path):
+    dated = [replace(_form("甲", _dated(tmp_path / "a.xlsx", 1_700_000_000)), year=2021),
+             replace(_form("甲", _dated(tmp_path / "b.xlsx", 1_800_000_000)), year=None),
+             replace(_form("乙", "c.xlsx"), year=2021)]
+    copies = choose_copies(Collection.from_forms(dated, []))
+    assert copies.projects["file"].tolist() == [dated[0].file, "c.xlsx"]
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [[dated[1].file, "year"]]
 
 
 def test_a_duplicate_row_names_its_own_project_and_the_sheet_used():
@@ -287,9 +294,9 @@ def test_a_duplicate_row_names_its_own_project_and_the_sheet_used():
     assert "“a.xlsx”中“项目1”工作表的版本" in duplicate["note"]
 
 
-def test_a_roster_code_two_units_use_alike_finds_each_units_project():
+def test_a_form_carrying_another_units_code_does_not_take_its_place():
     h = load_headers()
-    forms = [_form("培训经费", "某中心.xlsx", unit="某中心", code="001"), _form("办公设备采购", "某局.xlsx", unit="某局", code="001")]
-    roster = [RosterEntry(2, "某局", "办公设备采购", "001"), RosterEntry(3, "某中心", "培训经费", "001")]
+    forms = [_form("培训经费", "某中心.xlsx", unit="某中心", code="001")]  # 002 meant
+    roster = [RosterEntry(2, "某局", "办公设备采购", "001"), RosterEntry(3, "某中心", "培训经费", "002")]
     status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), h)
-    assert status[["status", "file"]].values.tolist() == [[h.status("submitted"), "某局.xlsx"], [h.status("submitted"), "某中心.xlsx"]]
+    assert status[["status", "budget_unit"]].values.tolist() == [[h.status("missing"), "某局"], [h.status("submitted"), "某中心"]]
