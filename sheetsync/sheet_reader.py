@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import checks
@@ -128,6 +129,22 @@ class _TablePlan(NamedTuple):
 
 
 _plans: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], _TablePlan] = {}
+
+
+@lru_cache(maxsize=1024)
+def _covered_cells(first: int, end: int, columns: frozenset[int],
+                   merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> tuple[tuple[int, int, int, int], ...]:
+    """(row, col, first row, first col of its merge) of every table cell a merge covers, its
+    first cell aside; the forms of a round share a few layouts, so each is worked out once."""
+    low, high = min(columns), max(columns)
+    return tuple(
+        (r, c, r1, c1)
+        for (r1, c1), (r2, c2) in merged
+        if not (r2 < first or r1 >= end or c2 < low or c1 > high) and (r2 - r1 + 1) * (c2 - c1 + 1) <= _MAX_COVERED_CELLS
+        for r in range(max(r1, first), min(r2 + 1, end))
+        for c in range(c1, c2 + 1)
+        if (r, c) != (r1, c1) and c in columns
+    )
 
 
 class _BlankSide(NamedTuple):
@@ -394,17 +411,10 @@ class _SheetReader:
     def _hidden_by_merges(self, first: int, end: int, columns: frozenset[int]) -> set[tuple[int, int]]:
         """The table's cells covered by a merge that still hold other text than its first cell
         (LibreOffice keeps it when asked to): hidden under the merge, they are not read but reported."""
-        rows, low, high = self.grid.rows, min(columns), max(columns)
-        covered = []
-        for (r1, c1), (r2, c2) in self.grid.merged_ranges:
-            if r2 < first or r1 >= end or c2 < low or c1 > high or (r2 - r1 + 1) * (c2 - c1 + 1) > _MAX_COVERED_CELLS:
+        rows, hidden = self.grid.rows, set()
+        for r, c, r1, c1 in _covered_cells(first, end, columns, tuple(self.grid.merged_ranges)):
+            if r >= len(rows) or c >= len(rows[r]) or rows[r][c] == "":
                 continue
-            for r in range(max(r1, first), min(r2 + 1, end, len(rows))):
-                cells = rows[r]
-                covered += [(r, c, r1, c1) for c in range(c1, min(c2 + 1, len(cells)))
-                            if cells[c] != "" and (r, c) != (r1, c1) and c in columns]
-        hidden = set()
-        for r, c, r1, c1 in covered:
             if (text := self._cell_text(r, c)) and text != self._cell_text(r1, c1):
                 hidden.add((r, c))
                 self.claimed.add((r, c))
