@@ -228,7 +228,7 @@ def import_text(
 
     Examples:
 
-        sheetsync import-text examples/seed_2021_dongguan_ccpit.txt -o examples/forms/
+        sheetsync import-text examples/seed_2021_dongguan_ccpit.txt -o forms/
     """
     from .importer import import_text_files
 

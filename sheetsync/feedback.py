@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -244,7 +245,9 @@ def _open(source: Path, check: FileCheck) -> tuple[Workbook | None, dict[str, st
     """
     if check.kind == "xlsx":
         try:
-            with open(source, "rb") as fh:
+            with open(source, "rb") as fh, warnings.catch_warnings():
+                # The data validations it drops are put back (sheetsync.sheet_extensions).
+                warnings.filterwarnings("ignore", "Data Validation extension is not supported")
                 # The values, not the formulas: openpyxl would save a formula without the value
                 # it last showed, and the copy would read as blank where the original does not.
                 workbook = openpyxl.load_workbook(fh, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True,

@@ -73,7 +73,7 @@ def other_file_issue(path: str | os.PathLike) -> Issue | None:
     """The note on a file found in a folder that is no workbook: a department may have sent a
     PDF or a zip of its forms. None for what systems and editors leave behind."""
     name = Path(path).name
-    if name.startswith((".", "~")) or name.lower() in _SYSTEM_FILES or name.lower().endswith(".tmp"):
+    if name.startswith((".", "~")) or name.endswith("~") or name.lower() in _SYSTEM_FILES or name.lower().endswith(".tmp"):
         return None
     suffix = Path(path).suffix.lower()
     if suffix in _ARCHIVE_SUFFIXES:

@@ -159,7 +159,7 @@ def test_other_files_in_a_folder_are_noted_not_read(tmp_path):
     folder = tmp_path / "收回"
     folder.mkdir()
     write_workbook(folder / "甲局.xlsx", [("项目1", SEED_FORM, Layout())])
-    for name in ("乙局.pdf", "丙局表格.zip", "README", ".DS_Store", "Thumbs.db", "~WRL0001.tmp", "x.TMP"):
+    for name in ("乙局.pdf", "丙局表格.zip", "README", ".DS_Store", "Thumbs.db", "~WRL0001.tmp", "x.TMP", "甲局.xlsx~"):
         (folder / name).write_bytes(b"%PDF-1.4")
     result = collect([folder])
     assert result.file_count == 1 and len(result.projects) == 1
