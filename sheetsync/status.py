@@ -187,12 +187,17 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
                        positions: pd.Index) -> tuple[set[int], set[int]]:
     """Of the copies at ``positions``: those holding a goal or an indicator, and those on a
     hidden sheet (a ``hidden_form`` issue)."""
+    if positions.empty:
+        return set(), set()
     forms = _forms(paths[positions], projects["sheet"][positions])
     indicators = collection.indicators
-    with_indicators = _forms(collection.paths_of("indicators"), indicators["sheet"])
+    near = indicators["sheet"].isin(set(projects["sheet"][positions])).to_numpy()  # the sheets' names first: cheap
+    with_indicators = _forms(np.asarray(collection.paths_of("indicators"), dtype=object)[near],
+                             indicators["sheet"][near])
     issues = collection.issues
     hidden_forms = issues["code"].to_numpy() == "hidden_form"
-    on_hidden = _forms(np.asarray(collection.paths_of("issues"), dtype=object)[hidden_forms], issues["sheet"][hidden_forms])
+    on_hidden = _forms(np.asarray(collection.paths_of("issues"), dtype=object)[hidden_forms],
+                       issues["sheet"][hidden_forms])
     goals = (projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")
     filled = {int(p) for p, has in zip(positions, forms.isin(with_indicators)) if has or goals[p]}
     hidden = {int(p) for p, is_hidden in zip(positions, forms.isin(on_hidden)) if is_hidden}
