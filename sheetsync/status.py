@@ -191,7 +191,7 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
         return set(), set()
     forms = _forms(paths[positions], projects["sheet"][positions])
     indicators = collection.indicators
-    near = indicators["sheet"].isin(set(projects["sheet"][positions])).to_numpy()  # the sheets' names first: cheap
+    near = indicators["sheet"].isin(set(projects["sheet"][positions])).to_numpy()
     with_indicators = _forms(np.asarray(collection.paths_of("indicators"), dtype=object)[near],
                              indicators["sheet"][near])
     issues = collection.issues
