@@ -227,6 +227,22 @@ def test_libreoffice_reads_the_dropdowns_kept_in_the_copy(tmp_path, inbox, soffi
         assert archive.read("content.xml").decode().count("cell-content-is-in-list") >= 3
 
 
+def test_a_picture_in_the_form_stays_in_the_copy(tmp_path, inbox):
+    from openpyxl.drawing.image import Image
+    from PIL import Image as Picture
+
+    seal = tmp_path / "公章.png"
+    Picture.new("RGB", (60, 60), (200, 0, 0)).save(seal)
+    source = inbox / "甲局.xlsx"
+    book = openpyxl.load_workbook(source)
+    book["办公设备购置"].add_image(Image(str(seal)), "G20")
+    book.save(source)
+    written = write_feedback([source], tmp_path / "反馈")
+    with zipfile.ZipFile(written[0]) as archive:
+        assert [name for name in archive.namelist() if name.startswith("xl/media/")] == ["xl/media/image1.png"]
+    assert [image.anchor._from.row for image in openpyxl.load_workbook(written[0])["办公设备购置"]._images] == [19]
+
+
 @pytest.mark.office
 def test_libreoffice_converts_the_feedback_copy_to_pdf(tmp_path, inbox, soffice):
     written = write_feedback([inbox / "甲局.xlsx"], tmp_path / "反馈")
