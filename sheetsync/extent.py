@@ -110,6 +110,7 @@ class Sheets(NamedTuple):
     # style index → how (sheetsync.number_format); None when the styles could not be read.
     shown: dict[int, Shown] | None = None
     located: tuple[ZipPart | None, ...] = ()  # each sheet's part in a plain zip's directory
+    commented: bool = False  # whether the zip holds cell comments
 
 
 def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cell_comments import AUTHOR
 from .errors import InputError, OutputError, SheetsyncError
 from .feedback_marks import copy_properties
 from .headers import Headers, load_headers
@@ -43,7 +44,6 @@ from .sheet_extensions import keep_sheet_validations
 from .workbook import open_workbook
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
-AUTHOR = "sheetsync"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # No column of field labels: a cell holding exactly a form label would make the reader take

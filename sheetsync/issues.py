@@ -101,6 +101,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blank_form": (INFO, "此工作表是未填写的空白表，已跳过。"),
     "project_twice_in_file": (WARNING, "这一工作表与工作表“{other}”是同一项目“{project}”（多半是复制工作表后修改的）。一个项目只应填一张表，汇总采用的是“{used}”，请删除不用的那一张。"),
     "merged_hidden_text": (WARNING, "这个单元格被从{merge}开始的合并单元格遮住，其中的“{text}”在表格里看不到，未读取。如需要这项内容，请取消合并后单独填写。"),
+    "cell_comment": (INFO, "单元格上有批注：“{text}”。批注不读入汇总表，其中如有需要填报的内容，请填写在表格中。"),
     "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，一般采用未隐藏的，见汇总表的提交情况）。如是不用的旧稿，请删除该工作表。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),
     "other_year": (WARNING, "本表是{year}年度的表格，而本次收集的表格大多是{round_year}年度的，请核对是否交错了年度的表格。"),

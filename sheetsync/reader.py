@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from . import checks
+from .cell_comments import sheet_comments
 from .checks import SheetRead
 from .headers import load_headers
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, reserved_sheets
@@ -60,7 +61,24 @@ def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileR
     if problem is not None:
         return FileResult(issues=[problem])
     with book:
-        return _read_book(book, file, [spec] if spec is not None else form_specs())
+        result = _read_book(book, file, [spec] if spec is not None else form_specs())
+    if check.sheets is not None and check.sheets.commented and result.forms:
+        result.issues += _comment_issues(file, {form.sheet for form in result.forms})
+    return result
+
+
+def _comment_issues(file: str, sheets: set[str]) -> list[Issue]:
+    """An ``info`` issue for each comment a department left on a cell of a form's sheet."""
+    try:
+        comments = sheet_comments(file)
+    except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
+        return []
+    return [issue("cell_comment", file=file, sheet=sheet, cell=cell, text=_shortened(text))
+            for sheet, found in comments.items() if sheet in sheets for cell, _author, text in found]
+
+
+def _shortened(text: str, most: int = 200) -> str:
+    return text if len(text) <= most else text[:most] + "…"
 
 
 @cache

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from .cell_comments import has_comments
 from .cell_scan import ZIP_MAGIC, ZipPart, read_plain_part
 from .extent import ReadPart, Sheets, large_sheets, xlsb_sheets
 from .identity import SUMMARY_MARK
@@ -245,14 +246,17 @@ def _measure_sheets(path: str | os.PathLike, parts: list[ZipPart], plain: bool,
     :func:`~sheetsync.extent.xlsb_sheets`); None when its workbook parts cannot be read, which
     calamine then reports."""
     sizes = {part.name: part.size for part in parts}
+    commented = has_comments(list(sizes))
     try:
         with open(path, "rb") as fh:
             if plain:
                 by_name = {part.name: part for part in parts}
                 sheets = measure(lambda name, limit: read_plain_part(fh, by_name[name], limit), sizes)
-                return sheets._replace(located=tuple(by_name.get(name or "") for name in sheets.parts))
+                return sheets._replace(located=tuple(by_name.get(name or "") for name in sheets.parts),
+                                       commented=commented)
             with zipfile.ZipFile(fh) as archive:
-                return measure(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
+                sheets = measure(lambda name, limit: _read_zip_part(archive, name, limit), sizes)
+                return sheets._replace(commented=commented)
     except Exception:  # zipfile, zlib and the XML give many error types for a damaged workbook
         return None
 

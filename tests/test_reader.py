@@ -219,6 +219,22 @@ def test_text_hidden_under_a_merge_is_reported_not_read(tmp_path):
     assert "“无效”" in c.issues.message.iloc[0] and "E12" in c.issues.message.iloc[0]
 
 
+def test_a_departments_comments_are_noted_and_ours_passed_over(tmp_path):
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    path = write_workbook(tmp_path / "notes.xlsx", [("项目1", SEED_FORM, Layout())])
+    wb = openpyxl.load_workbook(path)
+    wb["项目1"]["E9"].comment = Comment("此值待确认，可能为≥90%", "张三")
+    wb["项目1"]["J10"].comment = Comment("备注写在空单元格", "张三")
+    wb["项目1"]["F4"].comment = Comment("“中期市财政预算”未填写", "sheetsync")  # a feedback copy's
+    wb.save(path)
+    c = read_workbook(path)
+    assert c.issues[["cell", "severity", "code"]].values.tolist() == [["E9", "info", "cell_comment"],
+                                                                     ["J10", "info", "cell_comment"]]
+    assert "“此值待确认，可能为≥90%”" in c.issues.message.iloc[0]
+
+
 def test_unclaimed_cells_are_reported_with_cell_and_text(tmp_path):
     import openpyxl
 

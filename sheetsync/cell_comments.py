@@ -1,0 +1,75 @@
+"""The comments (notes) a department left on the cells of an .xlsx.
+
+python-calamine reads cell values only, and a note such as “此值待确认” is part of what a
+department sent: each becomes an ``info`` issue on its cell. The comments sheetsync itself
+writes into a feedback copy (author :data:`AUTHOR`) are ours, not the department's, and are
+passed over. A sheet's comments are in the part its relationships name as comments::
+
+    >>> comments_of('<comments><authors><author>张三</author></authors><commentList>'
+    ...             '<comment ref="E9" authorId="0"><text><r><t>此值</t></r><r><t>待确认</t></r></text>'
+    ...             '</comment></commentList></comments>'.encode())
+    [('E9', '张三', '此值待确认')]
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from xml.etree import ElementTree
+
+from .cell_scan import read_part
+from .sheet_extensions import sheet_parts
+
+# The author of the comments a feedback copy carries.
+AUTHOR = "sheetsync"
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_COMMENTS_TYPE = "/comments"
+
+Comment = tuple[str, str, str]  # (cell, author, text)
+
+
+def has_comments(part_names: set[str] | list[str]) -> bool:
+    """Whether a zip with these parts holds any cell comments (so that only such files are opened)."""
+    return any(posixpath.basename(name).lower().startswith("comment") and name.lower().endswith(".xml")
+               for name in part_names)
+
+
+def sheet_comments(path: str) -> dict[str, list[Comment]]:
+    """Sheet name → the comments on its cells, in the order the file keeps them; not ours."""
+    found: dict[str, list[Comment]] = {}
+    with zipfile.ZipFile(path) as archive:
+        for sheet, part in sheet_parts(archive).items():
+            comments = [c for target in _comment_parts(archive, part) for c in comments_of(read_part(archive, target))]
+            if mine := [c for c in comments if c[1] != AUTHOR and c[2]]:
+                found[sheet] = mine
+    return found
+
+
+def _comment_parts(archive: zipfile.ZipFile, sheet_part: str) -> list[str]:
+    folder, name = posixpath.split(sheet_part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in archive.NameToInfo:
+        return []
+    root = ElementTree.fromstring(read_part(archive, rels))
+    targets = [rel.get("Target", "") for rel in root.iter(_RELATIONSHIP) if rel.get("Type", "").endswith(_COMMENTS_TYPE)]
+    parts = [t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t)) for t in targets]
+    return [part for part in parts if part in archive.NameToInfo]
+
+
+def comments_of(xml: bytes) -> list[Comment]:
+    """(cell, author, text) of every comment in a comments part."""
+    root = ElementTree.fromstring(xml)
+    authors = [(element.text or "").strip() for element in _named(root, "author")]
+    found = []
+    for comment in _named(root, "comment"):
+        index = int(comment.get("authorId") or 0)
+        author = authors[index] if 0 <= index < len(authors) else ""
+        text = "".join(t.text or "" for t in _named(comment, "t")).strip()
+        found.append((comment.get("ref", ""), author, text))
+    return found
+
+
+def _named(element: ElementTree.Element, name: str) -> list[ElementTree.Element]:
+    """The elements under ``element`` called ``name``, in whatever namespace."""
+    return [e for e in element.iter() if e.tag == name or e.tag.endswith("}" + name)]
