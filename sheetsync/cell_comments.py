@@ -41,8 +41,8 @@ def sheet_comments(path: str) -> dict[str, list[Comment]]:
     with zipfile.ZipFile(path) as archive:
         for sheet, part in sheet_parts(archive).items():
             comments = [c for target in _comment_parts(archive, part) for c in comments_of(read_part(archive, target))]
-            if mine := [c for c in comments if c[1] != AUTHOR and c[2]]:
-                found[sheet] = mine
+            if theirs := [c for c in comments if c[1] != AUTHOR and c[2]]:
+                found[sheet] = theirs
     return found
 
 
