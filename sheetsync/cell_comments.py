@@ -18,12 +18,11 @@ import zipfile
 from xml.etree import ElementTree
 
 from .cell_scan import read_part
-from .sheet_extensions import sheet_parts
+from .sheet_extensions import relations, sheet_parts
 
 # The author of the comments a feedback copy carries.
 AUTHOR = "sheetsync"
 
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _COMMENTS_TYPE = "/comments"
 
 Comment = tuple[str, str, str]  # (cell, author, text)
@@ -47,14 +46,8 @@ def sheet_comments(path: str) -> dict[str, list[Comment]]:
 
 
 def _comment_parts(archive: zipfile.ZipFile, sheet_part: str) -> list[str]:
-    folder, name = posixpath.split(sheet_part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    if rels not in archive.NameToInfo:
-        return []
-    root = ElementTree.fromstring(read_part(archive, rels))
-    targets = [rel.get("Target", "") for rel in root.iter(_RELATIONSHIP) if rel.get("Type", "").endswith(_COMMENTS_TYPE)]
-    parts = [t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t)) for t in targets]
-    return [part for part in parts if part in archive.NameToInfo]
+    return [part for _id, kind, part in relations(archive, sheet_part)
+            if kind.endswith(_COMMENTS_TYPE) and part in archive.NameToInfo]
 
 
 def comments_of(xml: bytes) -> list[Comment]:

@@ -10,6 +10,7 @@ by Excel would lose its dropdowns. The extension is copied from the source sheet
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -92,12 +93,25 @@ def with_ext(sheet_xml: bytes, ext: bytes) -> bytes:
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its worksheet part, from ``xl/workbook.xml`` and its relationships."""
     workbook = ElementTree.fromstring(read_part(archive, "xl/workbook.xml"))
-    relations = ElementTree.fromstring(read_part(archive, "xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations.iter(_RELATIONSHIP)}
+    targets = {rel_id: part for rel_id, _kind, part in relations(archive, "xl/workbook.xml")}
     parts = {}
     for sheet in workbook.iter(_MAIN + "sheet"):
-        target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        part = targets.get(sheet.get(_RELATIONSHIP_ID), "")
         if part in archive.NameToInfo and archive.NameToInfo[part].file_size <= MAX_PART_BYTES:
             parts[sheet.get("name", "")] = part
     return parts
+
+
+def relations(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(id, type, part it names) of each relationship of ``part``, the target made a part name
+    (relative to ``part``'s folder, or absolute); [] when the part has none."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in archive.NameToInfo:
+        return []
+    found = []
+    for rel in ElementTree.fromstring(read_part(archive, rels)).iter(_RELATIONSHIP):
+        target = rel.get("Target", "")
+        named = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found.append((rel.get("Id", ""), rel.get("Type", ""), named))
+    return found
