@@ -18,6 +18,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from .cell_scan import read_part
+from .extent import part_key
 from .sheet_extensions import relations, sheet_parts
 
 # The author of the comments a feedback copy carries.
@@ -30,8 +31,8 @@ Comment = tuple[str, str, str]  # (cell, author, text)
 
 def has_comments(part_names: set[str] | list[str]) -> bool:
     """Whether a zip with these parts holds any cell comments (so that only such files are opened)."""
-    return any(posixpath.basename(name).lower().startswith("comment") and name.lower().endswith(".xml")
-               for name in part_names)
+    return any(posixpath.basename(key).startswith("comment") and key.endswith(".xml")
+               for key in map(part_key, part_names))
 
 
 def sheet_comments(path: str) -> dict[str, list[Comment]]:

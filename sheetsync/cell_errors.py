@@ -25,14 +25,13 @@ import struct
 from typing import Callable
 from xml.etree import ElementTree
 
-from .cell_scan import OdsCells, SheetCells, SheetParts, XlsCells, ods_cells, ods_shown_text
+from .cell_scan import OdsCells, SheetCells, SheetParts, XlsCells, ods_cells, ods_shown_text, xlsx_cells
 from .extent import xlsb_records
-from .spec import column_index
 
 ErrorCells = dict[tuple[int, int], str]
 
-_ERROR_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s([^>]*?\bt\s*=\s*["']e["'][^>/]*)>(.*?)</(?:[\w.-]+:)?c>""", re.S)
-_CELL_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
 _ODS_ERROR_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 # MS-XLSB: a row header, the two records of a cell holding an error, and the error codes.
@@ -58,11 +57,13 @@ def xlsx_error_cells(sheet_xml: bytes) -> ErrorCells:
     if b'"e"' not in sheet_xml and b"'e'" not in sheet_xml:
         return {}  # most sheets: no cell can be of type e
     found = {}
-    for m in _ERROR_CELL.finditer(sheet_xml):
-        ref, value = _CELL_REF.search(m.group(1)), _VALUE.search(m.group(2))
-        if ref is not None and value is not None:
-            error = html.unescape(value.group(1).decode("utf-8", "replace")).strip()
-            found[int(ref.group(2)) - 1, column_index(ref.group(1).decode())] = error
+    for row, col, tag in xlsx_cells(sheet_xml):
+        if _ERROR_TYPE.search(tag.group(2)) is None or tag.group(2).endswith(b"/"):
+            continue
+        end = _CELL_END.search(sheet_xml, tag.end())
+        value = _VALUE.search(sheet_xml, tag.end(), end.start() if end is not None else len(sheet_xml))
+        if value is not None:
+            found[row, col] = html.unescape(value.group(1).decode("utf-8", "replace")).strip()
     return found
 
 

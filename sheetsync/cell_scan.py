@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 import zipfile
 import zlib
-from typing import Any, BinaryIO, Callable, Generic, NamedTuple, TypeVar
+from typing import Any, BinaryIO, Callable, Generic, Iterator, NamedTuple, TypeVar
 from xml.etree import ElementTree
+
+from .spec import column_index
 
 # A part bigger than this is not looked into: a form's are a few kilobytes.
 MAX_PART_BYTES = 16 * 1024 * 1024
@@ -77,6 +80,34 @@ def read_plain_part(fh: BinaryIO, part: ZipPart, limit: int | None) -> bytes:
             chunk = 64 * 1024
         out += inflate.decompress(data, wanted - len(out))
     return out
+
+
+_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
+
+
+def xlsx_cells(sheet_xml: bytes) -> Iterator[tuple[int, int, re.Match[bytes]]]:
+    """The zero-based (row, col) of each cell of a worksheet's XML, with the match of its start
+    tag (its attributes are group 2).
+
+    A row or cell may leave out its reference ``r`` (the Open XML SDK's writers do): it then
+    follows the one before it, which is where calamine puts its value::
+
+        >>> [(r, c) for r, c, _tag in xlsx_cells(b'<row r="3"><c r="B3"/><c/></row><row><c/></row>')]
+        [(2, 1), (2, 2), (3, 0)]
+    """
+    row = col = -1
+    for m in _ROW_OR_CELL.finditer(sheet_xml):
+        ref = _REF.search(m.group(2))
+        if m.group(1) == b"row":
+            row = int(ref.group(2)) - 1 if ref is not None and ref.group(2) else row + 1
+            col = -1
+            continue
+        if ref is not None and ref.group(1) and ref.group(2):
+            row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
+        else:
+            col += 1
+        yield row, col, m
 
 
 class SheetParts:

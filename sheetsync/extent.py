@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import BinaryIO, Callable, Iterator, NamedTuple
 
 import openpyxl
+from openpyxl.utils.escape import unescape
 
 from .cell_scan import MAX_PART_BYTES, ZipPart
 from .number_format import Shown, shown_styles
@@ -121,10 +122,10 @@ def large_sheets(read: ReadPart, sizes: dict[str, int]) -> Sheets:
     """
     parts_by_key: dict[str, list[str]] = {}
     for part in sizes:
-        parts_by_key.setdefault(_part_key(part), []).append(part)
+        parts_by_key.setdefault(part_key(part), []).append(part)
 
     def the_part(name: str) -> str:
-        found = parts_by_key.get(_part_key(name), [])
+        found = parts_by_key.get(part_key(name), [])
         if len(found) != 1:
             raise KeyError(name)
         return found[0]
@@ -272,7 +273,8 @@ def sparse_sheet(fh: BinaryIO, large: LargeSheet,
 
     openpyxl's read-only sheet yields each stored row as it is once its declared dimension is
     forgotten, and a row that is not stored as an empty list. Values are made what calamine
-    gives: numbers as float, dates without a time as dates.
+    gives: numbers as float, dates without a time as dates, an error value as empty (it is
+    looked up as calamine's are) and Excel's escapes (``_x000D_``) undone.
     """
     with zipfile.ZipFile(fh) as archive:
         xml = archive.read(large.part)
@@ -287,19 +289,21 @@ def sparse_sheet(fh: BinaryIO, large: LargeSheet,
         worksheet.reset_dimensions()
         empty: tuple[object, ...] = ()
         rows, kept = [], 0
-        for row in worksheet.iter_rows(values_only=True):
+        for row in worksheet.iter_rows():
             kept += len(row)
             if kept > MAX_SHEET_CELLS:
                 return None
-            rows.append([_as_calamine(value) for value in row] if row else empty)
+            rows.append([_as_calamine(cell.value, cell.data_type) for cell in row] if row else empty)
     finally:
         workbook.close()
     return rows, merges
 
 
-def _as_calamine(value: object) -> object:
-    if value is None:
+def _as_calamine(value: object, data_type: str) -> object:
+    if value is None or data_type == "e":
         return ""
+    if type(value) is str:
+        return unescape(value) if "_x" in value else value
     if type(value) is int:
         return float(value)
     if type(value) is dt.datetime and value.time() == dt.time(0):
@@ -329,11 +333,11 @@ def _candidates(target: str) -> frozenset[str]:
         return frozenset()
     stripped = target.lstrip("/")
     resolved = {stripped if stripped.startswith("xl/") else f"xl/{stripped}", f"xl/{target}", stripped}
-    return frozenset(_part_key(part) for part in resolved)
+    return frozenset(part_key(part) for part in resolved)
 
 
 @lru_cache(maxsize=4096)
-def _part_key(name: str) -> str:
+def part_key(name: str) -> str:
     # Part names are matched without case and with either slash, as some readers do.
     key = name.replace("\\", "/").lower()
     if "./" not in key and "//" not in key and not key.startswith("/") and not key.endswith((".", "/")):

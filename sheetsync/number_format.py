@@ -41,8 +41,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
-from .cell_scan import ODS_OFFICE, OdsCells, SheetCells, SheetParts, XlsCells, ods_cells, ods_shown_text, read_ods_styles
-from .spec import column_index
+from .cell_scan import (ODS_OFFICE, OdsCells, SheetCells, SheetParts, XlsCells, ods_cells, ods_shown_text,
+                        read_ods_styles, xlsx_cells)
 from .values import clean_text
 
 
@@ -92,8 +92,6 @@ _CURRENCY = str.maketrans("", "", "￥¥$€£")
 # A section for the numbers that meet a condition ([>=10000]0!.0,"万";0): which one shows a
 # number is not looked into.
 _CONDITION = re.compile(r"\[\s*[<>=]")
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*)>")
-_CELL_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
 _CELL_STYLE = re.compile(rb"""\bs\s*=\s*["'](\d{1,9})["']""")
 _FORMAT_CODE = re.compile(rb"""\bformatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _BUILTIN_ID = re.compile(rb"""\bnumFmtId\s*=\s*["'](?:9|10)["']""")
@@ -197,16 +195,11 @@ def shown_styles(styles_xml: bytes) -> dict[int, Shown]:
 
 
 def cell_styles(sheet_xml: bytes) -> dict[tuple[int, int], int]:
-    """(row, col), zero-based → style index, for every cell of a worksheet's XML with both.
-
-    A cell without its reference (allowed, rarely written) is left out: its format stays unknown.
-    """
+    """(row, col), zero-based → style index, for every cell of a worksheet's XML with a style."""
     found = {}
-    for m in _CELL.finditer(sheet_xml):
-        attributes = m.group(1)
-        ref, style = _CELL_REF.search(attributes), _CELL_STYLE.search(attributes)
-        if ref is not None and style is not None:
-            found[int(ref.group(2)) - 1, column_index(ref.group(1).decode())] = int(style.group(1))
+    for row, col, tag in xlsx_cells(sheet_xml):
+        if (style := _CELL_STYLE.search(tag.group(2))) is not None:
+            found[row, col] = int(style.group(1))
     return found
 
 

@@ -22,7 +22,7 @@ from typing import BinaryIO, Callable
 
 from .cell_comments import has_comments
 from .cell_scan import ZIP_MAGIC, ZipPart, read_plain_part
-from .extent import ReadPart, Sheets, large_sheets, xlsb_sheets
+from .extent import ReadPart, Sheets, large_sheets, part_key, xlsb_sheets
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
 
@@ -161,7 +161,7 @@ def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None
                 properties = small_part(archive, "docProps/custom.xml") + small_part(archive, "meta.xml")
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             return FileCheck("", issue("corrupt_file", file=file, detail=f"压缩结构损坏：{exc}"))
-    names = {part.name for part in parts}
+    names = {part_key(part.name) for part in parts}
     biggest = max(parts, key=lambda part: part.size, default=None)
     total = sum(part.size for part in parts)
     if biggest is not None and biggest.size > MAX_PART_BYTES:

@@ -17,9 +17,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from .cell_scan import MAX_PART_BYTES, read_part
+from .extent import part_key
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # The start of the extension holding x14 data validations (MS-XLSX 2.3.3).
 _VALIDATIONS_EXT = re.compile(
@@ -91,27 +90,50 @@ def with_ext(sheet_xml: bytes, ext: bytes) -> bytes:
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its worksheet part, from ``xl/workbook.xml`` and its relationships."""
-    workbook = ElementTree.fromstring(read_part(archive, "xl/workbook.xml"))
-    targets = {rel_id: part for rel_id, _kind, part in relations(archive, "xl/workbook.xml")}
+    """Sheet name → its worksheet part, from ``xl/workbook.xml`` and its relationships.
+
+    The sheets are found in either namespace, Transitional or Strict (Excel's "Strict Open XML"),
+    and parts by their names without case or the kind of slash, as calamine finds them.
+    """
+    workbook_part = find_part(archive, "xl/workbook.xml")
+    if workbook_part is None:
+        raise KeyError("xl/workbook.xml")
+    workbook = ElementTree.fromstring(read_part(archive, workbook_part))
+    targets = {rel_id: part for rel_id, _kind, part in relations(archive, workbook_part)}
     parts = {}
-    for sheet in workbook.iter(_MAIN + "sheet"):
-        part = targets.get(sheet.get(_RELATIONSHIP_ID), "")
-        if part in archive.NameToInfo and archive.NameToInfo[part].file_size <= MAX_PART_BYTES:
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rel_id = next((value for key, value in sheet.attrib.items() if key.startswith("{") and _local(key) == "id"), "")
+        part = find_part(archive, targets.get(rel_id, ""))
+        if part is not None and archive.NameToInfo[part].file_size <= MAX_PART_BYTES:
             parts[sheet.get("name", "")] = part
     return parts
 
 
 def relations(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
     """(id, type, part it names) of each relationship of ``part``, the target made a part name
-    (relative to ``part``'s folder, or absolute); [] when the part has none."""
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    if rels not in archive.NameToInfo:
+    (relative to ``part``'s folder, or absolute; as the zip spells it when it holds the part);
+    [] when the part has none."""
+    folder, name = posixpath.split(part.replace("\\", "/"))
+    rels = find_part(archive, posixpath.join(folder, "_rels", name + ".rels"))
+    if rels is None:
         return []
     found = []
     for rel in ElementTree.fromstring(read_part(archive, rels)).iter(_RELATIONSHIP):
-        target = rel.get("Target", "")
+        target = rel.get("Target", "").replace("\\", "/")
         named = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found.append((rel.get("Id", ""), rel.get("Type", ""), named))
+        found.append((rel.get("Id", ""), rel.get("Type", ""), find_part(archive, named) or named))
     return found
+
+
+def find_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The zip's name of the part ``name``, matched as it is or else without case or the kind of slash."""
+    if name in archive.NameToInfo:
+        return name
+    key = part_key(name)
+    return next((held for held in archive.NameToInfo if part_key(held) == key), None) if name else None
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]

@@ -22,8 +22,8 @@ def test_error_cells_of_sheet_xml():
     sheet = (b"<x:row r='2'><x:c r='B2' s='3' t='e'><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c>"
              b'<x:c r="C2" t="e"/><x:c r="D2" t="s"><x:v>4</x:v></x:c>'
              b'<x:c r="E2" t = "e"><x:v> #N/A </x:v></x:c><x:c t="e"><x:v>#REF!</x:v></x:c></x:row>')
-    # A cell without its value or its reference cannot be placed: it is left out.
-    assert xlsx_error_cells(sheet) == {(1, 1): "#DIV/0!", (1, 4): "#N/A"}
+    # A cell without its value says no error; one without its reference follows the cell before it.
+    assert xlsx_error_cells(sheet) == {(1, 1): "#DIV/0!", (1, 4): "#N/A", (1, 5): "#REF!"}
 
 
 def test_error_cells_of_ods_content_through_repeats():

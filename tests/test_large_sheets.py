@@ -202,14 +202,18 @@ def test_sparse_values_are_those_calamine_gives(tmp_path):
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["文本", 1, 2.5, True, dt.datetime(2024, 12, 31), dt.datetime(2024, 12, 31, 8, 30), None, 0.95])
+    ws.append(["文本", 1, 2.5, True, dt.datetime(2024, 12, 31), dt.datetime(2024, 12, 31, 8, 30), None, 0.95,
+               "#DIV/0!", "两期_x000D_\n支付"])  # a failed formula; Excel's escape of a carriage return
     ws.merge_cells("A2:C3")
     wb.save(path := tmp_path / "types.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        assert b't="e"' in archive.read("xl/worksheets/sheet1.xml")
     calamine = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     large = LargeSheet(0, "xl/worksheets/sheet1.xml", Extent(3, 8), path.stat().st_size)
     with open(path, "rb") as fh:
         rows, merges = sparse_sheet(fh, large, 1)
     assert rows[0] == calamine.to_python(skip_empty_area=False)[0]
+    assert rows[0][8:] == ["", "两期\r\n支付"]
     assert [type(v) for v in rows[0]] == [type(v) for v in calamine.to_python(skip_empty_area=False)[0]]
     assert merges == calamine.merged_cell_ranges
 

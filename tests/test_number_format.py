@@ -60,8 +60,9 @@ def test_styles_with_builtin_and_custom_percent_formats():
 def test_cell_styles_by_position():
     sheet = (b'<worksheet><sheetData><row r="3"><c r="B3" s="4" t="s"><v>0</v></c>'
              b"<c r='$AA3' s='7'><v>0.5</v></c><c s='2'><v>1</v></c><c r=\"C3\"><v>2</v></c>"
-             b"</row></sheetData></worksheet>")
-    assert cell_styles(sheet) == {(2, 1): 4, (2, 26): 7}
+             b"</row><row><c s='5'/><col/><c/><c s='6'/></row></sheetData></worksheet>")
+    # A cell without its reference follows the one before it; a row without one, the row before.
+    assert cell_styles(sheet) == {(2, 1): 4, (2, 26): 7, (2, 27): 2, (3, 0): 5, (3, 2): 6}
 
 
 def _with_numbers(path, cells):
