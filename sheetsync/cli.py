@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -245,4 +246,19 @@ def import_text(
 
 
 def main() -> None:
-    app()
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:  # not under nohup
+            signal.signal(number, _stop)
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == 2:  # Click's code for a mistyped command line; ours is 1 for every error
+            raise SystemExit(1) from None
+        raise
+
+
+def _stop(number: int, _frame: object) -> None:
+    """End the command on SIGTERM (kill, timeout) or SIGHUP (its terminal closed) as on Ctrl-C:
+    unwinding removes the outputs half written and stops the worker processes."""
+    raise SystemExit(128 + number)

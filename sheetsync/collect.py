@@ -13,8 +13,10 @@ feedback copies put back among the files, unchanged, which are left out.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -44,6 +46,8 @@ WORKER_CHUNK_FILES = 32
 # While workers that are not forked start, this process reads the first runs itself (at
 # most half, so that the workers get the rest).
 LEAD_RUNS = 4
+# How often a worker looks whether the process that started it is still there.
+PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -224,19 +228,33 @@ def _start_workers(context: BaseContext, count: int, runs: list[list[str]]) -> W
     """``count`` worker processes, each run submitted to them (which starts them)."""
     # Not multiprocessing.Pool: its worker-handler thread busy-waits while a large result is
     # in the pipe, taking a core from the workers (1.5 s of CPU on 100,000 sheets).
-    workers = ProcessPoolExecutor(count, mp_context=context)
+    workers = ProcessPoolExecutor(count, mp_context=context, initializer=_worker_started)
     return workers, deque(workers.submit(read_chunk, run) for run in runs)
 
 
 def _read_alone(file: str, read: Callable[[list[str]], Chunk] = read_chunk) -> Chunk:
     """``read([file])`` in a process of its own; a file that kills it is an issue row."""
-    with ProcessPoolExecutor(1, mp_context=_worker_context()) as alone:
+    with ProcessPoolExecutor(1, mp_context=_worker_context(), initializer=_worker_started) as alone:
         try:
             return alone.submit(read, [file]).result()
         except BrokenProcessPool:
             rows = TableRows()
             rows.add([], [issue("reader_crashed", file=file)])
             return Chunk(rows.tables(), [(0, 1)])
+
+
+def _worker_started() -> None:
+    """Make a worker end with the process that started it, which a SIGKILL can end with no
+    clean-up: left alone, the worker would wait for ever to send its results. A SIGTERM ends a
+    worker at once, whatever handler it inherited; the process that started it cleans up."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _report(chunk: Chunk, on_file: OnFile | None) -> None:

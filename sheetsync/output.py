@@ -16,8 +16,9 @@ from .errors import OutputError, OutputExistsError
 
 
 def check_writable(path: Path | str, force: bool) -> Path:
-    """Raise when ``path`` cannot take a file: it exists (without ``force``), is a folder, or
-    cannot be looked at (a name longer than the file system allows)."""
+    """Raise when ``path`` cannot take a file: it exists (without ``force``), is a folder, its
+    folder (or the nearest that exists) is read-only, or it cannot be looked at (a name longer
+    than the file system allows)."""
     path = Path(path)
     try:
         _check_place(path, force)
@@ -35,6 +36,8 @@ def _check_place(path: Path, force: bool) -> None:
         if parent.exists():
             if not parent.is_dir():
                 raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OutputError(f"cannot write {path}: the folder {parent} is read-only")
             break
 
 

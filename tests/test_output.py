@@ -1,7 +1,12 @@
-import pytest
+import os
+import subprocess
 
-from sheetsync.errors import OutputExistsError
-from sheetsync.output import atomic_path
+import pytest
+from typer.testing import CliRunner
+
+from sheetsync.cli import app
+from sheetsync.errors import OutputError, OutputExistsError
+from sheetsync.output import atomic_path, check_writable
 
 
 def test_atomic_path_renames_on_success(tmp_path):
@@ -35,8 +40,6 @@ def test_existing_output_needs_force(tmp_path):
 
 
 def test_output_gets_ordinary_permissions(tmp_path):
-    import os
-
     target = tmp_path / "a.xlsx"
     with atomic_path(target) as tmp:
         tmp.write_text("done")
@@ -46,7 +49,6 @@ def test_output_gets_ordinary_permissions(tmp_path):
 
 
 def test_a_folder_or_a_file_in_the_way_is_a_clear_error(tmp_path):
-    from sheetsync.errors import OutputError
     from sheetsync.output import output_folder
 
     (tmp_path / "folder").mkdir()
@@ -62,8 +64,31 @@ def test_a_folder_or_a_file_in_the_way_is_a_clear_error(tmp_path):
 
 
 def test_a_name_longer_than_the_file_system_allows_is_a_clear_error(tmp_path):
-    from sheetsync.errors import OutputError
-    from sheetsync.output import check_writable
-
     with pytest.raises(OutputError, match="cannot write"):
         check_writable(tmp_path / ("长" * 100 + ".xlsx"), False)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder no file can be written into, even by root (who passes over permission bits)."""
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK) and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        folder.chmod(0o755)
+        pytest.skip("cannot make a folder read-only here")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    folder.chmod(0o755)
+
+
+def test_a_read_only_folder_is_refused_before_any_work(read_only_folder, tmp_path):
+    with pytest.raises(OutputError, match="read-only"):
+        check_writable(read_only_folder / "汇总.xlsx", force=False)
+    with pytest.raises(OutputError, match="read-only"):
+        check_writable(read_only_folder / "csv" / "projects.csv", force=False)
+    # The summary is not written when an export could not be: the run is refused before reading.
+    done = CliRunner().invoke(app, ["collect", "examples/forms", "-o", str(tmp_path / "汇总.xlsx"),
+                                    "--csv", str(read_only_folder / "csv")])
+    assert done.exit_code == 1 and "read-only" in done.output
+    assert not (tmp_path / "汇总.xlsx").exists()
