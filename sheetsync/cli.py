@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import SheetsyncError
+from .model import readable_path, readable_text
 
 app = typer.Typer(
     help="生成、收集、汇总项目支出绩效目标表。Generate, collect and consolidate 项目支出绩效目标表 workbooks.",
@@ -29,8 +30,12 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the issues as JSON r
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {readable_text(message)}", err=True)
     return typer.Exit(1)
+
+
+def _shown(path: Path) -> str:
+    return readable_path(str(path))
 
 
 def _print_issues(records: list[dict], as_json: bool) -> None:
@@ -84,7 +89,7 @@ def template(
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
     for path in paths:
-        typer.echo(str(path))
+        typer.echo(_shown(path))
     typer.echo(f"{len(paths)} workbooks written", err=True)
 
 
@@ -137,6 +142,7 @@ def collect(
         sheetsync collect a.xlsx b.xls c.ods -o summary.xlsx --csv tables/ --sqlite rounds.db
     """
     from . import exports, summary
+    from .collect import require_inputs
     from .output import check_outputs, check_writable
     from .roster import read_roster
     from .status import roster_line
@@ -146,6 +152,7 @@ def collect(
         exports.check_exports(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file, force=force)
         check_outputs(output, [str(p) for p in paths], roster=roster,
                       files=exports.export_files(csv_dir=csv_dir, parquet_dir=parquet_dir, sqlite_file=sqlite_file))
+        require_inputs(paths)
         entries = read_roster(roster) if roster is not None else None
         collection = _collect_with_progress([str(p) for p in paths], jobs or os.cpu_count() or 1, quiet,
                                             exclude=[roster] if roster is not None else [])
@@ -205,7 +212,7 @@ def feedback(
     def report(copy) -> None:
         nonlocal errors
         errors += copy.errors
-        typer.echo(f"{copy.source} -> {copy.path}")
+        typer.echo(f"{_shown(copy.source)} -> {_shown(copy.path)}")
         if copy.note:
             typer.echo(f"note: {copy.note}", err=True)
 
@@ -239,7 +246,7 @@ def import_text(
         raise _fail(str(exc)) from exc
     _print_issues(collection.issues.to_dict(orient="records"), as_json)
     for path in written:
-        typer.echo(str(path), err=as_json)
+        typer.echo(_shown(path), err=as_json)
     typer.echo(collection.summary_line(len(files)), err=True)
     if collection.error_count:
         raise typer.Exit(1)

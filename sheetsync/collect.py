@@ -77,10 +77,37 @@ def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | o
     others: list[str] = []
     seen: set[str] = {os.path.realpath(path) for path in exclude}
     for path in paths:
-        found, other = _search(Path(path)) if Path(path).is_dir() else ([str(path)], [])
+        # os.path.isdir, not Path.is_dir: a path that cannot be looked at (a name too long, a
+        # folder not to be entered) is no folder, and is reported as an unreadable file.
+        found, other = _search(Path(path)) if os.path.isdir(path) else ([str(path)], [])
         files += _first_time(found, seen)
         others += _first_time(other, seen)
     return Inputs(files, others)
+
+
+def missing_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """The paths that name no file or folder (a path through a file is one). A path that cannot
+    be looked at (a name too long, a folder not to be entered) is not missing: reading it
+    reports it as an unreadable file."""
+    return [str(path) for path in paths if _names_nothing(path)]
+
+
+def _names_nothing(path: str | os.PathLike) -> bool:
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        pass  # there, but not to be looked at
+    return False
+
+
+def require_inputs(paths: Iterable[str | os.PathLike]) -> None:
+    """Raise when none of ``paths`` names a file or folder (a folder mistyped): there is nothing
+    to read. Some missing among others are read as issues."""
+    paths = [str(path) for path in paths]
+    if paths and len(missing_paths(paths)) == len(paths):
+        raise InputError(f"no such file or folder: {', '.join(paths)}")
 
 
 def _first_time(files: list[str], seen: set[str]) -> list[str]:

@@ -25,6 +25,15 @@ class OutputError(SheetsyncError):
     """An output cannot be written there (a folder in the way, no permission, no such place)."""
 
 
+class WriteError(OutputError):
+    """The system refused to write an output (a full disk, a read-only folder): its path and why."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class InputError(SheetsyncError):
     """The inputs hold nothing to work on (no workbook in the folders given)."""
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass, replace
@@ -38,7 +36,7 @@ from .headers import Headers, load_headers
 from .issues import Issue
 from .model import readable_path
 from .names import FILE_NAME_MAX, safe_file_name, unique_sheet_names
-from .output import atomic_path, check_writable, output_folder, publish
+from .output import atomic_path, check_writable, publish, staged_as, staging_folder
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
 from .workbook import open_workbook
@@ -69,10 +67,11 @@ class FeedbackCopy:
 
     @property
     def note(self) -> str:
+        source = readable_path(str(self.source))
         if self.unreadable:
-            return f"{self.source}: cannot be opened or annotated; {self.path.name} lists its problems only"
+            return f"{source}: cannot be opened or annotated; {self.path.name} lists its problems only"
         if self.rebuilt:
-            return f"{self.source}: cannot be annotated in place; rebuilt from its cells as {self.path.name}"
+            return f"{source}: cannot be annotated in place; rebuilt from its cells as {self.path.name}"
         return ""
 
 
@@ -85,10 +84,10 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     replaced), and no copy may replace an input. ``on_copy`` is called with each
     :class:`FeedbackCopy` (the CLI prints its note).
     """
-    from .collect import collect, expand_paths
+    from .collect import collect, expand_paths, missing_paths
 
     paths = [str(p) for p in paths]
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = missing_paths(paths)
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     out_dir = Path(out_dir)
@@ -108,30 +107,35 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
         if os.path.realpath(target) in inputs:
             raise OutputError(f"{target} is one of the inputs; write the feedback to another folder")
         check_writable(target, force)
-    output_folder(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=".sheetsync.", dir=out_dir))
-    try:
+    with staging_folder(out_dir) as staging:
         copies = []
         taken = {target.name for target in targets}
         for source, target in zip(sources, targets):
             issues = by_file.get(source, pd.DataFrame(columns=collection.issues.columns))
-            copy = annotate_copy(source, staging / target.name, issues, headers)
-            if (copy.rebuilt or copy.unreadable) and target.suffix.lower() != ".xlsx":
-                # A copy rebuilt from the cells holds no macros: Excel refuses it named .xlsm.
-                target = out_dir / _unique_name(target.stem, ".xlsx", taken)
-                copy.path.rename(staging / target.name)
-                copy = replace(copy, path=staging / target.name)
-            copies.append((copy, target))
+            copies.append(_staged_copy(source, target, issues, headers, staging, taken))
         for _copy, target in copies:
             check_writable(target, force)
         for copy, target in copies:
             publish(copy.path, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     for copy, target in copies:
         if on_copy is not None:
             on_copy(replace(copy, path=target))
     return [target for _copy, target in copies]
+
+
+def _staged_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, staging: Path,
+                 taken: set[str]) -> tuple[FeedbackCopy, Path]:
+    """The annotated copy of ``source``, written into ``staging``, and the output it becomes:
+    ``target``, or an .xlsx of its name when the copy was rebuilt from the cells of an .xlsm."""
+    with staged_as(target):
+        copy = annotate_copy(source, staging / target.name, issues, headers)
+    if (copy.rebuilt or copy.unreadable) and target.suffix.lower() != ".xlsx":
+        # A copy rebuilt from the cells holds no macros: Excel refuses it named .xlsm.
+        target = target.with_name(_unique_name(target.stem, ".xlsx", taken))
+        with staged_as(target):
+            copy.path.rename(staging / target.name)
+        copy = replace(copy, path=staging / target.name)
+    return copy, target
 
 
 def _issues_by_file(issues: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
@@ -157,7 +161,7 @@ def _targets(sources: list[Path], out_dir: Path, headers: Headers) -> list[Path]
     targets = []
     for source in sources:
         ext = source.suffix.lower() if source.suffix.lower() in ANNOTATABLE else ".xlsx"
-        targets.append(out_dir / _unique_name(source.stem, ext, taken, tail=suffix))
+        targets.append(out_dir / _unique_name(readable_path(source.stem), ext, taken, tail=suffix))
     return targets
 
 

@@ -17,14 +17,13 @@ done; text that cannot be placed is named in an issue, never dropped silently.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .issues import Issue, issue
 from .model import Collection
-from .output import check_writable, output_folder, publish
+from .output import check_writable, publish, staged_as, staging_folder
 from .spec import FormSpec, load_spec
 from .text_form import FormText, ImportedForm, is_title
 from .text_rows import Row, read_rows, read_text
@@ -80,15 +79,15 @@ def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bo
     for target in targets:
         check_writable(target, force)
     if targets:
-        output_folder(out_dir)
-        with tempfile.TemporaryDirectory(prefix=".import-", dir=out_dir) as tmp:
+        with staging_folder(out_dir) as staging:
             for target, ((unit, year), items) in zip(targets, groups.items()):
                 _name_sheets(items)
-                write_unit_workbook(Path(tmp) / target.name, [item.form for item in items], year=year,
-                                    budget_unit=unit)
+                with staged_as(target):
+                    write_unit_workbook(staging / target.name, [item.form for item in items], year=year,
+                                        budget_unit=unit)
             for target in targets:
                 check_writable(target, force)
-                publish(Path(tmp) / target.name, target)
+                publish(staging / target.name, target)
     return _collection(files), targets
 
 
@@ -111,7 +110,10 @@ def read_text_file(path: Path | str, spec: FormSpec | None = None) -> ImportedFi
     imported = ImportedFile(name)
     try:
         text = read_text(path)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        imported.issues.append(_unreadable(name, exc))
+        return imported
+    except UnicodeDecodeError as exc:
         imported.issues.append(issue("text_unreadable", file=name, detail=str(exc)))
         return imported
     rows = read_rows(text)
@@ -124,6 +126,15 @@ def read_text_file(path: Path | str, spec: FormSpec | None = None) -> ImportedFi
     for start, end in zip(starts, [*starts[1:], len(rows)]):
         imported.forms.append(FormText(spec, name, rows[start:end]).read())
     return imported
+
+
+def _unreadable(file: str, exc: OSError) -> Issue:
+    """The issue of a text file that cannot be opened, as the reader words a workbook's."""
+    if isinstance(exc, FileNotFoundError):
+        return issue("file_not_found", file=file)
+    if isinstance(exc, IsADirectoryError):
+        return issue("unreadable_file", file=file, detail="这是一个文件夹")
+    return issue("unreadable_file", file=file, detail=exc.strerror or type(exc).__name__)
 
 
 def _stray(row: Row, file: str) -> list[Issue]:

@@ -179,6 +179,18 @@ def readable_path(path: str) -> str:
     return "/".join(_decoded(part) if _UNDECODED.search(part) else part for part in path.split("/"))
 
 
+def readable_text(text: str) -> str:
+    """``text`` (a message naming paths) with each path in it read as :func:`readable_path` reads
+    it. Spaces part the words: no GBK character holds the byte of a space or a slash.
+
+        >>> readable_text(b"cannot write /out/\\xd2\\xd2\\xbe\\xd6.xlsx: No space left".decode("utf-8", "surrogateescape"))
+        'cannot write /out/乙局.xlsx: No space left'
+    """
+    if not _UNDECODED.search(text):
+        return text
+    return " ".join(readable_path(word) for word in text.split(" "))
+
+
 def _decoded(part: str) -> str:
     # A GBK name can hold byte pairs that are UTF-8 too (d2 be): the whole part is decoded again.
     raw = part.encode("utf-8", "surrogateescape")

@@ -7,12 +7,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from contextlib import contextmanager
+import traceback
+import zipfile
+from contextlib import contextmanager, suppress
+from itertools import takewhile
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import OutputError, OutputExistsError
+from .errors import OutputError, OutputExistsError, WriteError
 
 
 def check_writable(path: Path | str, force: bool) -> Path:
@@ -23,8 +27,13 @@ def check_writable(path: Path | str, force: bool) -> Path:
     try:
         _check_place(path, force)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error(path, exc) from None
     return path
+
+
+def write_error(path: Path | str, exc: OSError) -> WriteError:
+    """The error that reports ``exc``, raised by the system while writing ``path``."""
+    return WriteError(path, exc.strerror or str(exc))
 
 
 def _check_place(path: Path, force: bool) -> None:
@@ -96,32 +105,93 @@ def output_folder(path: Path | str) -> Path:
 
 
 @contextmanager
+def made_folder(path: Path | str) -> Iterator[Path]:
+    """:func:`output_folder` for the block: the folders it made are removed again when the block
+    fails, unless something was put in them meanwhile."""
+    path = Path(path)
+    made = list(takewhile(lambda folder: not os.path.lexists(folder), (path, *path.parents)))
+    output_folder(path)
+    try:
+        yield path
+    except BaseException:
+        for folder in made:
+            with suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+@contextmanager
+def staging_folder(out_dir: Path | str) -> Iterator[Path]:
+    """A hidden temporary folder in ``out_dir`` (made if need be), in which a run's outputs are
+    written whole before any of them is published into ``out_dir``; removed afterwards, and
+    ``out_dir`` too when it was made for a run that failed."""
+    with made_folder(out_dir) as folder:
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".sheetsync.", dir=folder))
+        except OSError as exc:
+            raise write_error(folder, exc) from None
+        try:
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def staged_as(target: Path) -> Iterator[None]:
+    """Report an error writing a staging file in the block under ``target``, the output it
+    becomes: the user never asked for the staging folder."""
+    try:
+        yield
+    except WriteError as exc:
+        raise WriteError(target, exc.reason) from None
+    except OSError as exc:
+        raise write_error(target, exc) from None
+
+
+@contextmanager
 def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it is renamed over ``path``.
 
-    On any exception the temporary file (and a journal SQLite kept beside it) is removed and
-    ``path`` is left as it was; an OSError while writing (a full disk) is an OutputError
-    naming ``path``.
+    On any exception the temporary file (and a journal SQLite kept beside it) is removed, and
+    the folders made for it, and ``path`` is left as it was; an OSError while writing (a full
+    disk) is a WriteError naming ``path``.
     """
     path = check_writable(path, force)
-    output_folder(path.parent)
+    with made_folder(path.parent):
+        tmp = _file_beside(path)
+        try:
+            yield tmp
+            if not force and path.exists():
+                raise OutputExistsError(f"{path} appeared while it was being written; use --force to overwrite it")
+            publish(tmp, path)
+        except OSError as exc:
+            _close_archives(exc)
+            raise write_error(path, exc) from None
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+
+
+def _file_beside(path: Path) -> Path:
+    """A new empty file in ``path``'s folder, to be written and renamed over ``path``."""
     try:
         # A short name: the target's own may already be near the 255-byte limit of a name.
-        fd, tmp_name = tempfile.mkstemp(prefix=".sheetsync.", suffix=".tmp", dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=".sheetsync.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error(path, exc) from None
     os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        if not force and path.exists():
-            raise OutputExistsError(f"{path} appeared while it was being written; use --force to overwrite it")
-        publish(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            leftover.unlink(missing_ok=True)
+    return Path(name)
+
+
+def _close_archives(exc: BaseException) -> None:
+    """Close the zip files left open in the frames ``exc`` went through."""
+    # XlsxWriter and openpyxl leave their ZipFile open when a write fails (a full disk):
+    # garbage collection would close it later, fail again and print that error after ours.
+    for frame, _line in traceback.walk_tb(exc.__traceback__):
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, zipfile.ZipFile):
+                with suppress(OSError, ValueError):
+                    value.close()
 
 
 def publish(tmp: Path, path: Path) -> None:
@@ -131,7 +201,7 @@ def publish(tmp: Path, path: Path) -> None:
     try:
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error(path, exc) from None
 
 
 def _umask() -> int:

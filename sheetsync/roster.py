@@ -187,11 +187,21 @@ class _Sheet(NamedTuple):
 
 def _read_rows(path: Path) -> list[_Sheet]:
     """Each visible sheet of the roster."""
-    if not path.is_file():
-        raise RosterError(f"{path}: 找不到花名册文件。")
+    _check_roster_file(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path)
     return [_Sheet("", _read_csv(path), [])]
+
+
+def _check_roster_file(path: Path) -> None:
+    """Raise unless ``path`` is a file: missing, a folder, or one that cannot be looked at (a
+    name too long, a folder not to be entered)."""
+    try:
+        found = path.is_file()
+    except OSError as exc:
+        raise RosterError(f"{path}: 无法读取花名册（{exc.strerror or exc}）。") from None
+    if not found:
+        raise RosterError(f"{path}: 找不到花名册文件。")
 
 
 def _read_csv(path: Path) -> list[list[object]]:

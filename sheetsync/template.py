@@ -89,7 +89,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     _check_password(password)
     entries = read_roster(roster_path, form=spec)
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise OutputError(f"{out_dir} is a file; with --roster the output is a folder")
     units = _by_unit(entries)
     paths = [out_dir / f"{name}.xlsx" for name in unique_file_names(list(units))]

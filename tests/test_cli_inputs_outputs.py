@@ -3,8 +3,14 @@ every workbook in a folder found once, and feedback written whole or not at all.
 
 from __future__ import annotations
 
+import errno
+import gc
+import io
 import os
 import shutil
+import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -300,3 +306,137 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_it_reads(tmp_path, in
     import openpyxl
 
     assert f"{inbox / '乙局.xlsx'}" in openpyxl.load_workbook(copy).worksheets[0]["A1"].value
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SEED = EXAMPLES / "seed_2021_dongguan_ccpit.txt"
+
+
+def _gbk(folder: Path, name: str) -> Path:
+    """``folder/name`` spelt in GBK bytes, as unzip and Windows shares leave Chinese names."""
+    return Path(os.fsdecode(os.fsencode(folder) + b"/" + name.encode("gbk")))
+
+
+def test_names_that_are_not_utf8_are_printed_as_they_read(tmp_path, inbox):
+    _form(_gbk(inbox, "乙局.xlsx"), name="印刷费")
+    _gbk(inbox, "丙局.xlsx").write_bytes(b"not a workbook")
+    out = tmp_path / "反馈"
+    result = runner.invoke(app, ["feedback", str(inbox), "-o", str(out)])
+    assert f"{inbox / '乙局.xlsx'} -> {out / '乙局_反馈.xlsx'}" in result.stdout
+    assert f"note: {inbox / '丙局.xlsx'}: cannot be opened or annotated" in result.stderr
+    assert (out / "乙局_反馈.xlsx").is_file()  # the copy is named as its source reads
+    written = runner.invoke(app, ["template", "-o", str(_gbk(tmp_path, "模板.xlsx"))])
+    assert written.stdout == f"{tmp_path / '模板.xlsx'}\n"
+    again = runner.invoke(app, ["template", "-o", str(_gbk(tmp_path, "模板.xlsx"))])
+    assert again.stderr == f"error: {tmp_path / '模板.xlsx'} exists; use --force to overwrite it\n"
+    imported = runner.invoke(app, ["import-text", str(SEED), "-o", str(_gbk(tmp_path, "导入"))])
+    assert f"{tmp_path / '导入'}/" in imported.stdout
+
+
+def _no_folder_made_here(monkeypatch) -> None:
+    """The system refuses to make a folder, as in a read-only folder (root, who runs the tests in
+    CI, is refused only by a read-only file system)."""
+    def refuse(*args, dir=None, **kwargs):
+        raise PermissionError(1, "Operation not permitted", f"{dir}/.sheetsync.x")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+
+
+@pytest.mark.parametrize("command", [["feedback", "{inbox}"], ["import-text", str(SEED)]])
+def test_a_read_only_output_folder_is_one_error_line(tmp_path, inbox, monkeypatch, command):
+    out = tmp_path / "输出"
+    _no_folder_made_here(monkeypatch)
+    result = runner.invoke(app, [*(a.format(inbox=inbox) for a in command), "-o", str(out)])
+    assert (result.exit_code, result.stderr) == (1, f"error: cannot write {out}: Operation not permitted\n")
+    assert not out.exists()  # the folder made for the outputs is removed again
+
+
+def _long_name(tmp_path: Path) -> Path:
+    return tmp_path / ("汇" * 90) / "甲局.xlsx"  # a folder's name of 270 bytes: ENAMETOOLONG
+
+
+def test_an_input_path_that_cannot_be_looked_at_is_an_unreadable_file(tmp_path, inbox, monkeypatch):
+    for command in (["check"], ["collect", "-o", str(tmp_path / "s.xlsx"), "-q", "--force"],
+                    ["feedback", "-o", str(tmp_path / "反馈"), "--force"]):
+        result = runner.invoke(app, [command[0], str(_long_name(tmp_path)), *command[1:]])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+        assert "error:" not in result.output and "1 errors" in result.output
+    assert collect([str(_long_name(tmp_path))]).issues["code"].tolist() == ["unreadable_file"]
+    locked = inbox / "办公室"
+    locked.mkdir()
+    real_stat = os.stat
+
+    def guarded(path, *args, **kwargs):  # a folder the user may not enter (root always may)
+        if os.fspath(path).startswith(f"{locked}/"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", guarded)
+    result = runner.invoke(app, ["feedback", str(locked / "乙局.xlsx"), "-o", str(tmp_path / "反馈2")])
+    assert result.exit_code == 1 and "乙局.xlsx: cannot be opened or annotated" in result.stderr
+    row = collect([str(locked / "乙局.xlsx")]).issues.iloc[0]
+    assert (row["code"], "Permission denied" in row["message"]) == ("unreadable_file", True)
+
+
+def test_a_roster_or_output_path_that_cannot_be_looked_at_is_one_error_line(tmp_path, inbox):
+    roster = _long_name(tmp_path).with_name("名单.csv")
+    for command in (["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"), "--roster", str(roster)],
+                    ["template", "-o", str(tmp_path / "模板"), "--roster", str(roster)],
+                    ["template", "-o", str(_long_name(tmp_path).parent), "--roster", str(EXAMPLES / "roster.csv")]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["收回"]
+
+
+class _NoSpace(io.RawIOBase):
+    """A file on a full disk: nothing written reaches it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(("command", "written"), [
+    (["collect", "{inbox}", "-q", "-o", "{out}/汇总.xlsx"], "汇总.xlsx"),
+    (["template", "-o", "{out}/模板.xlsx"], "模板.xlsx"),
+    (["feedback", "{inbox}", "-o", "{out}"], "甲局_反馈.xlsx"),
+    (["import-text", str(SEED), "-o", "{out}"], "中国国际贸易促进委员会东莞市委员会.xlsx"),
+])
+def test_a_full_disk_is_one_error_line_naming_the_output(tmp_path, inbox, monkeypatch, command, written):
+    out = tmp_path / "输出"
+    real_open = io.open
+
+    def full_disk(file, mode="r", *args, **kwargs):
+        if "w" in mode and os.fspath(file).startswith(str(out)):
+            return io.BufferedWriter(_NoSpace())
+        return real_open(file, mode, *args, **kwargs)
+
+    left_to_collect = []
+    monkeypatch.setattr(sys, "unraisablehook", left_to_collect.append)
+    monkeypatch.setattr(zipfile.io, "open", full_disk)  # how XlsxWriter's and openpyxl's ZipFile open
+    result = runner.invoke(app, [a.format(inbox=inbox, out=out) for a in command])
+    assert (result.exit_code, result.stderr) == (1, f"error: cannot write {out / written}: No space left on device\n")
+    del result  # and with it the failed run's frames, as when the program ends
+    gc.collect()
+    assert left_to_collect == []  # no second report of the error from a ZipFile left open
+    assert not out.exists()
+
+
+def test_import_text_says_a_file_is_missing_or_a_folder(tmp_path):
+    result = runner.invoke(app, ["import-text", str(tmp_path / "没有.txt"), str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "UTF-8" not in result.stdout
+    assert "[file_not_found] 找不到该文件" in result.stdout and "[unreadable_file] 文件无法读取（这是一个文件夹）" in result.stdout
+
+
+def test_collect_refuses_when_no_path_given_exists(tmp_path, inbox):
+    out = tmp_path / "汇总.xlsx"
+    result = runner.invoke(app, ["collect", str(tmp_path / "收会"), "-o", str(out), "-q"])
+    assert (result.exit_code, result.stderr) == (1, f"error: no such file or folder: {tmp_path / '收会'}\n")
+    assert not out.exists()
+    some = runner.invoke(app, ["collect", str(tmp_path / "收会"), str(inbox), "-o", str(out), "-q"])
+    assert some.exit_code == 1 and "2 files, 1 forms" in some.stdout  # the missing one is an issue row
+    issues = collect([str(tmp_path / "收会"), str(inbox)]).issues
+    assert issues.loc[issues["code"] == "file_not_found", "file"].tolist() == [str(tmp_path / "收会")]
