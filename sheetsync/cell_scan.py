@@ -91,7 +91,8 @@ def xlsx_cells(sheet_xml: bytes) -> Iterator[tuple[int, int, re.Match[bytes]]]:
     tag (its attributes are group 2).
 
     A row or cell may leave out its reference ``r`` (the Open XML SDK's writers do): it then
-    follows the one before it, which is where calamine puts its value::
+    follows the row or cell before it, as calamine counts them (a row by the rows' references
+    alone)::
 
         >>> [(r, c) for r, c, _tag in xlsx_cells(b'<row r="3"><c r="B3"/><c/></row><row><c/></row>')]
         [(2, 1), (2, 2), (3, 0)]
@@ -104,10 +105,11 @@ def xlsx_cells(sheet_xml: bytes) -> Iterator[tuple[int, int, re.Match[bytes]]]:
             col = -1
             continue
         if ref is not None and ref.group(1) and ref.group(2):
-            row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
+            col = column_index(ref.group(1).decode())
+            yield int(ref.group(2)) - 1, col, m
         else:
             col += 1
-        yield row, col, m
+            yield row, col, m
 
 
 class SheetParts:

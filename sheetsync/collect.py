@@ -16,7 +16,6 @@ import multiprocessing
 import signal
 import sys
 import threading
-import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,8 +45,6 @@ WORKER_CHUNK_FILES = 32
 # While workers that are not forked start, this process reads the first runs itself (at
 # most half, so that the workers get the rest).
 LEAD_RUNS = 4
-# How often a worker looks whether the process that started it is still there.
-PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -256,7 +253,11 @@ def _start_workers(context: BaseContext, count: int, runs: list[list[str]]) -> W
     # Not multiprocessing.Pool: its worker-handler thread busy-waits while a large result is
     # in the pipe, taking a core from the workers (1.5 s of CPU on 100,000 sheets).
     workers = ProcessPoolExecutor(count, mp_context=context, initializer=_worker_started)
-    return workers, deque(workers.submit(read_chunk, run) for run in runs)
+    try:
+        return workers, deque(workers.submit(read_chunk, run) for run in runs)
+    except BaseException:  # a SIGTERM while submitting: nobody else holds the workers yet
+        workers.shutdown(wait=True, cancel_futures=True)
+        raise
 
 
 def _read_alone(file: str, read: Callable[[list[str]], Chunk] = read_chunk) -> Chunk:
@@ -275,12 +276,13 @@ def _worker_started() -> None:
     clean-up: left alone, the worker would wait for ever to send its results. A SIGTERM ends a
     worker at once, whatever handler it inherited; the process that started it cleans up."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
     os._exit(1)
 
 

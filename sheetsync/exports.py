@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import OutputError
 from .model import Collection
-from .output import atomic_path, check_writable, output_folder, publish
+from .output import atomic_path, check_writable, made_folder, publish, write_error
 
 TABLES = ("projects", "indicators", "issues")
 SQLITE_ROWS = 100_000
@@ -42,25 +42,24 @@ def _write_folder(folder: Path | str, suffix: str, force: bool,
     """Write every table to a temporary name in ``folder``, then rename them all."""
     folder = Path(folder)
     targets = [check_writable(folder / f"{name}{suffix}", force) for name in TABLES]
-    output_folder(folder)
     temps: list[Path] = []
-    try:
-        for (name, frame), target in zip(_tables(collection).items(), targets):
-            try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix + ".tmp", dir=folder)
-                os.close(fd)
-                temps.append(Path(tmp))
-                write(frame, Path(tmp))
-            except OSError as exc:  # a full disk; pyarrow's errors are OSErrors too
-                raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-        for tmp, target in zip(temps, targets):
-            check_writable(target, force)
-        for tmp, target in zip(temps, targets):
-            publish(tmp, target)
-    finally:
-        for tmp in temps:
-            if tmp.exists():
-                tmp.unlink()
+    with made_folder(folder):
+        try:
+            for (name, frame), target in zip(_tables(collection).items(), targets):
+                try:
+                    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix + ".tmp", dir=folder)
+                    os.close(fd)
+                    temps.append(Path(tmp))
+                    write(frame, Path(tmp))
+                except OSError as exc:  # a full disk; pyarrow's errors are OSErrors too
+                    raise write_error(target, exc) from None
+            for tmp, target in zip(temps, targets):
+                check_writable(target, force)
+            for tmp, target in zip(temps, targets):
+                publish(tmp, target)
+        finally:
+            for tmp in temps:
+                tmp.unlink(missing_ok=True)
     return targets
 
 

@@ -36,7 +36,7 @@ from .headers import Headers, load_headers
 from .issues import Issue
 from .model import readable_path
 from .names import FILE_NAME_MAX, safe_file_name, unique_sheet_names
-from .output import atomic_path, check_writable, publish, staged_as, staging_folder
+from .output import atomic_path, check_folder, check_writable, publish, staged_as, staging_folder
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
 from .workbook import open_workbook
@@ -90,7 +90,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     missing = missing_paths(paths)
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    out_dir = Path(out_dir)
+    out_dir = check_folder(out_dir)
     files = [Path(f) for f in expand_paths(paths)]
     if not files:
         raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(paths)}")

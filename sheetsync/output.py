@@ -36,17 +36,33 @@ def write_error(path: Path | str, exc: OSError) -> WriteError:
     return WriteError(path, exc.strerror or str(exc))
 
 
+def check_folder(path: Path | str) -> Path:
+    """Raise when files cannot be written into the folder ``path`` (made when they are): a file
+    in the way, or it (or the nearest folder above that exists) may not be written in."""
+    path = Path(path)
+    try:
+        _check_folders_above(path / "_")
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    return path
+
+
 def _check_place(path: Path, force: bool) -> None:
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give the name of the file to write")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} exists; use --force to overwrite it")
+    _check_folders_above(path)
+
+
+def _check_folders_above(path: Path) -> None:
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
                 raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
             if not os.access(parent, os.W_OK | os.X_OK):
-                raise OutputError(f"cannot write {path}: the folder {parent} is read-only")
+                raise OutputError(f"cannot write {path}: the folder {parent} may not be written in "
+                                  "(it is read-only, or you have no permission)")
             break
 
 
@@ -109,9 +125,10 @@ def made_folder(path: Path | str) -> Iterator[Path]:
     """:func:`output_folder` for the block: the folders it made are removed again when the block
     fails, unless something was put in them meanwhile."""
     path = Path(path)
-    made = list(takewhile(lambda folder: not os.path.lexists(folder), (path, *path.parents)))
-    output_folder(path)
+    absolute = Path(os.path.abspath(path))
+    made = list(takewhile(lambda folder: not os.path.lexists(folder), (absolute, *absolute.parents)))
     try:
+        output_folder(path)
         yield path
     except BaseException:
         for folder in made:
@@ -165,7 +182,7 @@ def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
                 raise OutputExistsError(f"{path} appeared while it was being written; use --force to overwrite it")
             publish(tmp, path)
         except OSError as exc:
-            _close_archives(exc)
+            _close_archives(exc, tmp)
             raise write_error(path, exc) from None
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
@@ -183,13 +200,13 @@ def _file_beside(path: Path) -> Path:
     return Path(name)
 
 
-def _close_archives(exc: BaseException) -> None:
-    """Close the zip files left open in the frames ``exc`` went through."""
+def _close_archives(exc: BaseException, tmp: Path) -> None:
+    """Close the zip files writing ``tmp`` left open in the frames ``exc`` went through."""
     # XlsxWriter and openpyxl leave their ZipFile open when a write fails (a full disk):
     # garbage collection would close it later, fail again and print that error after ours.
     for frame, _line in traceback.walk_tb(exc.__traceback__):
         for value in list(frame.f_locals.values()):
-            if isinstance(value, zipfile.ZipFile):
+            if isinstance(value, zipfile.ZipFile) and value.filename == str(tmp):
                 with suppress(OSError, ValueError):
                     value.close()
 

@@ -309,3 +309,27 @@ def test_workers_are_forked_only_from_a_process_without_other_threads():
     finally:
         stop.set()
         other.join()
+
+
+def test_workers_started_are_ended_when_submitting_is_interrupted(monkeypatch):
+    # A SIGTERM raises SystemExit wherever the main thread is, even between two submissions.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    reading = sys.modules["sheetsync.collect"]
+    ended = []
+
+    class Interrupted(ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            if self._pending_work_items:
+                raise SystemExit(143)
+            return super().submit(*args, **kwargs)
+
+        def shutdown(self, *args, **kwargs):
+            ended.append(kwargs.get("cancel_futures"))
+            super().shutdown(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "ProcessPoolExecutor", Interrupted)
+    with pytest.raises(SystemExit):
+        reading._start_workers(multiprocessing.get_context("spawn"), 1, [["a.xlsx"], ["b.xlsx"]])
+    assert ended == [True]

@@ -3,6 +3,8 @@ no worker process and no file half written behind."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
@@ -49,17 +51,41 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _start_collect(many: Path, out: Path) -> tuple[subprocess.Popen, list[int]]:
-    """``sheetsync collect --jobs 2`` running, with its two workers started."""
-    run = subprocess.Popen([sys.executable, "-m", "sheetsync", "collect", str(many), "-o", str(out / "汇总.xlsx"),
-                            "--jobs", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _descendants(pid: int) -> list[int]:
+    found, parents = [], [pid]
+    while parents:
+        children = [child for parent in parents for child in _children(parent)]
+        found += children
+        parents = children
+    return found
+
+
+def _start_collect(many: Path, out: Path, *, threaded: bool = False) -> tuple[subprocess.Popen, list[int]]:
+    """A collection with two workers running (``threaded``: from a program running another
+    thread, whose workers a forkserver starts), and the processes under it."""
+    if threaded:
+        command = ["-c", "import sys, threading, time, sheetsync\n"
+                         "if __name__ == '__main__':\n"
+                         "    threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
+                         "    sheetsync.collect([sys.argv[1]], jobs=2)", str(many)]
+    else:
+        command = ["-m", "sheetsync", "collect", str(many), "-o", str(out / "汇总.xlsx"), "--jobs", "2", "-q"]
+    run = subprocess.Popen([sys.executable, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while len(workers := _children(run.pid)) < 2:
+    while len([pid for pid in _descendants(run.pid) if _reads(pid)]) < 2:
         assert run.poll() is None and time.monotonic() < deadline, "the workers did not start"
         time.sleep(0.05)
     time.sleep(0.5)
     assert run.poll() is None, "the collection ended before it could be stopped"
-    return run, workers
+    return run, _descendants(run.pid)
+
+
+def _reads(pid: int) -> bool:
+    """Whether the process is a worker reading forms: it has one of them open."""
+    try:
+        return any(os.readlink(fd).endswith(".xlsx") for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
 
 
 def _gone(pids: list[int], within: float = 10) -> bool:
@@ -73,21 +99,27 @@ def _gone(pids: list[int], within: float = 10) -> bool:
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_a_stopped_collection_ends_its_workers_and_writes_nothing(many, tmp_path, number):
-    run, workers = _start_collect(many, tmp_path)
+    run, processes = _start_collect(many, tmp_path)
     run.send_signal(number)
     _out, err = run.communicate(timeout=60)
     assert run.returncode == 128 + number
     assert b"Traceback" not in err
-    assert _gone(workers)
+    assert _gone(processes)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_workers_end_when_the_collection_is_killed_outright(many, tmp_path):
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "forkserver"])
+def test_workers_end_when_the_collection_is_killed_outright(many, tmp_path, threaded):
     # SIGKILL leaves no chance to clean up: the workers must notice by themselves.
-    run, workers = _start_collect(many, tmp_path)
+    run, processes = _start_collect(many, tmp_path, threaded=threaded)
     run.kill()
     run.communicate(timeout=60)
-    assert _gone(workers)
+    try:
+        assert _gone(processes)
+    finally:
+        for pid in processes:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_mistyped_command_line_exits_1(tmp_path):

@@ -1,5 +1,6 @@
 import os
 import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -83,12 +84,36 @@ def read_only_folder(tmp_path):
 
 
 def test_a_read_only_folder_is_refused_before_any_work(read_only_folder, tmp_path):
-    with pytest.raises(OutputError, match="read-only"):
+    with pytest.raises(OutputError, match="may not be written in"):
         check_writable(read_only_folder / "汇总.xlsx", force=False)
-    with pytest.raises(OutputError, match="read-only"):
+    with pytest.raises(OutputError, match="may not be written in"):
         check_writable(read_only_folder / "csv" / "projects.csv", force=False)
     # The summary is not written when an export could not be: the run is refused before reading.
     done = CliRunner().invoke(app, ["collect", "examples/forms", "-o", str(tmp_path / "汇总.xlsx"),
                                     "--csv", str(read_only_folder / "csv")])
-    assert done.exit_code == 1 and "read-only" in done.output
+    assert done.exit_code == 1 and "may not be written in" in done.output
     assert not (tmp_path / "汇总.xlsx").exists()
+
+
+def test_feedback_into_a_read_only_folder_is_refused_before_reading(read_only_folder, monkeypatch):
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the inputs were read")
+
+    monkeypatch.setattr(sys.modules["sheetsync.collect"], "collect", no_reading)
+    done = CliRunner().invoke(app, ["feedback", "examples/forms", "-o", str(read_only_folder / "反馈")])
+    assert done.exit_code == 1 and "may not be written in" in done.output
+
+
+def test_an_export_that_fails_leaves_no_folder_behind(tmp_path, monkeypatch):
+    import errno
+
+    import pandas as pd
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    done = CliRunner().invoke(app, ["collect", "examples/forms", "-o", str(tmp_path / "汇总.xlsx"),
+                                    "--csv", str(tmp_path / "表" / "csv")])
+    assert done.exit_code == 1 and "No space left on device" in done.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["汇总.xlsx"]
