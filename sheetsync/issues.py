@@ -38,6 +38,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
     "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),
     "range_too_large": (ERROR, "文件中有工作表的内容范围过大（共{cells}个单元格），无法读取，多半是远处的单元格误填了内容。请删除表格以外多余的行、列和内容后保存再提交。"),
+    "damaged_sheet_size": (ERROR, "文件已损坏：工作表“{name}”记录的表格范围是{rows}行×{cols}列，超出了.xls格式的上限（{max_rows}行×{max_cols}列），整个文件无法读取。请用Excel或WPS打开后另存为.xlsx再提交。"),
+    "looping_structure": (ERROR, "文件已损坏：文件内部的存储结构首尾相接，读取会陷入死循环，整个文件无法读取。请用Excel或WPS打开后另存为.xlsx再提交。"),
     "sheet_too_large": (ERROR, "工作表的内容一直延伸到{extent}（{rows}行×{cols}列），范围过大，无法读取。请删除表格以外多余的行、列和内容后保存再提交。"),
     # --- fields -------------------------------------------------------------
     "missing_field": (ERROR, "未填写“{label}”，请补充。"),

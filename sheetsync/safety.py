@@ -2,7 +2,8 @@
 
 :func:`inspect_file` says what a file really is from its first bytes (not its name) and
 refuses what must not be parsed: empty files, Excel's ``~$`` lock files, password-protected
-workbooks and zip bombs, the last judged from the sizes the zip directory declares::
+workbooks, zip bombs, judged from the sizes the zip directory declares, and an .xls whose
+declared sizes would make calamine abort (:mod:`sheetsync.xls_sizes`)::
 
     >>> inspect_file("收回/财务科.xlsx")              # doctest: +SKIP
     FileCheck(kind='xlsx', issue=None)
@@ -25,6 +26,7 @@ from .cell_scan import ZIP_MAGIC, ZipPart, read_plain_part
 from .extent import ReadPart, Sheets, large_sheets, part_key, xlsb_sheets
 from .identity import SUMMARY_MARK
 from .issues import Issue, issue
+from .xls_sizes import MAX_COLS, MAX_ROWS, Damage, xls_damage
 
 LOCK_PREFIX = "~$"
 # What a folder is searched for: .xlsb is Excel's binary workbook, .et WPS's own format.
@@ -45,7 +47,7 @@ _ODF_ENCRYPTED = b"encryption-data"
 # need gigabytes to inflate and hold the part.
 MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
-# Scanning an OLE file for the encryption streams reads at most this much of it.
+# Scanning an OLE file for the encryption streams looks at most at this much of it.
 _OLE_SCAN_BYTES = 16 * 1024 * 1024
 # Our summary re-saved as .xls keeps its custom property, name and value as 8-bit strings
 # in the OLE property set; as .ods, in meta.xml (read with docProps/custom.xml).
@@ -141,12 +143,23 @@ def _describe(head: bytes) -> str:
 
 def _inspect_ole(path: str | os.PathLike, file: str) -> FileCheck:
     with open(path, "rb") as fh:
-        data = fh.read(_OLE_SCAN_BYTES)
-    if any(marker in data for marker in _OLE_ENCRYPTED):
+        data = fh.read()
+    if any(data.find(marker, 0, _OLE_SCAN_BYTES) >= 0 for marker in _OLE_ENCRYPTED):
         return FileCheck("", issue("encrypted_file", file=file))
-    if _OLE_SUMMARY_MARK.search(data):
+    if _OLE_SUMMARY_MARK.search(data, 0, _OLE_SCAN_BYTES):
         return FileCheck("", issue("own_summary", file=file))
+    damage = xls_damage(data)
+    if damage is not None:
+        return FileCheck("", _damage_issue(file, damage))
     return FileCheck("xls")
+
+
+def _damage_issue(file: str, damage: Damage) -> Issue:
+    """The issue of an .xls calamine must not open (:mod:`sheetsync.xls_sizes`)."""
+    if damage.sheet is None:
+        return issue("looping_structure", file=file)
+    return issue("damaged_sheet_size", file=file, name=damage.sheet, rows=f"{damage.rows:,}", cols=f"{damage.cols:,}",
+                 max_rows=f"{MAX_ROWS:,}", max_cols=f"{MAX_COLS:,}")
 
 
 def _inspect_zip(path: str | os.PathLike, file: str, parts: list[ZipPart] | None) -> FileCheck:
