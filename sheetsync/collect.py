@@ -261,14 +261,17 @@ def _start_workers(context: BaseContext, count: int, runs: list[list[str]]) -> W
 
 
 def _read_alone(file: str, read: Callable[[list[str]], Chunk] = read_chunk) -> Chunk:
-    """``read([file])`` in a process of its own; a file that kills it is an issue row."""
-    with ProcessPoolExecutor(1, mp_context=_worker_context(), initializer=_worker_started) as alone:
-        try:
-            return alone.submit(read, [file]).result()
-        except BrokenProcessPool:
-            rows = TableRows()
-            rows.add([], [issue("reader_crashed", file=file)])
-            return Chunk(rows.tables(), [(0, 1)])
+    """``read([file])`` in a process of its own; a file that kills it twice is an issue row (a
+    process killed once may be the system's doing: the out-of-memory killer, say)."""
+    for _attempt in range(2):
+        with ProcessPoolExecutor(1, mp_context=_worker_context(), initializer=_worker_started) as alone:
+            try:
+                return alone.submit(read, [file]).result()
+            except BrokenProcessPool:
+                continue
+    rows = TableRows()
+    rows.add([], [issue("reader_crashed", file=file)])
+    return Chunk(rows.tables(), [(0, 1)])
 
 
 def _worker_started() -> None:

@@ -269,6 +269,26 @@ def test_a_file_that_kills_its_reader_is_an_issue_row(tmp_path):
     assert crashed.tables.issues[["file", "code", "severity"]].values.tolist() == [[str(second), "reader_crashed", "error"]]
 
 
+def _killed_the_first_time(files):
+    import os
+    import signal
+
+    marker = Path(files[0]).with_suffix(".killed")
+    if not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return read_chunk(files)
+
+
+def test_a_file_whose_reader_is_killed_once_is_read_again(tmp_path):
+    # A worker and then the lone re-read of its first file killed by the system: not the file's fault.
+    reading = sys.modules["sheetsync.collect"]
+    _folder, (first, _) = make_folder(tmp_path)
+    again = reading._read_alone(str(first), read=_killed_the_first_time)
+    assert Path(first).with_suffix(".killed").exists()
+    assert again.counts == read_chunk([str(first)]).counts and len(again.tables.projects) == 2
+
+
 def test_the_progress_bar_counts_files_forms_and_errors(tmp_path):
     # The bar shows only on a terminal: give the command a pseudo-terminal for stderr.
     import os
