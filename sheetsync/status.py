@@ -204,6 +204,17 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
     return filled, hidden
 
 
+def _blank_forms(copies: Copies) -> set[int]:
+    """The positions of the projects whose form holds neither a goal nor an indicator."""
+    projects, indicators = copies.projects, copies.indicators
+    paths = copies.paths
+    forms = _forms(np.asarray(projects["file"] if paths is None else paths.projects, dtype=object), projects["sheet"])
+    with_indicators = _forms(np.asarray(indicators["file"] if paths is None else paths.indicators, dtype=object),
+                             indicators["sheet"])
+    goals = ((projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")).to_numpy()
+    return {i for i, filled in enumerate(forms.isin(with_indicators) | goals) if not filled}
+
+
 def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:
     """(path, sheet) of each row: one form, whatever name its file shows."""
     # A path that is not UTF-8 (kept as lone surrogates) cannot be a pandas text value.
@@ -250,6 +261,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
                                                      winner_sheet=dup["winner_sheet"], reason=reason)})
 
     claimed: set[int] = set()
+    blank = _blank_forms(copies) if roster else set()
     units = {normalize_label(entry.budget_unit) for entry in roster or ()}
     unit_files: dict[str, str] = {}  # unit → the first file it sent that gave forms
     for record in records:
@@ -257,7 +269,10 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     for k, entry in enumerate(roster or ()):
         if (match := matches.get(k)) is not None:
             claimed.add(match)
-            found(match, "submitted", entry.row, "")
+            if match in blank:  # the template sent back as it came: not submitted, but say where
+                found(match, "missing", entry.row, headers.status_note("missing_blank"))
+            else:
+                found(match, "submitted", entry.row, "")
         else:
             sent = _sent_by(entry.budget_unit, unread or {}, units)
             if sent:

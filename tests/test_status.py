@@ -300,3 +300,16 @@ def test_a_form_carrying_another_units_code_does_not_take_its_place():
     roster = [RosterEntry(2, "某局", "办公设备采购", "001"), RosterEntry(3, "某中心", "培训经费", "002")]
     status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), h)
     assert status[["status", "budget_unit"]].values.tolist() == [[h.status("missing"), "某局"], [h.status("submitted"), "某中心"]]
+
+
+def test_a_template_sheet_sent_back_unfilled_is_not_submitted():
+    # The project's sheet came back as the template left it: the coordinator must chase it.
+    h = load_headers()
+    blank = replace(_form("乙", "某局.xlsx"), sheet="项目2", indicators=[])
+    goal_only = replace(_form("丙", "某局.xlsx"), sheet="项目3", indicators=[], annual_goal="完成培训")
+    copies = choose_copies(Collection.from_forms([_form("甲", "某局.xlsx"), blank, goal_only], []))
+    roster = [RosterEntry(2, "某局", "甲"), RosterEntry(3, "某局", "乙"), RosterEntry(4, "某局", "丙")]
+    status = submission_status(roster, copies, h)
+    assert status[["status", "sheet", "note"]].values.tolist() == [
+        [h.status("submitted"), "项目1", ""], [h.status("missing"), "项目2", h.status_note("missing_blank")],
+        [h.status("submitted"), "项目3", ""]]
