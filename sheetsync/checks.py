@@ -264,6 +264,8 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         seen.add((period, canon1, level2))  # once per side of the table: each side's cell is marked
         found.append(read.issue("unknown_level2", cell=cell, field="level2", level1=canon1, level2=level2))
 
+    if not read.form.indicators:
+        return found  # no_indicators says it once for every empty group
     filled = {(period, normalize_label(level1)) for period, level1 in read.groups}
     reported: set[str] = set()
     periods = spec.period_names

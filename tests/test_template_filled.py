@@ -66,6 +66,9 @@ def test_blank_templates_read_as_no_indicators(tmp_path):
         got = read_workbook(path)
         assert got.indicators.empty
         assert "unknown_template" not in set(got.issues["code"])
+        # One no_indicators a sheet says it all: no empty_level1 for each 一级 and period besides.
+        first = got.issues[got.issues["sheet"] == got.projects["sheet"].iloc[0]]
+        assert first["code"].value_counts().get("no_indicators") == 1 and "empty_level1" not in set(first["code"])
 
 
 def test_prefilled_amounts_typed_over_are_reported(tmp_path):
