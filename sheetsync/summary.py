@@ -28,6 +28,7 @@ from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, 
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
                              UNIT_TABLE, level1_order, project_table, structure_table, unit_table)
 from .xlsx import close_workbook
+from .values import QUANTITATIVE
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
          "warnings": COUNT, "projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER, "year": NUMBER,
@@ -101,8 +102,9 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
     kinds = [COUNT if c in level1 else k for c, k in zip(columns, _kinds(columns))]
     totals = _totals(projects, kinds)
-    quantitative = (projects["quantitative_share"] * projects["indicators"]).sum()
-    totals[columns.index("quantitative_share")] = _share(quantitative, projects["indicators"].sum())
+    value_kinds = copies.indicators["value_kind"]
+    share = _share((value_kinds == QUANTITATIVE).sum(), (value_kinds != "").sum())  # an empty value is neither
+    totals[columns.index("quantitative_share")] = share
     write_table(workbook, formats, headers.sheet("projects"), Table(
         projects, [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,
         _styles(projects["errors"], projects["warnings"]), totals, headers.text("total")), note=note)
@@ -114,7 +116,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     units = unit_table(projects, copies.indicators, collection.issues, collection.projects)
     kinds = _kinds(UNIT_TABLE)
     totals = _totals(units, kinds)
-    totals[UNIT_TABLE.index("quantitative_share")] = _share(quantitative, projects["indicators"].sum())
+    totals[UNIT_TABLE.index("quantitative_share")] = share
     write_table(workbook, formats, headers.sheet("units"), Table(
         units, headers.columns(UNIT_TABLE), kinds, _styles(units["errors"], units["warnings"]),
         totals, headers.text("total")))

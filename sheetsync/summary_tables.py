@@ -53,10 +53,10 @@ def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.D
     of_project, of_indicator, of_issue = _file_keys(projects, indicators, issues, paths)
     where = [of_indicator, indicators["sheet"]]
     by_level1 = pd.crosstab(where, indicators["level1"])
-    quantitative = (indicators["value_kind"] == QUANTITATIVE).groupby(where).agg(["size", "sum"])
     counts = by_level1.reindex(columns=level1, fill_value=0)
-    counts["indicators"] = quantitative["size"]
-    counts["quantitative_share"] = quantitative["sum"] / quantitative["size"]
+    kinds = _kinds(indicators).groupby(where).sum()
+    counts["indicators"] = kinds["indicators"]
+    counts["quantitative_share"] = kinds["quantitative"] / kinds["kinded"]
     counts = counts.join(_issue_counts(issues, of_issue), how="outer")
     found = counts.reindex(pd.MultiIndex.from_arrays([of_project, projects["sheet"]]))
     table = pd.concat([projects[PROJECT_TABLE + ["file", "sheet"]].reset_index(drop=True),
@@ -92,12 +92,19 @@ def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFra
         "annual_budget_wan": grouped["annual_budget_wan"].sum(min_count=1),
         "indicators": grouped["indicators"].sum(),
     })
-    kinds = (indicators["value_kind"] == QUANTITATIVE).groupby(_unit_keys(indicators["budget_unit"])).mean()
-    units["quantitative_share"] = kinds.reindex(units.index)
+    kinds = _kinds(indicators).groupby(_unit_keys(indicators["budget_unit"])).sum()
+    units["quantitative_share"] = (kinds["quantitative"] / kinds["kinded"]).reindex(units.index)
     counts = _unit_issue_counts(issues, forms)
     for column in ("errors", "warnings"):
         units[column] = counts[column].reindex(units.index, fill_value=0).astype("int64")
     return units[UNIT_TABLE].reset_index(drop=True)
+
+
+def _kinds(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator: one, whether 定量, and whether its value is either (an empty one is neither)."""
+    kinds = indicators["value_kind"]
+    return pd.DataFrame({"indicators": 1, "quantitative": (kinds == QUANTITATIVE).astype("int64"),
+                         "kinded": (kinds != "").astype("int64")}, index=indicators.index)
 
 
 def _unit_keys(units: pd.Series) -> pd.Series:

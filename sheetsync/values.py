@@ -112,6 +112,7 @@ class ParsedValue(NamedTuple):
 
 
 _QUALITATIVE = ParsedValue("", None, "", QUALITATIVE)
+_NO_VALUE = ParsedValue("", None, "", "")  # an empty 指标值 is neither 定量 nor 定性
 
 # Operator words, tried longest first so that 不超过 wins over 超过 and 不低于 over 低于.
 _OPS_BEFORE = sorted([
@@ -172,10 +173,12 @@ def parse_value(text: object) -> ParsedValue:
     ParsedValue(op='=', num=2.0, unit='场', kind='定量')
     >>> parse_value("及时").kind
     '定性'
+    >>> parse_value("").kind
+    ''
     """
     raw = clean_text(text)
     if not raw:
-        return _QUALITATIVE
+        return _NO_VALUE
     s = unicodedata.normalize("NFKC", raw)
     s = _THOUSANDS.sub("", _WHITESPACE.sub("", _BETWEEN_DIGITS.sub("；", s)))
     s = _POWER_UNIT.sub(lambda m: m.group(1) + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))

@@ -320,3 +320,15 @@ def test_tables_print_landscape_fitted_to_the_width_on_a4_or_a3_when_wide(tmp_pa
         papers[sheet.title] = setup.paperSize
     # Excel's paper codes: 8 is A3, 9 is A4.
     assert papers[h.sheet("projects")] == 8 and papers[h.sheet("issues")] == 9
+
+
+def test_an_indicator_without_its_value_is_neither_quantitative_nor_qualitative():
+    # Its three values: ≥95% twice (定量) and nothing (the clerk's level3_without_value): 2 of 2, not 2 of 3.
+    from sheetsync.summary_tables import project_table, structure_table, unit_table
+
+    c = Collection.from_forms([_form("东莞市甲局", "培训", 2.0, 1.0, values=("≥95%", ""))], [])
+    projects = project_table(c.projects, c.indicators, c.issues, ["预期产出指标", "满意度指标"])
+    assert projects[["indicators", "quantitative_share"]].values.tolist() == [[3, 1.0]]
+    assert unit_table(projects, c.indicators, c.issues, c.projects)["quantitative_share"].tolist() == [1.0]
+    structure = structure_table(c.indicators, ["预期产出指标", "满意度指标"], load_headers().spec)
+    assert structure[("年度", "qualitative")].sum() == 0 and structure[("年度", "indicators")].sum() == 2

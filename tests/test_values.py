@@ -69,7 +69,7 @@ def test_quantitative_values(text, op, num, unit):
 @pytest.mark.parametrize(
     "text",
     ["有效", "及时", "满意", "合格以上", "一流", "第一季度完成", "每年5-9月", "2020年9月", "达成/部分达成/未达成",
-     "2021年度", "2025年底前", "第4季度前", "9月", "每月10日前", "14时前", "三月", "9月30日", "22年底前", "21年初", "第1季度", "@SUM(A1)", "V2版本", "≥**%", "预算执行率≥", "",
+     "2021年度", "2025年底前", "第4季度前", "9月", "每月10日前", "14时前", "三月", "9月30日", "22年底前", "21年初", "第1季度", "@SUM(A1)", "V2版本", "≥**%", "预算执行率≥",
      "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。",
      "100\n200人次", "3 5",  # two numbers on two lines, not one
      "≥" + "9" * 400 + "个"],  # a number too long to be one (it would be infinite)
@@ -77,6 +77,10 @@ def test_quantitative_values(text, op, num, unit):
 def test_qualitative_values(text):
     parsed = parse_value(text)
     assert (parsed.op, parsed.num, parsed.unit, parsed.kind) == ("", None, "", QUALITATIVE)
+
+
+def test_an_empty_value_is_neither_quantitative_nor_qualitative():
+    assert parse_value("  ") == ("", None, "", "")
 
 
 @pytest.mark.parametrize(
