@@ -27,8 +27,8 @@ from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
                              UNIT_TABLE, level1_order, project_table, structure_table, unit_table)
-from .xlsx import close_workbook
 from .values import QUANTITATIVE
+from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
          "warnings": COUNT, "projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER, "year": NUMBER,
