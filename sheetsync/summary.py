@@ -49,6 +49,17 @@ def _totals(frame: pd.DataFrame, kinds: list[str]) -> dict[int, float]:
     return totals
 
 
+def _losing_copy_notes(issues: pd.DataFrame, duplicates: pd.DataFrame, headers: Headers) -> list[str]:
+    """For each issue on a copy that lost to another (重复提交), which copy the summary used:
+    a problem of an old copy needs no correcting once a newer one was sent."""
+    if duplicates.empty:
+        return [""] * len(issues)
+    used = {(file, sheet): (winner, winner_sheet) for file, sheet, winner, winner_sheet
+            in duplicates[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False)}
+    return [headers.status_note("superseded", winner=Path(found[0]).name, winner_sheet=found[1])
+            if (found := used.get(where)) else "" for where in zip(issues["file"], issues["sheet"])]
+
+
 def _share(quantitative: float, total: float) -> float:
     return quantitative / total if total else math.nan
 
@@ -131,10 +142,12 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     issues = collection.issues[ISSUE_TABLE].assign(
         field=collection.issues["field"].map(headers.field_label),
         severity=collection.issues["severity"].map(headers.severity),
+        note=_losing_copy_notes(collection.issues, copies.duplicates, headers),
     )
     styles = [("error" if s == "error" else "warning" if s == "warning" else None)
               for s in collection.issues["severity"].tolist()]
-    _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(ISSUE_TABLE), _kinds(ISSUE_TABLE), styles))
+    columns = ISSUE_TABLE + ["note"]
+    _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(columns), _kinds(columns), styles))
 
     if entries is not None or not copies.duplicates.empty:
         status = submission_status(entries, copies, headers, unread_files(collection))

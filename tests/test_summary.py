@@ -80,7 +80,7 @@ def test_sheets_and_headers_come_from_the_spec(tmp_path, collection, spec):
     assert _header(book[h.sheet("indicators")]) == [h.column(c) for c in INDICATOR_TABLE]
     assert spec.indicators.level1.label.text in _header(book[h.sheet("indicators")])
     assert _header(book[h.sheet("units")]) == [h.column(c) for c in UNIT_TABLE]
-    assert _header(book[h.sheet("issues")]) == [h.column(c) for c in ISSUE_TABLE]
+    assert _header(book[h.sheet("issues")]) == [h.column(c) for c in ISSUE_TABLE + ["note"]]
     structure = _header(book[h.sheet("structure")])
     assert structure[:2] == [h.column("level1"), h.column("level2")]
     assert structure[2] == h.period_count(spec.period_names[0], "indicators")
@@ -160,7 +160,7 @@ def test_department_text_arrives_as_text(tmp_path, collection):
                     seen.add(cell.value)
     assert seen == set(HOSTILE)
     issues = _rows(book[h.sheet("issues")])
-    assert any("=1+1" in str(r[-1]) for r in issues[1:])
+    assert any("=1+1" in str(r[ISSUE_TABLE.index("message")]) for r in issues[1:])
     with zipfile.ZipFile(path) as z:
         sheets_xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
     formulas = re.findall(r"<f>(.*?)</f>", sheets_xml)
@@ -298,6 +298,18 @@ def test_duplicates_are_listed_without_a_roster(tmp_path):
     book = openpyxl.load_workbook(write_summary(Collection.from_forms(found, [], 2), tmp_path / "s.xlsx"))
     status = _rows(book[h.sheet("status")])[1:]
     assert [(r[0], r[5]) for r in status] == [(h.status("submitted"), "b.xlsx"), (h.status("duplicate"), "a.xlsx")]
+
+
+def test_the_problems_of_a_copy_not_used_say_which_copy_was(tmp_path):
+    # The department corrected its form and sent it again: the old copy's errors need no correcting.
+    h = load_headers()
+    found = [_form("甲", "项目", 1.0, 1.0, file="收回/a.xlsx", generated_at="2026-01-01T00:00:00"),
+             _form("甲", "项目", 1.0, 1.0, file="收回/b.xlsx", generated_at="2026-03-01T00:00:00")]
+    problems = [issue("missing_field", file="收回/a.xlsx", sheet="项目1", cell="B6", field="midterm_goal", label="中期滚动目标"),
+                issue("corrupt_file", file="收回/c.xlsx", detail="截断")]
+    book = openpyxl.load_workbook(write_summary(Collection.from_forms(found, problems, 3), tmp_path / "s.xlsx"))
+    notes = [r[-1] for r in _rows(book[h.sheet("issues")])[1:]]
+    assert notes == [h.status_note("superseded", winner="b.xlsx", winner_sheet="项目1"), None]
 
 
 @pytest.mark.office
