@@ -189,30 +189,35 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
     hidden sheet (a ``hidden_form`` issue)."""
     if positions.empty:
         return set(), set()
-    forms = _forms(paths[positions], projects["sheet"][positions])
-    indicators = collection.indicators
-    near = indicators["sheet"].isin(set(projects["sheet"][positions])).to_numpy()
-    with_indicators = _forms(np.asarray(collection.paths_of("indicators"), dtype=object)[near],
-                             indicators["sheet"][near])
+    filled = _filled(projects, paths, collection.indicators,
+                     np.asarray(collection.paths_of("indicators"), dtype=object), positions)
     issues = collection.issues
     hidden_forms = issues["code"].to_numpy() == "hidden_form"
     on_hidden = _forms(np.asarray(collection.paths_of("issues"), dtype=object)[hidden_forms],
                        issues["sheet"][hidden_forms])
-    goals = (projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")
-    filled = {int(p) for p, has in zip(positions, forms.isin(with_indicators)) if has or goals[p]}
+    forms = _forms(paths[positions], projects["sheet"][positions])
     hidden = {int(p) for p, is_hidden in zip(positions, forms.isin(on_hidden)) if is_hidden}
     return filled, hidden
 
 
 def _blank_forms(copies: Copies) -> set[int]:
     """The positions of the projects whose form holds neither a goal nor an indicator."""
-    projects, indicators = copies.projects, copies.indicators
-    paths = copies.paths
-    forms = _forms(np.asarray(projects["file"] if paths is None else paths.projects, dtype=object), projects["sheet"])
-    with_indicators = _forms(np.asarray(indicators["file"] if paths is None else paths.indicators, dtype=object),
-                             indicators["sheet"])
-    goals = ((projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")).to_numpy()
-    return {i for i, filled in enumerate(forms.isin(with_indicators) | goals) if not filled}
+    projects, indicators, paths = copies.projects, copies.indicators, copies.paths
+    filled = _filled(projects, np.asarray(projects["file"] if paths is None else paths.projects, dtype=object),
+                     indicators, np.asarray(indicators["file"] if paths is None else paths.indicators, dtype=object),
+                     projects.index)
+    return set(range(len(projects))) - filled
+
+
+def _filled(projects: pd.DataFrame, paths: np.ndarray, indicators: pd.DataFrame, indicator_paths: np.ndarray,
+            positions: pd.Index) -> set[int]:
+    """Of the projects at ``positions`` (read by ``paths``): those whose form holds a goal or an
+    indicator (among ``indicators``, read by ``indicator_paths``)."""
+    forms = _forms(paths[positions], projects["sheet"][positions])
+    near = indicators["sheet"].isin(set(projects["sheet"][positions])).to_numpy()
+    with_indicators = _forms(indicator_paths[near], indicators["sheet"][near])
+    goals = (projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")
+    return {int(p) for p, has in zip(positions, forms.isin(with_indicators)) if has or goals[p]}
 
 
 def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:

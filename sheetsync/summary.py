@@ -26,8 +26,8 @@ from .status import Copies, choose_copies, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
-                             UNIT_TABLE, level1_order, project_table, structure_table, unit_table)
-from .values import QUANTITATIVE
+                             UNIT_TABLE, indicator_kinds, level1_order, project_table, structure_table,
+                             unit_table)
 from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
@@ -113,8 +113,8 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
     kinds = [COUNT if c in level1 else k for c, k in zip(columns, _kinds(columns))]
     totals = _totals(projects, kinds)
-    value_kinds = copies.indicators["value_kind"]
-    share = _share((value_kinds == QUANTITATIVE).sum(), (value_kinds != "").sum())  # an empty value is neither
+    all_kinds = indicator_kinds(copies.indicators).sum()
+    share = _share(all_kinds["quantitative"], all_kinds["kinded"])
     totals[columns.index("quantitative_share")] = share
     write_table(workbook, formats, headers.sheet("projects"), Table(
         projects, [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,

@@ -54,7 +54,7 @@ def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.D
     where = [of_indicator, indicators["sheet"]]
     by_level1 = pd.crosstab(where, indicators["level1"])
     counts = by_level1.reindex(columns=level1, fill_value=0)
-    kinds = _kinds(indicators).groupby(where).sum()
+    kinds = indicator_kinds(indicators).groupby(where).sum()
     counts["indicators"] = kinds["indicators"]
     counts["quantitative_share"] = kinds["quantitative"] / kinds["kinded"]
     counts = counts.join(_issue_counts(issues, of_issue), how="outer")
@@ -92,7 +92,7 @@ def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFra
         "annual_budget_wan": grouped["annual_budget_wan"].sum(min_count=1),
         "indicators": grouped["indicators"].sum(),
     })
-    kinds = _kinds(indicators).groupby(_unit_keys(indicators["budget_unit"])).sum()
+    kinds = indicator_kinds(indicators).groupby(_unit_keys(indicators["budget_unit"])).sum()
     units["quantitative_share"] = (kinds["quantitative"] / kinds["kinded"]).reindex(units.index)
     counts = _unit_issue_counts(issues, forms)
     for column in ("errors", "warnings"):
@@ -100,7 +100,7 @@ def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFra
     return units[UNIT_TABLE].reset_index(drop=True)
 
 
-def _kinds(indicators: pd.DataFrame) -> pd.DataFrame:
+def indicator_kinds(indicators: pd.DataFrame) -> pd.DataFrame:
     """Per indicator: one, whether 定量, and whether its value is either (an empty one is neither)."""
     kinds = indicators["value_kind"]
     return pd.DataFrame({"indicators": 1, "quantitative": (kinds == QUANTITATIVE).astype("int64"),
