@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import SheetsyncError
-from .model import readable_path, readable_text
+from .model import SUPERSEDED, readable_path, readable_text
 
 app = typer.Typer(
     help="生成、收集、汇总项目支出绩效目标表。Generate, collect and consolidate 项目支出绩效目标表 workbooks.",
@@ -46,7 +46,8 @@ def _print_issues(records: list[dict], as_json: bool) -> None:
         return
     for r in records:
         where = " ".join(x for x in (r["file"], r["sheet"], r["cell"]) if x)
-        typer.echo(f"{r['severity']:<7} {where}  [{r['code']}] {r['message']}")
+        superseded = " (copy not used: superseded by another copy)" if r[SUPERSEDED] else ""
+        typer.echo(f"{r['severity']:<7} {where}  [{r['code']}] {r['message']}{superseded}")
 
 
 def _show_progress(quiet: bool) -> bool:

@@ -32,7 +32,7 @@ from .issues import ERROR, issue
 from .model import Collection, TableRows, Tables
 from .reader import read_file
 from .safety import WORKBOOK_SUFFIXES, is_lock_file, other_file_issue
-from .status import other_year_issues
+from .status import mark_superseded, other_year_issues
 
 OnFile = Callable[[int, int], None]
 
@@ -153,6 +153,8 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
     ``jobs > 1`` reads in that many worker processes, each holding one file at a time.
     ``on_file(forms, errors)`` is called as each file finishes (in order), e.g. for a progress bar.
     ``exclude`` are files not to read though found (the roster, kept among the forms).
+    Every copy of a project sent twice is kept; the rows of those another copy superseded
+    have ``superseded`` true (:func:`sheetsync.status.choose_copies`).
 
         >>> c = collect(["收回/"], jobs=2)                # doctest: +SKIP
         >>> c.indicators.groupby("level1").size()         # doctest: +SKIP
@@ -170,7 +172,8 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         parts.append(rows.tables())
     collection = Collection.concat(parts, file_count=len(inputs.files))
     collection = without_unchanged_copies(collection, feedback_copies(inputs.files, load_headers().text("feedback_suffix")))
-    return collection.with_issues(other_year_issues(collection.projects, collection.paths_of("projects")))
+    collection = collection.with_issues(other_year_issues(collection.projects, collection.paths_of("projects")))
+    return mark_superseded(collection)
 
 
 @dataclass

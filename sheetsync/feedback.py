@@ -34,11 +34,12 @@ from .errors import InputError, OutputError, SheetsyncError
 from .feedback_marks import copy_properties
 from .headers import Headers, load_headers
 from .issues import Issue
-from .model import readable_path
+from .model import SUPERSEDED, readable_path
 from .names import FILE_NAME_MAX, safe_file_name, unique_sheet_names
 from .output import atomic_path, check_folder, check_writable, publish, staged_as, staging_folder
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
+from .status import choose_copies
 from .workbook import open_workbook
 
 ANNOTATABLE = {".xlsx", ".xlsm"}
@@ -96,7 +97,8 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
         raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(paths)}")
     collection = collect([str(f) for f in files])
     headers = load_headers()
-    by_file = _issues_by_file(collection.issues, files)
+    by_file = _rows_by_file(collection.issues, files)
+    superseded = _rows_by_file(choose_copies(collection).duplicates, files)
     own = set(collection.issues.loc[collection.issues["code"].isin(["own_summary", "lock_file", "feedback_copy"]), "file"])
     sources = [f for f in files if str(f) not in own]
     targets = _targets(sources, out_dir, headers)
@@ -112,7 +114,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
         taken = {target.name for target in targets}
         for source, target in zip(sources, targets):
             issues = by_file.get(source, pd.DataFrame(columns=collection.issues.columns))
-            copies.append(_staged_copy(source, target, issues, headers, staging, taken))
+            copies.append(_staged_copy(source, target, issues, superseded.get(source), headers, staging, taken))
         for _copy, target in copies:
             check_writable(target, force)
         for copy, target in copies:
@@ -123,12 +125,12 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     return [target for _copy, target in copies]
 
 
-def _staged_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, staging: Path,
-                 taken: set[str]) -> tuple[FeedbackCopy, Path]:
+def _staged_copy(source: Path, target: Path, issues: pd.DataFrame, superseded: pd.DataFrame | None, headers: Headers,
+                 staging: Path, taken: set[str]) -> tuple[FeedbackCopy, Path]:
     """The annotated copy of ``source``, written into ``staging``, and the output it becomes:
     ``target``, or an .xlsx of its name when the copy was rebuilt from the cells of an .xlsm."""
     with staged_as(target):
-        copy = annotate_copy(source, staging / target.name, issues, headers)
+        copy = annotate_copy(source, staging / target.name, issues, headers, superseded=superseded)
     if (copy.rebuilt or copy.unreadable) and target.suffix.lower() != ".xlsx":
         # A copy rebuilt from the cells holds no macros: Excel refuses it named .xlsm.
         target = target.with_name(_unique_name(target.stem, ".xlsx", taken))
@@ -138,15 +140,16 @@ def _staged_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Head
     return copy, target
 
 
-def _issues_by_file(issues: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
-    """The issues of each input file, matched by absolute path (or by name when that is unique)."""
+def _rows_by_file(rows: pd.DataFrame, files: list[Path]) -> dict[Path, pd.DataFrame]:
+    """The rows (issues, duplicates) of each input file, matched by absolute path (or by name
+    when that is unique)."""
     # The tables name a file whose name is not UTF-8 as it reads (model.readable_path).
     absolute = {readable_path(os.path.abspath(f)): f for f in files}
     names: dict[str, list[Path]] = {}
     for f in files:
         names.setdefault(readable_path(f.name), []).append(f)
     result: dict[Path, pd.DataFrame] = {}
-    for file, group in issues.groupby("file", sort=False):
+    for file, group in rows.groupby("file", sort=False):
         source = absolute.get(os.path.abspath(file))
         if source is None and len(names.get(Path(file).name, [])) == 1:
             source = names[Path(file).name][0]
@@ -182,10 +185,13 @@ def _fitted(stem: str, end: str) -> str:
 
 
 def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Headers, *,
-                  force: bool = False) -> FeedbackCopy:
+                  superseded: pd.DataFrame | None = None, force: bool = False) -> FeedbackCopy:
     """Write to ``target`` a copy of ``source`` annotated with ``issues`` (rows of the issues table).
 
-    A file that cannot be opened, or whose copy cannot be annotated, gets a copy that only lists them.
+    ``superseded`` are the forms of ``source`` that another copy of their project superseded
+    (rows of :attr:`sheetsync.status.Copies.duplicates`): 问题清单 names the copy used instead,
+    and their problems do not count among the copy's errors. A file that cannot be opened, or
+    whose copy cannot be annotated, gets a copy that only lists its problems.
     """
     check = inspect_file(source)
     workbook, sheet_names, rebuilt = _open(source, check) if check.issue is None else (None, {}, False)
@@ -193,22 +199,33 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
     unreadable = workbook is None
     marks = copy_properties(source)
     origin = headers.text("source_note", file=readable_path(str(source)))
+    unused = _superseded_notes(superseded, sheet_names, headers)
     if unreadable:
-        _write_copy(_empty_workbook(), [], records, headers, [origin], marks, target, force)
+        _write_copy(_empty_workbook(), [], records, headers, [origin, *unused], marks, target, force)
     else:
         note = ""
         if rebuilt:  # an .xlsx is rebuilt when damaged or strict, other formats always
             note = headers.text(_rebuilt_note(source, check), suffix=source.suffix.lower())
         try:
-            _write_copy(workbook, records, records, headers, [origin, note], marks, target, force,
+            _write_copy(workbook, records, records, headers, [origin, note, *unused], marks, target, force,
                         validations_from=None if rebuilt else source)
         except (SheetsyncError, OSError):
             raise
         except Exception:  # openpyxl fails on some content it opened but does not model
             unreadable = True
-            _write_copy(_empty_workbook(), [], records, headers, [origin, headers.text("list_only_note")], marks, target, force)
-    errors = sum(1 for r in records if r["severity"] == "error")
+            _write_copy(_empty_workbook(), [], records, headers, [origin, headers.text("list_only_note"), *unused],
+                        marks, target, force)
+    errors = sum(1 for r in records if r["severity"] == "error" and not r[SUPERSEDED])
     return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
+
+
+def _superseded_notes(superseded: pd.DataFrame | None, sheet_names: dict[str, str], headers: Headers) -> list[str]:
+    """For each form of the copy superseded by another copy of its project, which copy was used."""
+    if superseded is None:
+        return []
+    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=Path(winner).name,
+                         winner_sheet=winner_sheet)
+            for sheet, winner, winner_sheet in superseded[["sheet", "winner_file", "winner_sheet"]].itertuples(index=False)]
 
 
 def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], headers: Headers, lines: list[str],

@@ -25,6 +25,7 @@ from .issues import Issue, issue
 from .model import Collection
 from .output import check_writable, publish, staged_as, staging_folder
 from .spec import FormSpec, load_spec
+from .status import mark_superseded
 from .text_form import FormText, ImportedForm, is_title
 from .text_rows import Row, read_rows, read_text
 
@@ -167,4 +168,4 @@ def _collection(files: list[ImportedFile]) -> Collection:
         for item in imported.forms:
             forms.append(item.form)
             issues += item.issues
-    return Collection.from_forms(forms, issues, file_count=len(files))
+    return mark_superseded(Collection.from_forms(forms, issues, file_count=len(files)))

@@ -2,7 +2,7 @@
 
 :class:`ProjectForm` is one project sheet as read (or imported); :class:`Collection` holds
 the three DataFrames that :func:`sheetsync.collect` returns. The column names here are the
-public, stable API.
+public, stable API: each table's columns, then :data:`SUPERSEDED`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ INDICATOR_COLUMNS = [
     "file", "sheet", "budget_unit", "project_name", "period", "level1", "level2", "level3",
     "value", "value_op", "value_num", "value_unit", "value_kind", "cell",
 ]
+# The last column of every table of a Collection: True on the rows of a copy of a project
+# that another copy superseded (重复提交, see sheetsync.status.choose_copies), which the
+# summary does not use.
+SUPERSEDED = "superseded"
 _FLOAT_COLUMNS = {"midterm_budget_wan", "annual_budget_wan", "value_num"}
 _INT_COLUMNS = {"year"}
 # pandas' text dtype ("str"); built from Arrow directly when Arrow stores it.
@@ -235,6 +239,9 @@ class Collection:
     file_count: int = 0
     paths: Paths | None = field(default=None, repr=False, compare=False)  # as :attr:`Tables.paths`
 
+    def __post_init__(self) -> None:
+        self.projects, self.indicators, self.issues = map(_with_superseded, (self.projects, self.indicators, self.issues))
+
     def paths_of(self, table: str) -> pd.Series | np.ndarray:
         """The path each row of ``table`` (``"projects"``, ...) was read by: its :attr:`paths`,
         else its ``file`` column."""
@@ -270,7 +277,8 @@ class Collection:
         if self.paths is not None or added.paths is not None:
             ours = _read_paths(self)
             paths = ours._replace(issues=np.concatenate([ours.issues, _read_paths(added).issues]))
-        return Collection(self.projects, self.indicators, pd.concat([self.issues, added.issues], ignore_index=True),
+        return Collection(self.projects, self.indicators,
+                          pd.concat([self.issues, _with_superseded(added.issues)], ignore_index=True),
                           self.file_count, paths)
 
     def without_files(self, files: set[str]) -> Collection:
@@ -283,15 +291,29 @@ class Collection:
 
     @property
     def error_count(self) -> int:
-        return int((self.issues["severity"] == "error").sum())
+        """Errors, but those of copies superseded by another (the summary does not use them)."""
+        return self._count("error", superseded=False)
 
     @property
     def warning_count(self) -> int:
-        return int((self.issues["severity"] == "warning").sum())
+        """Warnings, but those of copies superseded by another."""
+        return self._count("warning", superseded=False)
+
+    def _count(self, severity: str, *, superseded: bool) -> int:
+        issues = self.issues
+        return int(((issues["severity"] == severity) & (issues[SUPERSEDED] == superseded)).sum())
 
     def summary_line(self, files: int) -> str:
-        """The closing line of counts the CLI prints."""
-        return (
-            f"{files} files, {len(self.projects)} forms, {len(self.indicators)} indicators, "
-            f"{self.error_count} errors, {self.warning_count} warnings"
-        )
+        """The closing line of counts the CLI prints; the copies superseded, and their problems, apart."""
+        line = (f"{files} files, {len(self.projects)} forms, {len(self.indicators)} indicators, "
+                f"{self.error_count} errors, {self.warning_count} warnings")
+        superseded = int(self.projects[SUPERSEDED].sum())
+        if superseded:
+            line += (f"; {superseded} copies not used, superseded by another copy "
+                     f"({self._count('error', superseded=True)} errors, {self._count('warning', superseded=True)} warnings)")
+        return line
+
+
+def _with_superseded(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a :data:`SUPERSEDED` column (all False when it had none)."""
+    return table if SUPERSEDED in table.columns else table.assign(**{SUPERSEDED: False})

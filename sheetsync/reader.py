@@ -26,6 +26,7 @@ from .model import Collection, ProjectForm
 from .safety import inspect_file
 from .sheet_reader import read_sheet
 from .spec import FormSpec, load_specs
+from .status import mark_superseded
 from .workbook import Book, Grid, open_workbook
 
 
@@ -48,7 +49,7 @@ def read_workbook(path: str | os.PathLike, *, spec: FormSpec | None = None) -> C
         >>> c.projects.project_name.tolist(), len(c.issues)   # doctest: +SKIP
     """
     result = read_file(path, spec=spec)
-    return Collection.from_forms(result.forms, result.issues, file_count=1)
+    return mark_superseded(Collection.from_forms(result.forms, result.issues, file_count=1))
 
 
 def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileResult:

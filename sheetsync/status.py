@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -28,7 +28,7 @@ import pandas as pd
 
 from .headers import Headers, load_headers
 from .issues import Issue, issue
-from .model import Collection, Paths, project_key
+from .model import SUPERSEDED, Collection, Paths, project_key
 from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
@@ -69,9 +69,11 @@ class Copies:
 
     projects: pd.DataFrame
     indicators: pd.DataFrame
+    issues: pd.DataFrame  # the collection's, but those of the copies that lost
     duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: filled | year | visible | generated_at | mtime | order
     keys: list[str]  # the project key of each row of ``projects``, as the duplicates name them
-    paths: Paths | None = None  # of ``projects``, ``indicators`` and the collection's issues (Collection.paths)
+    paths: Paths | None = None  # of ``projects``, ``indicators`` and ``issues`` (as Collection.paths)
+    lost: tuple[np.ndarray, ...] = ()  # per table of the collection (projects, indicators, issues): rows of a copy that lost
 
 
 def _generated_at(text: str) -> datetime | None:
@@ -163,24 +165,33 @@ def choose_copies(collection: Collection) -> Copies:
                 "reason": reason,
             })
     duplicates = pd.DataFrame(losers, columns=DUPLICATE_COLUMNS).astype(str)
+    indicators, issues = collection.indicators, collection.issues
     if duplicates.empty:
-        return Copies(projects, collection.indicators, duplicates, keys.tolist(), collection.paths)
-    keep_projects = ~projects.index.isin(lost)
-    indicators = collection.indicators
-    keep_indicators = ~_forms(collection.paths_of("indicators"), indicators["sheet"]).isin(
-        _forms(paths[lost], projects["sheet"][lost]))
+        lost_rows = tuple(np.zeros(len(table), dtype=bool) for table in (projects, indicators, issues))
+        return Copies(projects, indicators, issues, duplicates, keys.tolist(), collection.paths, lost_rows)
+    lost_forms = _forms(paths[lost], projects["sheet"][lost])
+    lost_rows = (projects.index.isin(lost),
+                 *(_forms(collection.paths_of(name), table["sheet"]).isin(lost_forms)
+                   for name, table in (("indicators", indicators), ("issues", issues))))
+    kept = [~rows for rows in lost_rows]
     if codes:
         projects = projects.copy()
         projects.loc[list(codes), "project_code"] = list(codes.values())
-    kept = None if collection.paths is None else Paths(
-        paths[keep_projects], collection.paths.indicators[keep_indicators], collection.paths.issues)
     return Copies(
-        projects[keep_projects].reset_index(drop=True),
-        indicators[keep_indicators].reset_index(drop=True),
+        *(table[keep].reset_index(drop=True) for table, keep in zip((projects, indicators, issues), kept)),
         duplicates,
-        keys[keep_projects].tolist(),
-        kept,
+        keys[kept[0]].tolist(),
+        None if collection.paths is None else Paths(*(p[keep] for p, keep in zip(collection.paths, kept))),
+        lost_rows,
     )
+
+
+def mark_superseded(collection: Collection) -> Collection:
+    """``collection`` with its :data:`~sheetsync.model.SUPERSEDED` columns true on the rows of
+    every copy that lost to another copy of its project (:func:`choose_copies`)."""
+    lost = choose_copies(collection).lost
+    return replace(collection, **{name: getattr(collection, name).assign(**{SUPERSEDED: rows})
+                                  for name, rows in zip(("projects", "indicators", "issues"), lost)})
 
 
 def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np.ndarray,

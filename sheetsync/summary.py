@@ -107,7 +107,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     formats = Formats(workbook)
     spec = headers.spec
     level1 = level1_order(copies.indicators, spec)
-    projects = project_table(copies.projects, copies.indicators, collection.issues, level1, copies.paths)
+    projects = project_table(copies.projects, copies.indicators, copies.issues, level1, copies.paths)
     note = _continued_note(headers, "indicators", len(copies.indicators))
 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
@@ -124,7 +124,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     _write_continued(workbook, formats, headers, "indicators",
                      Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE)))
 
-    units = unit_table(projects, copies.indicators, collection.issues, collection.projects)
+    units = unit_table(projects, copies.indicators, copies.issues, collection.projects)
     kinds = _kinds(UNIT_TABLE)
     totals = _totals(units, kinds)
     totals[UNIT_TABLE.index("quantitative_share")] = share

@@ -81,8 +81,8 @@ def _file_keys(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.Data
 def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
     """One row per budget unit, from :func:`project_table`'s rows and the indicators; a unit
     spelt with other spaces or brackets is the same unit, named as first written. Its errors and
-    warnings are all those in its files (``forms`` are the rows of every copy read), a file's
-    own problems (a sheet deleted from our template) and those of copies not used included."""
+    warnings are those of ``issues`` in its files (``forms`` are the rows of every copy read), a
+    file's own problems (a sheet deleted from our template) included."""
     keys = _unit_keys(table["budget_unit"])
     grouped = table.groupby(keys, sort=False)
     units = pd.DataFrame({

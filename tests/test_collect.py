@@ -84,6 +84,10 @@ def test_two_files_that_show_the_same_name_are_a_project_and_its_duplicate(tmp_p
     os.utime(newer, (1_900_000_000, 1_900_000_000))
     result = collect([tmp_path / "收回"])
     assert result.projects["file"].tolist() == [str(newer)] * 2
+    # The older copy's rows are marked by the path they were read by, not by the name they show.
+    older_rows = result.paths.indicators == str(older)
+    assert older_rows.any() and (result.indicators["superseded"].to_numpy() == older_rows).all()
+    assert result.projects["superseded"].tolist() == list(result.paths.projects == str(older))
     summary = openpyxl.load_workbook(write_summary(result, tmp_path / "s.xlsx"))
     used = [row for row in summary["项目汇总"].iter_rows(min_row=2, values_only=True) if row[0] == SEED_FORM.unit]
     assert [row[5] for row in used] == [0.3]

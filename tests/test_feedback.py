@@ -18,8 +18,8 @@ from sheetsync.collect import collect
 from sheetsync.errors import OutputExistsError
 from sheetsync.feedback import FILLS, annotate_copy, write_feedback
 from sheetsync.headers import load_headers
-from sheetsync.issues import ISSUE_COLUMNS, issue
-from sheetsync.model import Indicator, ProjectForm
+from sheetsync.issues import issue
+from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.sheet_extensions import sheet_parts, validations_ext
 from sheetsync.spec import load_spec
 from sheetsync.template import write_unit_workbook
@@ -31,7 +31,7 @@ def _filled(path, **changes):
                 indicators=[Indicator("中期", "预期产出指标", "质量指标", "合格率", "≥95%"),
                             Indicator("年度", "预期产出指标", "质量指标", "合格率", "")])
     form.update(changes)
-    return write_unit_workbook(path, [ProjectForm(**form)], year=2021, budget_unit="东莞市甲局")
+    return write_unit_workbook(path, [ProjectForm(**form)], year=2021, budget_unit=form["budget_unit"])
 
 
 def _digest(path) -> str:
@@ -54,7 +54,7 @@ def inbox(tmp_path):
     tree = load_spec().tree("dongguan")
     complete = [Indicator(period, l1.label, l1.level2[0], "指标", "≥90%")
                 for l1 in tree.level1 for period in load_spec().period_names]
-    _filled(folder / "乙局.xlsx", annual_goal="按期完成", annual_budget_wan=1.0, indicators=complete)
+    _filled(folder / "乙局.xlsx", budget_unit="东莞市乙局", annual_goal="按期完成", annual_budget_wan=1.0, indicators=complete)
     (folder / "~$甲局.xlsx").write_bytes(b"lock")
     return folder
 
@@ -103,7 +103,7 @@ def test_text_written_never_becomes_a_formula(tmp_path):
     book.save(source)
     problems = [issue("unclaimed_cell", file=str(source), sheet="项目1", cell="C4", text="=1+1"),
                 issue("corrupt_file", file=str(source), detail='=HYPERLINK("http://x","y")')]
-    frame = pd.DataFrame([p.as_dict() for p in problems], columns=ISSUE_COLUMNS)
+    frame = Collection.from_forms([], problems).issues
     copy = annotate_copy(source, tmp_path / "out" / "a.xlsx", frame, load_headers())
     book = openpyxl.load_workbook(copy.path)
     assert book["项目1"]["B4"].data_type == "s" and book["项目1"]["B4"].value == "=1+1"
@@ -149,10 +149,14 @@ def test_xls_and_ods_come_back_as_rebuilt_xlsx(tmp_path, inbox, soffice):
     written = write_feedback([xls, ods], tmp_path / "反馈", on_copy=notes.append)
     assert [p.name for p in written] == ["甲局_反馈.xlsx", "甲局_反馈 (2).xlsx"]
     assert all(n.rebuilt and ".xlsx" in n.note for n in notes)
-    for path, original in zip(written, (xls, ods)):
+    superseded = []
+    for path, original, other in zip(written, (xls, ods), (ods, xls)):
         book = openpyxl.load_workbook(path)
         lines, _listed = _issue_list(book)
-        assert lines == [h.text("source_note", file=str(original)), h.text("rebuilt_note", suffix=original.suffix)]
+        assert lines[:2] == [h.text("source_note", file=str(original)), h.text("rebuilt_note", suffix=original.suffix)]
+        # The two are copies of one project: the one not used says which is.
+        superseded += [line == h.text("superseded_note", sheet="办公设备购置", winner=other.name, winner_sheet="办公设备购置")
+                       for line in lines[2:]]
         # The template's list and identity sheets stay hidden.
         states = {sheet.title: sheet.sheet_state for sheet in book.worksheets}
         assert states.pop(h.sheet("issues")) == "visible"
@@ -164,6 +168,7 @@ def test_xls_and_ods_come_back_as_rebuilt_xlsx(tmp_path, inbox, soffice):
         assert sheet["B4"].value == "办公设备购置"
         for record in located.to_dict(orient="records"):
             assert record["message"] in sheet[record["cell"]].comment.text
+    assert superseded == [True]
 
 
 _LIST = re.compile(r'<dataValidation [^>]*type="list"[^>]*sqref="([^"]+)"[^>]*><formula1>([^<]+)</formula1></dataValidation>')
@@ -291,7 +296,7 @@ def test_overlapping_merges_do_not_stop_the_marks(tmp_path):
     book.active.merge_cells("F6:G6")
     book.save(source)
     problems = [issue("unclaimed_cell", file=str(source), sheet="项目1", cell=cell, text="x") for cell in ("C4", "G6")]
-    frame = pd.DataFrame([p.as_dict() for p in problems], columns=ISSUE_COLUMNS)
+    frame = Collection.from_forms([], problems).issues
     copy = annotate_copy(source, tmp_path / "out" / "a.xlsx", frame, load_headers())
     book = openpyxl.load_workbook(copy.path)
     assert book["项目1"]["F6"].comment is not None  # the range that does not overlap is marked

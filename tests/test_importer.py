@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from sheetsync.cli import app
 from sheetsync.collect import collect
 from sheetsync.importer import import_text, import_text_files
-from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS
+from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, SUPERSEDED
 from sheetsync.spec import normalize_label
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -97,8 +97,8 @@ def test_import_then_workbooks_then_collect_gives_the_same_tables(tmp_path, seed
     pd.testing.assert_frame_equal(
         back.indicators.drop(columns=INDICATORS_NOT_COMPARED), collection.indicators.drop(columns=INDICATORS_NOT_COMPARED))
     pd.testing.assert_frame_equal(collection.projects, seed.projects)
-    assert list(collection.projects.columns) == PROJECT_COLUMNS
-    assert list(collection.indicators.columns) == INDICATOR_COLUMNS
+    assert list(collection.projects.columns) == [*PROJECT_COLUMNS, SUPERSEDED]
+    assert list(collection.indicators.columns) == [*INDICATOR_COLUMNS, SUPERSEDED]
 
 
 def test_the_example_workbook_is_the_seed_imported(seed):

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from sheetsync.issues import ISSUE_COLUMNS, issue
-from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, Collection, Indicator, ProjectForm
+from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, SUPERSEDED, Collection, Indicator, ProjectForm
 
 
 def test_collection_tables_have_stable_columns_and_types():
@@ -14,9 +14,9 @@ def test_collection_tables_have_stable_columns_and_types():
     problem = issue("missing_field", file="a.xlsx", sheet="项目甲", cell="B6", field="midterm_goal", label="中期滚动目标")
     result = Collection.from_forms([form], [problem], file_count=1)
 
-    assert list(result.projects.columns) == PROJECT_COLUMNS
-    assert list(result.indicators.columns) == INDICATOR_COLUMNS
-    assert list(result.issues.columns) == ISSUE_COLUMNS
+    assert list(result.projects.columns) == [*PROJECT_COLUMNS, SUPERSEDED]
+    assert list(result.indicators.columns) == [*INDICATOR_COLUMNS, SUPERSEDED]
+    assert list(result.issues.columns) == [*ISSUE_COLUMNS, SUPERSEDED]
     assert result.projects["year"].dtype == "Int64"
     assert result.projects["midterm_budget_wan"].dtype == "float64"
     expected = pd.DataFrame({"value_op": ["≥", ""], "value_num": [95.0, float("nan")], "value_kind": ["定量", "定性"]})
@@ -28,8 +28,8 @@ def test_collection_tables_have_stable_columns_and_types():
 
 def test_empty_collection_keeps_its_columns():
     result = Collection.from_forms([], [])
-    assert result.projects.empty and list(result.projects.columns) == PROJECT_COLUMNS
-    assert result.indicators.empty and list(result.indicators.columns) == INDICATOR_COLUMNS
+    assert result.projects.empty and list(result.projects.columns) == [*PROJECT_COLUMNS, SUPERSEDED]
+    assert result.indicators.empty and list(result.indicators.columns) == [*INDICATOR_COLUMNS, SUPERSEDED]
 
 
 def test_text_columns_are_text_whatever_the_form_held():

@@ -10,7 +10,7 @@ import pytest
 from fixtures_forms import (INSERTED_ROWS, OFFICIAL_LABELS, OPINION, RETYPED_LABELS, SEED_FORM, Layout,
                             read_edited, write_workbook, with_rows)
 from sheetsync.issues import ISSUE_COLUMNS
-from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS
+from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, SUPERSEDED
 from sheetsync.reader import read_workbook
 
 UNIT = "中国国际贸易促进委员会东莞市委员会"
@@ -45,7 +45,7 @@ def expected_projects(file: str, sheets: list[str], **changes) -> pd.DataFrame:
     rows = [{**row, "sheet": s, **changes} for s in sheets]
     df = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
     df["year"] = df["year"].astype("Int64")
-    return df
+    return df.assign(**{SUPERSEDED: False})
 
 
 def expected_indicators(file: str, sheet: str, rows=SEED_INDICATORS, shift=(0, 0)) -> pd.DataFrame:
@@ -58,7 +58,7 @@ def expected_indicators(file: str, sheet: str, rows=SEED_INDICATORS, shift=(0, 0
         })
     df = pd.DataFrame(records, columns=INDICATOR_COLUMNS)
     df["value_num"] = df["value_num"].astype("float64")
-    return df
+    return df.assign(**{SUPERSEDED: False})
 
 
 def _shift(cell: str, rows: int, cols: int) -> str:
@@ -68,7 +68,7 @@ def _shift(cell: str, rows: int, cols: int) -> str:
 
 
 def issues_frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(records, columns=ISSUE_COLUMNS).astype(str)
+    return pd.DataFrame(records, columns=ISSUE_COLUMNS).astype(str).assign(**{SUPERSEDED: False})
 
 
 def test_official_layout_reads_exactly(tmp_path):

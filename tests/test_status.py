@@ -105,7 +105,7 @@ def test_two_files_that_show_the_same_name_are_two_copies(tmp_path):
     assert copies.indicators["value"].tolist() == ["新"]
     # The copy on a hidden sheet loses for that, before the generation times are compared.
     assert copies.duplicates[["file", "winner_file", "reason"]].values.tolist() == [[utf8, utf8, "visible"]]
-    table = project_table(copies.projects, copies.indicators, collection.issues, ["预期产出指标"], copies.paths)
+    table = project_table(copies.projects, copies.indicators, copies.issues, ["预期产出指标"], copies.paths)
     assert table[["预期产出指标", "indicators", "errors", "warnings"]].values.tolist() == [[1, 1, 0, 0]]
 
 

@@ -1,0 +1,115 @@
+"""A department corrects its form and sends it again beside the original: the round comes out
+clean, and every table says which copy was used."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import replace
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from fixtures_forms import SEED_FORM, Layout, write_workbook
+from sheetsync import exports
+from sheetsync.cli import app
+from sheetsync.collect import collect
+from sheetsync.headers import load_headers
+from sheetsync.reader import read_workbook
+from sheetsync.summary import write_summary
+
+UNIT = SEED_FORM.unit
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    """收回/: 原稿.xlsx without its 年度 goal (an error), 更正.xlsx corrected a day later, and
+    another unit's 乙.xlsx with a negative amount (an error no copy corrects)."""
+    folder = tmp_path / "收回"
+    folder.mkdir()
+    old = write_workbook(folder / "原稿.xlsx", [("项目1", replace(SEED_FORM, annual_goal="", annual_budget=0.5), Layout())])
+    new = write_workbook(folder / "更正.xlsx", [("项目1", SEED_FORM, Layout())])
+    write_workbook(folder / "乙.xlsx", [("项目1", replace(SEED_FORM, unit="乙局", name="乙项目", annual_budget=-1), Layout())])
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_700_086_400, 1_700_086_400))
+    return folder
+
+
+def test_every_row_of_the_superseded_copy_is_marked(inbox):
+    result = collect([inbox])
+    projects, indicators, issues = result.projects, result.indicators, result.issues
+    old = str(inbox / "原稿.xlsx")
+    assert projects.set_index("file")["superseded"].to_dict() == {
+        old: True, str(inbox / "更正.xlsx"): False, str(inbox / "乙.xlsx"): False}
+    assert (indicators["superseded"] == (indicators["file"] == old)).all() and indicators["superseded"].any()
+    assert issues.query("superseded")["file"].unique().tolist() == [old]
+    assert "missing_field" in issues.query("superseded")["code"].tolist()
+    # Summed over the copies used, the amounts count each project once.
+    assert projects.loc[~projects["superseded"], "annual_budget_wan"].sum() == pytest.approx(0.25 - 1)
+
+
+def test_only_the_problems_of_the_copies_used_count(inbox):
+    result = collect([inbox])
+    used = result.issues.query("not superseded")
+    assert result.error_count == (used["severity"] == "error").sum() == 1
+    superseded_errors = int(result.issues.query("superseded and severity == 'error'").shape[0])
+    assert superseded_errors >= 1
+    assert result.summary_line(3) == (
+        f"3 files, 3 forms, {len(result.indicators)} indicators, 1 errors, {result.warning_count} warnings; "
+        f"1 copies not used, superseded by another copy ({superseded_errors} errors, 0 warnings)")
+
+
+def test_a_round_whose_only_errors_were_corrected_exits_0(inbox, tmp_path):
+    (inbox / "乙.xlsx").unlink()
+    result = CliRunner().invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output and "1 copies not used" in result.output
+    checked = CliRunner().invoke(app, ["check", str(inbox)])
+    assert checked.exit_code == 0, checked.output
+    assert "原稿.xlsx 项目1" in checked.output and "(copy not used: superseded by another copy)" in checked.output
+
+
+def test_the_unit_summary_counts_the_errors_of_the_copies_used(inbox, tmp_path):
+    h = load_headers()
+    book = openpyxl.load_workbook(write_summary(collect([inbox]), tmp_path / "s.xlsx"))
+    rows = list(book[h.sheet("units")].iter_rows(values_only=True))
+    errors = rows[0].index(h.column("errors"))
+    assert {row[0]: row[errors] for row in rows[1:-1]} == {UNIT: 0, "乙局": 1}
+    issue_rows = list(book[h.sheet("issues")].iter_rows(values_only=True))
+    note = h.status_note("superseded", winner="更正.xlsx", winner_sheet="项目1")
+    assert {row[-1] for row in issue_rows[1:] if row[0].endswith("原稿.xlsx")} == {note}
+
+
+def test_exports_say_which_copy_was_used(inbox, tmp_path):
+    result = collect([inbox])
+    exports.export_sqlite(result, tmp_path / "r.db")
+    with sqlite3.connect(tmp_path / "r.db") as db:
+        total = db.execute("select sum(annual_budget_wan) from projects where not superseded").fetchone()[0]
+        marked = db.execute("select count(*) from indicators where superseded").fetchone()[0]
+    assert total == pytest.approx(0.25 - 1) and marked == int(result.indicators["superseded"].sum()) > 0
+    [projects, *_] = exports.export_parquet(result, tmp_path / "parquet")
+    assert pd.read_parquet(projects)["superseded"].tolist() == result.projects["superseded"].tolist()
+    [projects, *_] = exports.export_csv(result, tmp_path / "csv")
+    assert pd.read_csv(projects, encoding="utf-8-sig")["superseded"].tolist() == result.projects["superseded"].tolist()
+
+
+def test_the_superseded_copy_gets_feedback_saying_which_copy_was_used(inbox, tmp_path):
+    (inbox / "乙.xlsx").unlink()
+    result = CliRunner().invoke(app, ["feedback", str(inbox), "-o", str(tmp_path / "反馈")])
+    assert result.exit_code == 0, result.output
+    assert "2 feedback files written, 0 errors" in result.output
+    sheet = openpyxl.load_workbook(tmp_path / "反馈" / "原稿_反馈.xlsx")[load_headers().sheet("issues")]
+    rows = list(sheet.iter_rows(values_only=True))
+    note = load_headers().text("superseded_note", sheet="项目1", winner="更正.xlsx", winner_sheet="项目1")
+    assert note in [row[0] for row in rows]
+    # Its problems are still listed, under the note that they need no correcting.
+    assert any(str(row[3]).startswith("未填写") for row in rows)
+
+
+def test_two_sheets_of_one_project_in_one_workbook_are_marked_by_read_workbook(tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", [("项目1", SEED_FORM, Layout()), ("项目1 (2)", SEED_FORM, Layout())])
+    result = read_workbook(path)
+    assert result.projects["superseded"].tolist() == [False, True]
+    assert result.indicators.groupby("sheet")["superseded"].all().to_dict() == {"项目1": False, "项目1 (2)": True}
