@@ -19,7 +19,7 @@ from xlsxwriter.workbook import Workbook
 from . import summary_sheets as sheets
 from .headers import Headers, load_headers
 from .identity import SUMMARY_MARK
-from .model import Collection
+from .model import SUPERSEDED, Collection
 from .output import atomic_path
 from .roster import RosterEntry, read_roster
 from .status import Copies, choose_copies, submission_status, unread_files
@@ -144,8 +144,9 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
         severity=collection.issues["severity"].map(headers.severity),
         note=_losing_copy_notes(collection.issues, copies.duplicates, headers),
     )
-    styles = [("error" if s == "error" else "warning" if s == "warning" else None)
-              for s in collection.issues["severity"].tolist()]
+    # A problem of a copy not used needs no correcting: it is listed, not flagged.
+    counted = collection.issues["severity"].where(~collection.issues[SUPERSEDED])
+    styles = _styles(counted == "error", counted == "warning")
     columns = ISSUE_TABLE + ["note"]
     _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(columns), _kinds(columns), styles))
 

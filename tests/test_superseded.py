@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fixtures_forms import SEED_FORM, Layout, write_workbook
-from sheetsync import exports
+from sheetsync import exports, summary_sheets
 from sheetsync.cli import app
 from sheetsync.collect import collect
 from sheetsync.headers import load_headers
@@ -77,9 +77,14 @@ def test_the_unit_summary_counts_the_errors_of_the_copies_used(inbox, tmp_path):
     rows = list(book[h.sheet("units")].iter_rows(values_only=True))
     errors = rows[0].index(h.column("errors"))
     assert {row[0]: row[errors] for row in rows[1:-1]} == {UNIT: 0, "乙局": 1}
-    issue_rows = list(book[h.sheet("issues")].iter_rows(values_only=True))
+    issue_rows = list(book[h.sheet("issues")].iter_rows())
     note = h.status_note("superseded", winner="更正.xlsx", winner_sheet="项目1")
-    assert {row[-1] for row in issue_rows[1:] if row[0].endswith("原稿.xlsx")} == {note}
+    old = [row for row in issue_rows[1:] if row[0].value.endswith("原稿.xlsx")]
+    assert {row[-1].value for row in old} == {note}
+    # Listed, not flagged: only the problems that count are red.
+    assert {row[0].fill.fgColor.rgb for row in old} <= {None, "00000000"}
+    [other] = [row for row in issue_rows[1:] if row[0].value.endswith("乙.xlsx")]
+    assert other[0].fill.fgColor.rgb.endswith(summary_sheets.FILLS["error"][1:])
 
 
 def test_exports_say_which_copy_was_used(inbox, tmp_path):
