@@ -207,7 +207,9 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
         if rebuilt:  # an .xlsx is rebuilt when damaged or strict, other formats always
             note = headers.text(_rebuilt_note(source, check), suffix=source.suffix.lower())
         try:
-            _write_copy(workbook, records, records, headers, [origin, note, *unused], marks, target, force,
+            # A problem of a copy not used is listed, but its cell is not marked for correcting.
+            marked = [r for r in records if not r.get(SUPERSEDED, False)]
+            _write_copy(workbook, marked, records, headers, [origin, note, *unused], marks, target, force,
                         validations_from=None if rebuilt else source)
         except (SheetsyncError, OSError):
             raise
@@ -215,17 +217,18 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
             unreadable = True
             _write_copy(_empty_workbook(), [], records, headers, [origin, headers.text("list_only_note"), *unused],
                         marks, target, force)
-    errors = sum(1 for r in records if r["severity"] == "error" and not r[SUPERSEDED])
+    errors = sum(1 for r in records if r["severity"] == "error" and not r.get(SUPERSEDED, False))
     return FeedbackCopy(target, source, len(records), errors, rebuilt=rebuilt and not unreadable, unreadable=unreadable)
 
 
 def _superseded_notes(superseded: pd.DataFrame | None, sheet_names: dict[str, str], headers: Headers) -> list[str]:
-    """For each form of the copy superseded by another copy of its project, which copy was used."""
+    """For each form of the copy superseded by a copy of its project in another file, which copy
+    was used (within one file, the ``project_twice_in_file`` warning says so)."""
     if superseded is None:
         return []
-    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=Path(winner).name,
-                         winner_sheet=winner_sheet)
-            for sheet, winner, winner_sheet in superseded[["sheet", "winner_file", "winner_sheet"]].itertuples(index=False)]
+    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=winner, winner_sheet=winner_sheet)
+            for file, sheet, winner, winner_sheet
+            in superseded[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False) if winner != file]
 
 
 def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], headers: Headers, lines: list[str],
@@ -397,7 +400,7 @@ def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, line
             cell = sheet.cell(row, col)
             _text(cell, str(values[name]))
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            fill = FILLS.get(record["severity"])
+            fill = None if record.get(SUPERSEDED, False) else FILLS.get(record["severity"])
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
     for other in workbook.worksheets:

@@ -291,12 +291,12 @@ class Collection:
 
     @property
     def error_count(self) -> int:
-        """Errors, but those of copies superseded by another (the summary does not use them)."""
+        """Errors, leaving out those of copies superseded by another (the summary does not use them)."""
         return self._count("error", superseded=False)
 
     @property
     def warning_count(self) -> int:
-        """Warnings, but those of copies superseded by another."""
+        """Warnings, leaving out those of copies superseded by another."""
         return self._count("warning", superseded=False)
 
     def _count(self, severity: str, *, superseded: bool) -> int:
@@ -309,11 +309,16 @@ class Collection:
                 f"{self.error_count} errors, {self.warning_count} warnings")
         superseded = int(self.projects[SUPERSEDED].sum())
         if superseded:
-            line += (f"; {superseded} copies not used, superseded by another copy "
+            line += (f"; {superseded} {'copy' if superseded == 1 else 'copies'} not used, superseded by another copy "
                      f"({self._count('error', superseded=True)} errors, {self._count('warning', superseded=True)} warnings)")
         return line
 
 
 def _with_superseded(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with a :data:`SUPERSEDED` column (all False when it had none)."""
-    return table if SUPERSEDED in table.columns else table.assign(**{SUPERSEDED: False})
+    """``table`` with a boolean :data:`SUPERSEDED` column (all False when it had none; a column
+    read back from CSV or SQLite as text or 0/1 made boolean)."""
+    if SUPERSEDED not in table.columns:
+        return table.assign(**{SUPERSEDED: False})
+    if table[SUPERSEDED].dtype == bool:
+        return table
+    return table.assign(**{SUPERSEDED: table[SUPERSEDED].isin([True, 1, "True", "true", "1"]).to_numpy()})

@@ -5,7 +5,8 @@ and not two different codes (a copy from our template carries the code, a hand-m
 often does not). A form with
 neither a code nor a name, or with neither a code nor a unit, is a project of its own. Of two
 copies, a filled one wins over one holding no goal and no indicator (a template sheet sent
-back as it came), then the one of the round's year (the year of most forms: last year's form
+back as it came), then our feedback copy of a file, changed and sent back, over that file (a
+correction beats its original whatever the files' times), then the one of the round's year (the year of most forms: last year's form
 sent again loses), then one on a visible sheet (a hidden one is often an old draft), then the
 one whose template was generated later, else the one whose file was modified later; the others
 are kept as duplicates, each with the reason it lost, never dropped silently::
@@ -21,14 +22,15 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .headers import Headers, load_headers
 from .issues import Issue, issue
-from .model import SUPERSEDED, Collection, Paths, project_key
+from .feedback_marks import feedback_copies
+from .model import SUPERSEDED, Collection, Paths, project_key, readable_path
 from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
@@ -38,6 +40,8 @@ DUPLICATE_COLUMNS = ["key", *_OWN_COLUMNS, "winner_file", "winner_sheet", "reaso
 # File-level notes on what no department sent: Excel's lock files, our own summary and our
 # unchanged feedback copies.
 _NOT_SENT = ("lock_file", "own_summary", "feedback_copy")
+# Problems that are about a project sent twice: they stay problems whichever copy is used.
+_OF_THE_DUPLICATION = ("project_twice_in_file",)
 
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
@@ -63,17 +67,34 @@ def project_keys(projects: pd.DataFrame) -> pd.Series:
     return pd.Series(keys, index=projects.index, dtype=object)
 
 
+class Lost(NamedTuple):
+    """Per table of a collection, whether each row is of a copy that lost to another copy of
+    its project."""
+
+    projects: np.ndarray
+    indicators: np.ndarray
+    issues: np.ndarray
+
+
 @dataclass
 class Copies:
     """The winning copy of every project, and the copies it won over."""
 
     projects: pd.DataFrame
     indicators: pd.DataFrame
-    issues: pd.DataFrame  # the collection's, but those of the copies that lost
-    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: filled | year | visible | generated_at | mtime | order
+    issues: pd.DataFrame  # the collection's, without those of the copies that lost
+    duplicates: pd.DataFrame  # DUPLICATE_COLUMNS; reason: filled | corrected | year | visible | generated_at | mtime | order
     keys: list[str]  # the project key of each row of ``projects``, as the duplicates name them
+    lost: Lost  # the rows of the collection's tables left out
     paths: Paths | None = None  # of ``projects``, ``indicators`` and ``issues`` (as Collection.paths)
-    lost: tuple[np.ndarray, ...] = ()  # per table of the collection (projects, indicators, issues): rows of a copy that lost
+
+
+@dataclass
+class _Choice:
+    duplicates: pd.DataFrame
+    keys: pd.Series  # of every row of the collection's projects
+    codes: dict[int, str]  # winner without a code → the code its other copies carry
+    lost: Lost
 
 
 def _generated_at(text: str) -> datetime | None:
@@ -110,13 +131,17 @@ def other_year_issues(projects: pd.DataFrame, paths: Sequence[str] | None = None
             for file, sheet, row_year in zip(files, projects["sheet"][other], projects["year"][other])]
 
 
-def _ranked(rows: pd.DataFrame, year: int | None, paths: Sequence[str],
-            filled: set[int], hidden: set[int]) -> tuple[int, dict[int, str]]:
+def _ranked(rows: pd.DataFrame, year: int | None, paths: Sequence[str], filled: set[int], hidden: set[int],
+            corrections: dict[str, str]) -> tuple[int, dict[int, str]]:
     """The index label (its position) of the winning copy among ``rows``, and for every other
     the reason it lost. ``paths`` are the paths of all rows by position, ``filled`` the positions
-    of copies holding a goal or an indicator, ``hidden`` those of copies on a hidden sheet."""
+    of copies holding a goal or an indicator, ``hidden`` those of copies on a hidden sheet,
+    ``corrections`` our feedback copies sent back changed, each to the file it was made from."""
+    names = {i: readable_path(paths[i]) for i in rows.index}
+    corrected = {corrections[name] for name in names.values() if name in corrections}
     criteria: list[tuple[str, Callable[[int], object]]] = [
         ("filled", lambda i: i in filled),
+        ("corrected", lambda i: names[i] not in corrected),
         ("year", lambda i: year is not None and bool(pd.notna(rows.at[i, "year"]) and rows.at[i, "year"] == year)),
         ("visible", lambda i: i not in hidden),
         ("generated_at", lambda i: _generated_at(rows.at[i, "generated_at"])),
@@ -141,8 +166,37 @@ def _ranked(rows: pd.DataFrame, year: int | None, paths: Sequence[str],
 
 
 def choose_copies(collection: Collection) -> Copies:
-    """Keep one copy of every project: a filled one, of the round's year, on a visible sheet, then
-    the latest template, else the latest file (see the module's docstring)."""
+    """Keep one copy of every project: a filled one, a correction sent back over the file it
+    corrects, one of the round's year, on a visible sheet, then the latest template, else the
+    latest file (see the module's docstring)."""
+    choice = _choose(collection)
+    projects = collection.projects.reset_index(drop=True)
+    if choice.codes:
+        projects = projects.copy()
+        projects.loc[list(choice.codes), "project_code"] = list(choice.codes.values())
+    tables = (projects, collection.indicators, collection.issues)
+    if choice.duplicates.empty:
+        return Copies(*tables, choice.duplicates, choice.keys.tolist(), choice.lost, collection.paths)
+    kept = [~rows for rows in choice.lost]
+    return Copies(
+        *(table[keep].reset_index(drop=True) for table, keep in zip(tables, kept)),
+        choice.duplicates,
+        choice.keys[kept[0]].tolist(),
+        choice.lost,
+        None if collection.paths is None else Paths(*(p[keep] for p, keep in zip(collection.paths, kept))),
+    )
+
+
+def mark_superseded(collection: Collection) -> Collection:
+    """``collection`` with its :data:`~sheetsync.model.SUPERSEDED` columns true on the rows of
+    every copy that lost to another copy of its project (:func:`choose_copies`). Tables changed
+    afterwards (rows taken out, issues added) are marked again by calling it again."""
+    lost = _choose(collection).lost
+    return replace(collection, **{name: getattr(collection, name).assign(**{SUPERSEDED: rows})
+                                  for name, rows in lost._asdict().items()})
+
+
+def _choose(collection: Collection) -> _Choice:
     projects = collection.projects.reset_index(drop=True)
     paths = np.asarray(collection.paths_of("projects"), dtype=object)
     year = round_year(projects)
@@ -150,10 +204,11 @@ def choose_copies(collection: Collection) -> Copies:
     repeated = keys[keys.duplicated(keep=False)]
     losers: list[dict] = []
     lost: list[int] = []
-    codes: dict[object, str] = {}  # winner without a code → the code its other copies carry
+    codes: dict[int, str] = {}
     filled, hidden = _filled_and_hidden(collection, projects, paths, repeated.index)
+    corrections = _corrections(paths[repeated.index])
     for key, group in projects.loc[repeated.index].groupby(repeated, sort=False):
-        winner, reasons = _ranked(group, year, paths, filled, hidden)
+        winner, reasons = _ranked(group, year, paths, filled, hidden, corrections)
         known = [code for code in group["project_code"] if code.strip()]
         if known and not group.at[winner, "project_code"].strip():
             codes[winner] = known[0]
@@ -165,33 +220,47 @@ def choose_copies(collection: Collection) -> Copies:
                 "reason": reason,
             })
     duplicates = pd.DataFrame(losers, columns=DUPLICATE_COLUMNS).astype(str)
-    indicators, issues = collection.indicators, collection.issues
-    if duplicates.empty:
-        lost_rows = tuple(np.zeros(len(table), dtype=bool) for table in (projects, indicators, issues))
-        return Copies(projects, indicators, issues, duplicates, keys.tolist(), collection.paths, lost_rows)
-    lost_forms = _forms(paths[lost], projects["sheet"][lost])
-    lost_rows = (projects.index.isin(lost),
-                 *(_forms(collection.paths_of(name), table["sheet"]).isin(lost_forms)
-                   for name, table in (("indicators", indicators), ("issues", issues))))
-    kept = [~rows for rows in lost_rows]
-    if codes:
-        projects = projects.copy()
-        projects.loc[list(codes), "project_code"] = list(codes.values())
-    return Copies(
-        *(table[keep].reset_index(drop=True) for table, keep in zip((projects, indicators, issues), kept)),
-        duplicates,
-        keys[kept[0]].tolist(),
-        None if collection.paths is None else Paths(*(p[keep] for p, keep in zip(collection.paths, kept))),
-        lost_rows,
-    )
+    return _Choice(duplicates, keys, codes, _lost_rows(collection, projects, paths, lost))
 
 
-def mark_superseded(collection: Collection) -> Collection:
-    """``collection`` with its :data:`~sheetsync.model.SUPERSEDED` columns true on the rows of
-    every copy that lost to another copy of its project (:func:`choose_copies`)."""
-    lost = choose_copies(collection).lost
-    return replace(collection, **{name: getattr(collection, name).assign(**{SUPERSEDED: rows})
-                                  for name, rows in zip(("projects", "indicators", "issues"), lost)})
+def _corrections(paths: np.ndarray) -> dict[str, str]:
+    """Our feedback copies among ``paths`` changed and sent back with the file they were made
+    from: copy → that file, as the tables name them."""
+    files = sorted(set(paths.tolist()))
+    return feedback_copies(files, load_headers().text("feedback_suffix")) if files else {}
+
+
+def _lost_rows(collection: Collection, projects: pd.DataFrame, paths: np.ndarray, lost: list[int]) -> Lost:
+    """The rows of the copies at positions ``lost`` of ``projects`` (read by ``paths``): their
+    forms' rows, and the problems of their files outside any form when every form of the file
+    lost. A problem of the duplication itself stays a problem whichever copy is used."""
+    issues, indicators = collection.issues, collection.indicators
+    lost_projects = np.zeros(len(projects), dtype=bool)
+    lost_projects[lost] = True
+    sheets = projects["sheet"].to_numpy(dtype=object)
+    lost_forms = set(zip(paths[lost_projects], sheets[lost_projects]))
+    all_lost = set(paths[lost_projects]) - set(paths[~lost_projects])
+    forms_of_files = {(path, sheet) for path, sheet in zip(paths, sheets) if path in all_lost}
+    issue_paths = np.asarray(collection.paths_of("issues"), dtype=object)
+    issue_sheets = issues["sheet"].to_numpy(dtype=object)
+    lost_issues = np.zeros(len(issues), dtype=bool)
+    for i in _rows_of(issue_paths, {path for path, _sheet in lost_forms}):
+        where = (issue_paths[i], issue_sheets[i])
+        lost_issues[i] = where in lost_forms or (where[0] in all_lost and where not in forms_of_files)
+    lost_issues &= ~issues["code"].isin(_OF_THE_DUPLICATION).to_numpy()
+    indicator_paths = np.asarray(collection.paths_of("indicators"), dtype=object)
+    indicator_sheets = indicators["sheet"].to_numpy(dtype=object)
+    lost_indicators = np.zeros(len(indicators), dtype=bool)
+    near = _rows_of(indicator_paths, {path for path, _sheet in lost_forms})
+    lost_indicators[near] = [(indicator_paths[i], indicator_sheets[i]) in lost_forms for i in near]
+    return Lost(lost_projects, lost_indicators, lost_issues)
+
+
+def _rows_of(paths: np.ndarray, files: set[str]) -> np.ndarray:
+    """The positions of the rows read from one of ``files``."""
+    if not files:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(pd.Series(paths, dtype=object).isin(files).to_numpy())
 
 
 def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np.ndarray,

@@ -19,7 +19,7 @@ from xlsxwriter.workbook import Workbook
 from . import summary_sheets as sheets
 from .headers import Headers, load_headers
 from .identity import SUMMARY_MARK
-from .model import SUPERSEDED, Collection
+from .model import Collection
 from .output import atomic_path
 from .roster import RosterEntry, read_roster
 from .status import Copies, choose_copies, submission_status, unread_files
@@ -49,15 +49,18 @@ def _totals(frame: pd.DataFrame, kinds: list[str]) -> dict[int, float]:
     return totals
 
 
-def _losing_copy_notes(issues: pd.DataFrame, duplicates: pd.DataFrame, headers: Headers) -> list[str]:
-    """For each issue on a copy that lost to another (重复提交), which copy the summary used:
+def _losing_copy_notes(issues: pd.DataFrame, copies: Copies, headers: Headers) -> list[str]:
+    """For each issue of a copy that lost to another (重复提交), which copy the summary used:
     a problem of an old copy needs no correcting once a newer one was sent."""
-    if duplicates.empty:
+    if copies.duplicates.empty:
         return [""] * len(issues)
+    winners = copies.duplicates.groupby("file")[["winner_file", "winner_sheet"]]
     used = {(file, sheet): (winner, winner_sheet) for file, sheet, winner, winner_sheet
-            in duplicates[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False)}
-    return [headers.status_note("superseded", winner=Path(found[0]).name, winner_sheet=found[1])
-            if (found := used.get(where)) else "" for where in zip(issues["file"], issues["sheet"])]
+            in copies.duplicates[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False)}
+    of_file = {file: tuple(group.iloc[0]) for file, group in winners}
+    return [headers.status_note("superseded", winner=found[0], winner_sheet=found[1])
+            if lost and (found := used.get((file, sheet)) or of_file.get(file)) else ""
+            for file, sheet, lost in zip(issues["file"], issues["sheet"], copies.lost.issues)]
 
 
 def _share(quantitative: float, total: float) -> float:
@@ -142,10 +145,10 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     issues = collection.issues[ISSUE_TABLE].assign(
         field=collection.issues["field"].map(headers.field_label),
         severity=collection.issues["severity"].map(headers.severity),
-        note=_losing_copy_notes(collection.issues, copies.duplicates, headers),
+        note=_losing_copy_notes(collection.issues, copies, headers),
     )
     # A problem of a copy not used needs no correcting: it is listed, not flagged.
-    counted = collection.issues["severity"].where(~collection.issues[SUPERSEDED])
+    counted = collection.issues["severity"].where(~copies.lost.issues)
     styles = _styles(counted == "error", counted == "warning")
     columns = ISSUE_TABLE + ["note"]
     _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(columns), _kinds(columns), styles))

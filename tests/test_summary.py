@@ -309,7 +309,7 @@ def test_the_problems_of_a_copy_not_used_say_which_copy_was(tmp_path):
                 issue("corrupt_file", file="收回/c.xlsx", detail="截断")]
     book = openpyxl.load_workbook(write_summary(Collection.from_forms(found, problems, 3), tmp_path / "s.xlsx"))
     notes = [r[-1] for r in _rows(book[h.sheet("issues")])[1:]]
-    assert notes == [h.status_note("superseded", winner="b.xlsx", winner_sheet="项目1"), None]
+    assert notes == [h.status_note("superseded", winner="收回/b.xlsx", winner_sheet="项目1"), None]
 
 
 @pytest.mark.office

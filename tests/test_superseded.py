@@ -16,8 +16,12 @@ from fixtures_forms import SEED_FORM, Layout, write_workbook
 from sheetsync import exports, summary_sheets
 from sheetsync.cli import app
 from sheetsync.collect import collect
+from sheetsync.feedback import write_feedback
 from sheetsync.headers import load_headers
+from sheetsync.issues import issue
+from sheetsync.model import Collection
 from sheetsync.reader import read_workbook
+from sheetsync.status import choose_copies, mark_superseded
 from sheetsync.summary import write_summary
 
 UNIT = SEED_FORM.unit
@@ -58,14 +62,14 @@ def test_only_the_problems_of_the_copies_used_count(inbox):
     assert superseded_errors >= 1
     assert result.summary_line(3) == (
         f"3 files, 3 forms, {len(result.indicators)} indicators, 1 errors, {result.warning_count} warnings; "
-        f"1 copies not used, superseded by another copy ({superseded_errors} errors, 0 warnings)")
+        f"1 copy not used, superseded by another copy ({superseded_errors} errors, 0 warnings)")
 
 
 def test_a_round_whose_only_errors_were_corrected_exits_0(inbox, tmp_path):
     (inbox / "乙.xlsx").unlink()
     result = CliRunner().invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"), "-q"])
     assert result.exit_code == 0, result.output
-    assert "0 errors" in result.output and "1 copies not used" in result.output
+    assert "0 errors" in result.output and "1 copy not used" in result.output
     checked = CliRunner().invoke(app, ["check", str(inbox)])
     assert checked.exit_code == 0, checked.output
     assert "原稿.xlsx 项目1" in checked.output and "(copy not used: superseded by another copy)" in checked.output
@@ -78,7 +82,7 @@ def test_the_unit_summary_counts_the_errors_of_the_copies_used(inbox, tmp_path):
     errors = rows[0].index(h.column("errors"))
     assert {row[0]: row[errors] for row in rows[1:-1]} == {UNIT: 0, "乙局": 1}
     issue_rows = list(book[h.sheet("issues")].iter_rows())
-    note = h.status_note("superseded", winner="更正.xlsx", winner_sheet="项目1")
+    note = h.status_note("superseded", winner=str(inbox / "更正.xlsx"), winner_sheet="项目1")
     old = [row for row in issue_rows[1:] if row[0].value.endswith("原稿.xlsx")]
     assert {row[-1].value for row in old} == {note}
     # Listed, not flagged: only the problems that count are red.
@@ -107,7 +111,7 @@ def test_the_superseded_copy_gets_feedback_saying_which_copy_was_used(inbox, tmp
     assert "2 feedback files written, 0 errors" in result.output
     sheet = openpyxl.load_workbook(tmp_path / "反馈" / "原稿_反馈.xlsx")[load_headers().sheet("issues")]
     rows = list(sheet.iter_rows(values_only=True))
-    note = load_headers().text("superseded_note", sheet="项目1", winner="更正.xlsx", winner_sheet="项目1")
+    note = load_headers().text("superseded_note", sheet="项目1", winner=str(inbox / "更正.xlsx"), winner_sheet="项目1")
     assert note in [row[0] for row in rows]
     # Its problems are still listed, under the note that they need no correcting.
     assert any(str(row[3]).startswith("未填写") for row in rows)
@@ -118,3 +122,60 @@ def test_two_sheets_of_one_project_in_one_workbook_are_marked_by_read_workbook(t
     result = read_workbook(path)
     assert result.projects["superseded"].tolist() == [False, True]
     assert result.indicators.groupby("sheet")["superseded"].all().to_dict() == {"项目1": False, "项目1 (2)": True}
+
+
+def test_a_sheet_copied_within_a_file_keeps_its_warning_counted(tmp_path):
+    # Which of the two sheets was meant is the clerk's to say: the warning counts, whichever is used.
+    edited = replace(SEED_FORM, annual_goal="改过的年度目标")
+    path = write_workbook(tmp_path / "a.xlsx", [("项目1", SEED_FORM, Layout()), ("项目1(修改)", edited, Layout())])
+    result = collect([path])
+    [twice] = result.issues.query("code == 'project_twice_in_file'").to_dict(orient="records")
+    assert twice["sheet"] == "项目1(修改)" and not twice["superseded"]
+    assert result.warning_count >= 1
+    assert result.projects["superseded"].tolist() == [False, True]
+
+
+def test_feedback_on_a_sheet_copied_within_a_file_does_not_say_it_was_sent_apart(tmp_path):
+    (tmp_path / "in").mkdir()
+    path = write_workbook(tmp_path / "in" / "a.xlsx", [("项目1", SEED_FORM, Layout()), ("项目1(修改)", SEED_FORM, Layout())])
+    [copy] = write_feedback([path], tmp_path / "反馈")
+    sheet = openpyxl.load_workbook(copy)[load_headers().sheet("issues")]
+    texts = [str(row[0]) + str(row[3]) for row in sheet.iter_rows(values_only=True)]
+    assert not any("另交" in text for text in texts)
+    assert any("请删除不用的那一张" in text for text in texts)
+
+
+def test_a_corrected_feedback_copy_beats_its_original_whatever_the_times(tmp_path):
+    inbox = tmp_path / "收回"
+    inbox.mkdir()
+    original = write_workbook(inbox / "甲.xlsx", [("项目1", replace(SEED_FORM, annual_goal=""), Layout())])
+    [missing] = collect([original]).issues.query("field == 'annual_goal'")["cell"].tolist()
+    [copy] = write_feedback([original], inbox / "反馈")
+    book = openpyxl.load_workbook(copy)
+    book["项目1"][missing] = "支付进度为95%"
+    book.save(copy)
+    os.utime(original, (2_000_000_000, 2_000_000_000))  # the original touched after the correction
+    result = collect([inbox])
+    assert result.projects.set_index("file")["superseded"].to_dict() == {str(original): True, str(copy): False}
+    assert choose_copies(result).duplicates["reason"].tolist() == ["corrected"]
+    assert result.error_count == 0
+
+
+def test_a_file_whose_only_form_lost_takes_its_own_problems_along(tmp_path):
+    # The old copy had a problem outside its form (a sheet that reads as nothing): it needs no
+    # correcting once the new copy came.
+    old = write_workbook(tmp_path / "old.xlsx", [("项目1", replace(SEED_FORM, annual_goal=""), Layout())])
+    new = write_workbook(tmp_path / "new.xlsx", [("项目1", SEED_FORM, Layout())])
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    problem = issue("no_form", file=str(old), sheet="说明", title="东莞市财政项目支出绩效目标批复表")
+    marked = mark_superseded(collect([old, new]).with_issues([problem]))
+    assert marked.issues.query("sheet == '说明'")["superseded"].tolist() == [True]
+    assert marked.error_count == 0
+
+
+def test_a_superseded_column_read_back_as_text_or_numbers_is_boolean():
+    for values in (["True", "False"], [1, 0], [True, False]):
+        issues = pd.DataFrame({"file": ["a", "b"], "sheet": "", "cell": "", "field": "", "severity": "error",
+                               "code": "x", "message": "", "superseded": values})
+        collection = Collection(pd.DataFrame(), pd.DataFrame(), issues)
+        assert collection.issues["superseded"].tolist() == [True, False] and collection.error_count == 1
