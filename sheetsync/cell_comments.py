@@ -3,7 +3,8 @@
 python-calamine reads cell values only, and a note such as “此值待确认” is part of what a
 department sent: each becomes an ``info`` issue on its cell. The comments sheetsync itself
 writes into a feedback copy (author :data:`AUTHOR`) are ours, not the department's, and are
-passed over. A sheet's comments are in the part its relationships name as comments::
+passed over, and so are the lines of a comment that are our messages (LibreOffice saves a
+comment without its author). A sheet's comments are in the part its relationships name as comments::
 
     >>> comments_of('<comments><authors><author>张三</author></authors><commentList>'
     ...             '<comment ref="E9" authorId="0"><text><r><t>此值</t></r><r><t>待确认</t></r></text>'
@@ -19,6 +20,7 @@ from xml.etree import ElementTree
 
 from .cell_scan import read_part
 from .extent import part_key
+from .issues import is_message
 from .sheet_extensions import relations, sheet_parts
 
 # The author of the comments a feedback copy carries.
@@ -41,9 +43,19 @@ def sheet_comments(path: str) -> dict[str, list[Comment]]:
     with zipfile.ZipFile(path) as archive:
         for sheet, part in sheet_parts(archive).items():
             comments = [c for target in _comment_parts(archive, part) for c in comments_of(read_part(archive, target))]
-            if theirs := [c for c in comments if c[1] != AUTHOR and c[2]]:
+            theirs = [(cell, author, their_text(text)) for cell, author, text in comments if author != AUTHOR]
+            if theirs := [c for c in theirs if c[2]]:
                 found[sheet] = theirs
     return found
+
+
+def their_text(text: str) -> str:
+    """A comment's text without the lines that are messages of ours (an earlier feedback copy's).
+
+        >>> their_text("此值待确认\\n未填写“项目名称”，请补充。")
+        '此值待确认'
+    """
+    return "\n".join(line for line in text.split("\n") if not is_message(line.strip())).strip()
 
 
 def _comment_parts(archive: zipfile.ZipFile, sheet_part: str) -> list[str]:

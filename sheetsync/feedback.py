@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .cell_comments import AUTHOR
+from .cell_comments import AUTHOR, their_text
 from .errors import InputError, OutputError, SheetsyncError
 from .feedback_marks import copy_properties
 from .headers import Headers, load_headers
@@ -237,6 +237,7 @@ def _write_copy(workbook: Workbook, marked: list[dict], records: list[dict], hea
     file, then a note when there is one), set the document ``properties``
     that tell a feedback copy (:mod:`sheetsync.feedback_marks`) and save ``workbook`` as ``target``,
     with the data validations openpyxl dropped from the .xlsx ``validations_from``."""
+    _clear_earlier_marks(workbook)
     # Errors are marked last so that their fill wins on a cell that also has a warning.
     for record in sorted(marked, key=lambda r: SEVERITY_RANK.get(r["severity"], 0)):
         _mark(workbook, record)
@@ -356,6 +357,22 @@ def _mark(workbook: Workbook, record: dict) -> None:
     message = ILLEGAL_CHARACTERS_RE.sub("", str(record["message"]))
     text = f"{cell.comment.text}\n{message}" if cell.comment is not None else message
     cell.comment = Comment(text, AUTHOR, width=COMMENT_WIDTH, height=COMMENT_HEIGHT)
+
+
+def _clear_earlier_marks(workbook: Workbook) -> None:
+    """Take out what an earlier feedback copy marked (a copy corrected and sent back, annotated
+    again): our messages in comments, and the fill of the cells they were on. The department's
+    own comments stay."""
+    for sheet in workbook.worksheets:
+        for cell in [cell for row in sheet.iter_rows() for cell in row if cell.comment is not None]:
+            text = cell.comment.text or ""
+            theirs = their_text(text)
+            if theirs == text.strip() and cell.comment.author != AUTHOR:
+                continue
+            author = "" if cell.comment.author == AUTHOR else cell.comment.author
+            cell.comment = Comment(theirs, author) if theirs else None
+            if cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:] in FILLS.values():
+                cell.fill = PatternFill()
 
 
 def _markable_cell(sheet: Worksheet, ref: str) -> Cell | None:

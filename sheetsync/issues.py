@@ -9,7 +9,9 @@ built here, in one place, from the code's template and the issue's parameters::
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from functools import cache
 
 ERROR = "error"
 WARNING = "warning"
@@ -140,3 +142,18 @@ def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", field: 
         message=template.format(**params),
     )
 
+
+def is_message(text: str) -> bool:
+    """Whether ``text`` is a message :func:`issue` writes, whatever its values: a problem
+    sheetsync reported (as a feedback copy's comments hold them).
+
+        >>> is_message("未填写“项目名称”，请补充。"), is_message("此值待确认")
+        (True, False)
+    """
+    return _messages().fullmatch(text) is not None
+
+
+@cache
+def _messages() -> re.Pattern[str]:
+    templates = (re.split(r"\{\w+\}", template) for _severity, template in CATALOGUE.values())
+    return re.compile("|".join(r"(?:" + r"[\s\S]*?".join(map(re.escape, parts)) + ")" for parts in templates))

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.comments import Comment
 import pandas as pd
 import pytest
 
@@ -286,6 +287,31 @@ def test_feedback_on_a_feedback_copy_replaces_its_issue_list(tmp_path, inbox):
     second = write_feedback(first, tmp_path / "twice")
     sheets = openpyxl.load_workbook(second[0]).sheetnames
     assert sheets.count(load_headers().sheet("issues")) == 1 and sheets[0] == load_headers().sheet("issues")
+
+
+def test_a_corrected_copy_annotated_again_loses_the_marks_of_what_was_corrected(tmp_path, inbox):
+    [first] = write_feedback([inbox / "甲局.xlsx"], tmp_path / "once")
+    book = openpyxl.load_workbook(first)
+    marked = {(sheet.title, cell.coordinate): cell.comment.text for sheet in book.worksheets
+              for row in sheet.iter_rows() for cell in row if cell.comment is not None}
+    (sheet, fixed), message = next((where, text) for where, text in marked.items() if "年度目标" in text)
+    book[sheet][fixed] = "按期完成采购"
+    book[sheet]["A1"].comment = Comment("标题请勿改动", "张三")  # the department's own note
+    for name, ref in marked:  # as LibreOffice saves them: without their author
+        book[name][ref].comment = Comment(book[name][ref].comment.text, "")
+    book.save(first)
+    again = collect([str(first)])
+    assert again.issues.query("code == 'cell_comment'")["cell"].tolist() == ["A1"]  # ours are not read as theirs
+    [second] = write_feedback([first], tmp_path / "twice")
+    book = openpyxl.load_workbook(second)
+    cell = book[sheet][fixed]
+    assert cell.comment is None and cell.fill.fill_type is None
+    assert book[sheet]["A1"].comment.text.startswith("标题请勿改动")
+    # What is still wrong is marked once, with this run's message only.
+    for (name, ref), text in marked.items():
+        if (name, ref) != (sheet, fixed):
+            assert book[name][ref].comment.text == text
+    assert message not in {c.comment.text for row in book[sheet].iter_rows() for c in row if c.comment}
 
 
 def test_overlapping_merges_do_not_stop_the_marks(tmp_path):
