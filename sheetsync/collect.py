@@ -29,6 +29,7 @@ from .errors import InputError
 from .feedback_marks import feedback_copies, without_unchanged_copies
 from .headers import load_headers
 from .issues import ERROR, issue
+from .deleted_sheets import sent_elsewhere
 from .model import Collection, TableRows, Tables
 from .reader import read_file
 from .safety import WORKBOOK_SUFFIXES, is_lock_file, other_file_issue
@@ -173,7 +174,7 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
     collection = Collection.concat(parts, file_count=len(inputs.files))
     collection = without_unchanged_copies(collection, feedback_copies(inputs.files, load_headers().text("feedback_suffix")))
     collection = collection.with_issues(other_year_issues(collection.projects, collection.paths_of("projects")))
-    return mark_superseded(collection)
+    return mark_superseded(sent_elsewhere(collection))
 
 
 @dataclass

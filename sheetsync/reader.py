@@ -215,10 +215,25 @@ def _missing_sheets(identity: Identity, matched: set[str], present: list[str], f
     for entry in identity.sheets.values():
         if entry.project_key and entry.sheet not in matched:
             project = entry.project_name or entry.project_key
-            what = "中已不是这个项目" if entry.sheet in present else "已被删除"
-            found.append(issue("identity_mismatch", file=file, sheet=entry.sheet,
-                               detail=f"模板中的工作表“{entry.sheet}”（{project}）{what}"))
+            if entry.sheet in present:
+                found.append(issue("identity_mismatch", file=file, sheet=entry.sheet,
+                                   detail=f"模板中的工作表“{entry.sheet}”（{project}）中已不是这个项目"))
+            else:
+                found.append(issue("sheet_deleted", file=file, sheet=entry.sheet, name=entry.sheet, project=project))
     return found
+
+
+def read_identity(path: str | os.PathLike) -> Identity | None:
+    """The identity sheet of a workbook of our template; None without one, or when the file
+    cannot be read (its reading reports why)."""
+    check = inspect_file(path)
+    if check.issue is not None:
+        return None
+    book, problem = open_workbook(path, check.kind, check.sheets)
+    if problem is not None:
+        return None
+    with book:
+        return _identity(book) if IDENTITY_SHEET in book.sheet_names else None
 
 
 def _best_layout(grid: Grid, specs: list[FormSpec]) -> Layout | None:

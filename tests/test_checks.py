@@ -161,7 +161,7 @@ def test_sheet_contradicting_its_identity_record(tmp_path):
     path = add_identity(write_workbook(tmp_path / "ours.xlsx", [("项目1", changed, Layout())]), identity)
     c = read_workbook(path)
     assert c.issues[["sheet", "cell", "code"]].values.tolist() == [
-        ["项目2", "", "identity_mismatch"], ["项目1", "B4", "identity_mismatch"]]
+        ["项目2", "", "sheet_deleted"], ["项目1", "B4", "identity_mismatch"]]
     assert "改过的项目名称" in c.issues.message.iloc[1]
 
 

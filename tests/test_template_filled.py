@@ -10,6 +10,7 @@ import pytest
 import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from sheetsync.collect import collect
 from sheetsync.layout import choose_tree, group_indicators
 from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.reader import read_workbook
@@ -255,3 +256,18 @@ def test_a_sheet_that_cannot_be_read_is_not_also_a_lost_project(tmp_path):
     rewrite_part(path, part, lambda xml: xml[:3000])  # cut off: calamine cannot parse it
     got = read_workbook(path)
     assert got.issues.query("sheet == @name")["code"].tolist() == ["unreadable_sheet"]
+
+
+def test_a_sheet_deleted_from_a_file_whose_project_came_in_another_is_a_note(tmp_path):
+    # The department sent its workbook, then only the sheet it corrected, the others deleted.
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    book = openpyxl.load_workbook(path)
+    deleted = book.worksheets[2].title
+    book.remove(book.worksheets[2])
+    supplement = path.with_name("补充.xlsx")
+    book.save(supplement)
+    alone = collect([supplement]).issues.query("sheet == @deleted")
+    assert alone[["code", "severity"]].values.tolist() == [["sheet_deleted", "error"]]
+    both = collect([path, supplement]).issues.query("sheet == @deleted and file == @supplement.__str__()")
+    assert both[["code", "severity"]].values.tolist() == [["sheet_sent_elsewhere", "info"]]
+    assert str(path) in both["message"].iloc[0]
