@@ -347,6 +347,15 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
 
     claimed: set[int] = set()
     blank = _blank_forms(copies) if roster else set()
+    year = round_year(projects)
+
+    def submitted_note(i: int) -> str:
+        """Why a project sent still needs a look: its form is of another year than the round's."""
+        form_year = projects["year"].iat[i]
+        if year is None or pd.isna(form_year) or form_year == year:
+            return ""
+        return headers.status_note("other_year", year=form_year, round_year=year)
+
     units = {normalize_label(entry.budget_unit) for entry in roster or ()}
     unit_files: dict[str, str] = {}  # unit → the first file it sent that gave forms
     for record in records:
@@ -354,10 +363,12 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     for k, entry in enumerate(roster or ()):
         if (match := matches.get(k)) is not None:
             claimed.add(match)
+            # A form made by hand, without the code, shows the roster's.
+            records[match]["project_code"] = records[match]["project_code"] or entry.project_code
             if match in blank:  # the template sent back as it came: not submitted, but say where
                 found(match, "missing", entry.row, headers.status_note("missing_blank"))
             else:
-                found(match, "submitted", entry.row, "")
+                found(match, "submitted", entry.row, submitted_note(match))
         else:
             sent = _sent_by(entry.budget_unit, unread or {}, units)
             if sent:
@@ -372,7 +383,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     for i in range(len(records)):
         if i not in claimed:
             if roster is None:
-                found(i, "submitted", None, "")
+                found(i, "submitted", None, submitted_note(i))
             else:
                 found(i, "outside", None, headers.status_note("outside"))
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)

@@ -313,3 +313,14 @@ def test_a_template_sheet_sent_back_unfilled_is_not_submitted():
     assert status[["status", "sheet", "note"]].values.tolist() == [
         [h.status("submitted"), "项目1", ""], [h.status("missing"), "项目2", h.status_note("missing_blank")],
         [h.status("submitted"), "项目3", ""]]
+
+
+def test_a_project_sent_on_last_years_form_is_submitted_with_a_note_and_shows_the_rosters_code():
+    h = load_headers()
+    forms = [replace(_form("甲", "a.xlsx"), year=2026), replace(_form("乙", "b.xlsx"), year=2026),
+             replace(_form("丙", "c.xlsx"), year=2025)]
+    roster = [RosterEntry(2, "某局", "甲", "P1"), RosterEntry(3, "某局", "乙"), RosterEntry(4, "某局", "丙", "P3")]
+    status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), h)
+    assert status[["status", "project_code", "note"]].values.tolist() == [
+        [h.status("submitted"), "P1", ""], [h.status("submitted"), "", ""],
+        [h.status("submitted"), "P3", h.status_note("other_year", year=2025, round_year=2026)]]
