@@ -198,6 +198,22 @@ def test_a_file_of_a_unit_whose_name_holds_another_units_is_not_the_others():
             f"收回/{name}"]
 
 
+def test_a_file_named_after_the_unit_without_its_place_is_the_units():
+    from sheetsync.issues import issue
+    from sheetsync.status import unread_files
+
+    h = load_headers()
+    problems = [issue("corrupt_file", file="收回/教育局绩效目标表.xlsx", detail="zip损坏")]
+    collection = Collection.from_forms([], problems)
+    roster = [RosterEntry(2, "东莞市教育局", "A"), RosterEntry(3, "东莞市财政局", "B")]
+    status = submission_status(roster, choose_copies(collection), h, unread_files(collection))
+    assert status["file"].tolist() == ["收回/教育局绩效目标表.xlsx", ""]
+    # Two units of that name in two cities: the file is neither's for sure.
+    twice = roster + [RosterEntry(4, "惠州市教育局", "C")]
+    status = submission_status(twice, choose_copies(collection), h, unread_files(collection))
+    assert status["file"].tolist() == ["", "", ""]
+
+
 def test_last_years_copy_loses_to_this_years_and_is_flagged():
     from sheetsync.status import other_year_issues
 
