@@ -364,7 +364,9 @@ def _clear_earlier_marks(workbook: Workbook) -> None:
     again): our messages in comments, and the fill of the cells they were on. The department's
     own comments stay."""
     for sheet in workbook.worksheets:
-        for cell in [cell for row in sheet.iter_rows() for cell in row if cell.comment is not None]:
+        # openpyxl lists no sheet's comments; its private cell map holds only the cells that exist,
+        # where iter_rows would make every cell of the used range (a stray value in XFD1048576).
+        for cell in [cell for cell in sheet._cells.values() if cell.comment is not None]:
             text = cell.comment.text or ""
             theirs = their_text(text)
             if theirs == text.strip() and cell.comment.author != AUTHOR:
