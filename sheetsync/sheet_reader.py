@@ -353,6 +353,7 @@ class _SheetReader:
         marker_col = periods[0].level3
         marker = header_cells[marker_col]
         blank_sides: list[_BlankSide] = []
+        longest3, longest_value = spec.indicators.level3_max_length, spec.indicators.value_max_length
         hidden = self._hidden_by_merges(header + 1, layout.table_end, frozenset(columns.values()))
         hidden_rows = {r for r, _c in hidden}
         for r in range(header + 1, layout.table_end):
@@ -384,6 +385,10 @@ class _SheetReader:
                     blank_sides.append(_BlankSide(period, r, col3, letter3, value_col, value_letter))
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
+                if len(level3) > longest3 and letter3:
+                    read.long_texts.append((period, "level3", len(level3), letter3 + row_number))
+                if len(value) > longest_value and value_cell:
+                    read.long_texts.append((period, "value", len(value), value_cell))
                 groups.add((period, level1))
                 if type(raw) in _NUMBER_TYPES and 0 < raw <= 1 and shown is None:
                     read.fraction_values.append((period, value, value_cell))

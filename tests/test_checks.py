@@ -298,3 +298,12 @@ def test_an_amount_beyond_any_budget_is_its_own_error(tmp_path):
     found = c.issues.query("code == 'amount_too_large'")
     assert found[["cell", "severity"]].values.tolist() == [["F4", "error"]]
     assert "bad_amount" not in c.issues.code.tolist()
+
+
+def test_indicator_text_longer_than_the_spec_allows_is_a_warning_on_its_cell(tmp_path):
+    # Pasting goes past the template's length validation.
+    c = read_edited(tmp_path / "f.xlsx", {"D8": "指" * 250, "H8": "值" * 300})
+    long = c.issues.query("code == 'text_too_long'")
+    assert long[["cell", "field", "severity"]].values.tolist() == [["D8", "level3", "warning"], ["H8", "value", "warning"]]
+    assert "中期三级指标" in long["message"].iloc[0] and "250" in long["message"].iloc[0]
+    assert c.indicators.query("cell == 'E8'")["level3"].iloc[0] == "指" * 250  # read whole all the same
