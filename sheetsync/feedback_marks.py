@@ -14,6 +14,7 @@ differently, and is read like any other submission.
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -22,11 +23,15 @@ import pandas as pd
 
 from .issues import issue
 from .model import Collection, readable_path
-from .safety import small_part
+from .ole_properties import custom_properties
+from .safety import OLE_MAGIC, small_part
 
 KIND, SOURCE, SOURCE_SHA256 = "sheetsync", "sheetsync-source", "sheetsync-source-sha256"
 FEEDBACK = "feedback"
 _CUSTOM_PROPERTY = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+_MARKED = (".xlsx", ".xlsm", ".ods", ".xls")
+_ODS_USER_DEFINED = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}user-defined"
+_ODS_NAME = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}name"
 
 
 def copy_properties(source: Path) -> dict[str, str]:
@@ -41,9 +46,9 @@ def copy_properties(source: Path) -> dict[str, str]:
 
 def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:
     """The feedback copies among ``files`` whose source is also among them: copy → source.
-    Only .xlsx/.xlsm files whose name holds ``suffix`` (``财务科_反馈.xlsx``, ``财务科_反馈 (2).xlsx``,
-    ``财务科_反馈 - 副本.xlsx``) are opened."""
-    copies = [f for f in files if suffix in Path(f).stem and Path(f).suffix.lower() in (".xlsx", ".xlsm")]
+    Only workbooks whose name holds ``suffix`` (``财务科_反馈.xlsx``, ``财务科_反馈 (2).xlsx``,
+    ``财务科_反馈 - 副本.xlsx``, ``财务科_反馈.ods`` or ``.xls`` saved by LibreOffice or WPS) are opened."""
+    copies = [f for f in files if suffix in Path(f).stem and Path(f).suffix.lower() in _MARKED]
     if not copies:
         return {}
     by_name: dict[str, list[str]] = {}
@@ -79,17 +84,28 @@ def _reads_the_same(collection: Collection, copy: str, source: str) -> bool:
 
 
 def _marks(path: str) -> dict[str, str]:
-    """The custom document properties of an .xlsx; none when they cannot be read (the reader
-    reports what is wrong with the file)."""
+    """The custom document properties of an .xlsx or .xls, or the user-defined ones of an .ods
+    (where office suites keep an .xlsx's when they save it in another format); none when they
+    cannot be read (the reader reports what is wrong with the file)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return {}
+    if data.startswith(OLE_MAGIC):
+        return custom_properties(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             custom = small_part(archive, "docProps/custom.xml")
-        root = ElementTree.fromstring(custom) if custom else None
+            meta = None if custom else small_part(archive, "meta.xml")
+        root = ElementTree.fromstring(custom or meta) if custom or meta else None
     except (zipfile.BadZipFile, ValueError, OSError, ElementTree.ParseError, EOFError):
         return {}
     if root is None:
         return {}
-    return {p.get("name", ""): "".join(p.itertext()) for p in root.iter(_CUSTOM_PROPERTY)}
+    if custom:
+        return {p.get("name", ""): "".join(p.itertext()) for p in root.iter(_CUSTOM_PROPERTY)}
+    return {p.get(_ODS_NAME, ""): "".join(p.itertext()) for p in root.iter(_ODS_USER_DEFINED)}
 
 
 def _has_sha256(path: str, sha256: str) -> bool:

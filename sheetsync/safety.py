@@ -35,7 +35,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et")
 _ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An OOXML workbook saved with an open password is an OLE container holding these streams
 # (MS-OFFCRYPTO); an unprotected .xls never has them.
 _OLE_ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
@@ -114,7 +114,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
         return _inspect_zip(path, file, directory)
     if head.startswith(_EMPTY_ZIP_MAGIC):
         return FileCheck("", issue("corrupt_file", file=file, detail="压缩包内没有内容"))
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         return _inspect_ole(path, file)
     return FileCheck("", issue("not_a_workbook", file=file, detail=_describe(head)))
 

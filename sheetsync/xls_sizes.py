@@ -79,7 +79,7 @@ class _Unreadable(Exception):
     """calamine cannot read the container either, and reports it."""
 
 
-class _Loops(Exception):
+class LoopingChain(Exception):
     """A sector chain leads back into itself."""
 
 
@@ -93,7 +93,7 @@ def xls_damage(data: bytes) -> Damage | None:
     """What in the OLE file ``data`` would make calamine abort, or None."""
     try:
         stream = _workbook_stream(data)
-    except _Loops:
+    except LoopingChain:
         return Damage(None)
     return None if stream is None else _sheet_damage(stream)
 
@@ -101,7 +101,16 @@ def xls_damage(data: bytes) -> Damage | None:
 def _workbook_stream(data: bytes) -> bytes | None:
     """The stream calamine parses as the workbook; None when it cannot read one.
 
-    Raises :class:`_Loops` for a chain calamine would follow without end.
+    Raises :class:`LoopingChain` for a chain calamine would follow without end.
+    """
+    return ole_stream(data, _STREAM_NAMES)
+
+
+def ole_stream(data: bytes, names: Sequence[str]) -> bytes | None:
+    """The first stream of the OLE file ``data`` named one of ``names``, in their order; None
+    when there is none or it cannot be read.
+
+    Raises :class:`LoopingChain` for a chain that leads back into itself.
     """
     if len(data) < 512:
         return None
@@ -116,7 +125,7 @@ def _workbook_stream(data: bytes) -> bytes | None:
         return None
     if not entries:
         return None
-    for name in _STREAM_NAMES:
+    for name in names:
         entry = next((entry for entry in entries if entry.name == name), None)
         if entry is None:
             continue
@@ -146,7 +155,7 @@ def _fat(data: bytes, size: int, difat_start: int) -> list[int]:
     sid, steps, most = difat_start, 0, _sector_count(data, size)
     while sid < _NO_SECTOR:
         if steps == most:
-            raise _Loops
+            raise LoopingChain
         more = _numbers(_sector(data, size, sid))
         if not more:
             raise _Unreadable
@@ -172,7 +181,7 @@ def _chain(table: Sequence[int], start: int, most: int | None) -> list[int]:
         if sid >= len(table):
             raise _Unreadable
         if len(ids) == len(table):
-            raise _Loops  # each sector taken once already
+            raise LoopingChain  # each sector taken once already
         ids.append(sid)
         sid = table[sid]
     return ids
@@ -257,13 +266,14 @@ def _sheet_name(data: bytes, narrow: bool, codepage: int) -> str:
         return ""
     count = data[0]
     if narrow:
-        return data[1:1 + count].decode(_codec(codepage), "replace").replace("\0", "")
+        return data[1:1 + count].decode(codec_name(codepage), "replace").replace("\0", "")
     wide = len(data) > 1 and data[1] & 1
     text = data[2:2 + count * (2 if wide else 1)]
     return text.decode("utf-16-le" if wide else "latin-1", "replace").replace("\0", "")
 
 
-def _codec(codepage: int) -> str:
+def codec_name(codepage: int) -> str:
+    """The Python codec of a Windows code page; latin-1 for one Python does not know."""
     try:
         return codecs.lookup(f"cp{codepage}").name
     except LookupError:

@@ -20,6 +20,7 @@ from sheetsync.feedback import write_feedback
 from sheetsync.headers import load_headers
 from sheetsync.issues import issue
 from sheetsync.model import Collection
+from sheetsync.ole_properties import custom_properties
 from sheetsync.reader import read_workbook
 from sheetsync.status import choose_copies, mark_superseded
 from sheetsync.summary import write_summary
@@ -179,3 +180,28 @@ def test_a_superseded_column_read_back_as_text_or_numbers_is_boolean():
                                "code": "x", "message": "", "superseded": values})
         collection = Collection(pd.DataFrame(), pd.DataFrame(), issues)
         assert collection.issues["superseded"].tolist() == [True, False] and collection.error_count == 1
+
+
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_a_corrected_feedback_copy_saved_by_libreoffice_still_beats_its_original(tmp_path, soffice, suffix):
+    from office import convert
+
+    inbox = tmp_path / "收回"
+    inbox.mkdir()
+    original = write_workbook(inbox / "甲.xlsx", [("项目1", replace(SEED_FORM, annual_goal=""), Layout())])
+    [missing] = collect([original]).issues.query("field == 'annual_goal'")["cell"].tolist()
+    [copy] = write_feedback([original], tmp_path / "反馈")
+    book = openpyxl.load_workbook(copy)
+    book["项目1"][missing] = "支付进度为95%"
+    book.save(copy)
+    saved = convert(soffice, copy, suffix, inbox)  # the clerk saved the corrected copy in LibreOffice's format
+    os.utime(original, (2_000_000_000, 2_000_000_000))
+    result = collect([inbox])
+    assert result.projects.set_index("file")["superseded"].to_dict() == {str(original): True, str(saved): False}
+    assert choose_copies(result).duplicates["reason"].tolist() == ["corrected"]
+    if suffix == "xls":  # a damaged file's properties are none, never an exception
+        data = saved.read_bytes()
+        assert custom_properties(data)["sheetsync-source"] == "甲.xlsx"
+        for cut in range(0, len(data), max(1, len(data) // 50)):
+            custom_properties(data[:cut])
+            custom_properties(data[:cut] + bytes(len(data) - cut))
