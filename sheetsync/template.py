@@ -216,6 +216,8 @@ def _write_workbook(path: Path, spec: FormSpec, sheets: list[ProjectSheet], *, y
     for row, cells in enumerate(identity.rows()):
         for col, text in enumerate(cells):
             identity_sheet.text(row, col, text)
+    # LibreOffice has no "very hidden": Sheet > Show Sheet lists it, so it is protected too.
+    identity_sheet.ws.protect(password or "")
     identity_sheet.ws.very_hidden()
     book.close()
 

@@ -55,6 +55,7 @@ def test_sheets_order_and_visibility(blank, spec):
     states = {ws.title: ws.sheet_state for ws in blank.worksheets}
     assert states[LISTS_SHEET] == "hidden"
     assert states[IDENTITY_SHEET] == "veryHidden"
+    assert blank[IDENTITY_SHEET].protection.sheet and blank[LISTS_SHEET].protection.sheet
     assert all(states[n] == "visible" for n in (spec.instructions.sheet, *names))
 
 
