@@ -2,9 +2,10 @@
 
 python-calamine reads cell values only, and a note such as “此值待确认” is part of what a
 department sent: each becomes an ``info`` issue on its cell. The comments sheetsync itself
-writes into a feedback copy (author :data:`AUTHOR`) are ours, not the department's, and are
-passed over, and so are the lines of a comment that are our messages (LibreOffice saves a
-comment without its author). A sheet's comments are in the part its relationships name as comments::
+writes into a feedback copy (author :data:`AUTHOR`, each message after :data:`MARK`) are ours,
+not the department's, and are passed over; so is the part of a comment from our first mark on
+(LibreOffice saves a comment without its author). A sheet's comments are in the part its
+relationships name as comments::
 
     >>> comments_of('<comments><authors><author>张三</author></authors><commentList>'
     ...             '<comment ref="E9" authorId="0"><text><r><t>此值</t></r><r><t>待确认</t></r></text>'
@@ -20,11 +21,11 @@ from xml.etree import ElementTree
 
 from .cell_scan import read_part
 from .extent import part_key
-from .issues import is_message
 from .sheet_extensions import relations, sheet_parts
 
-# The author of the comments a feedback copy carries.
+# The author of the comments a feedback copy carries, and what starts each message in them.
 AUTHOR = "sheetsync"
+MARK = "【sheetsync】"
 
 _COMMENTS_TYPE = "/comments"
 
@@ -50,12 +51,13 @@ def sheet_comments(path: str) -> dict[str, list[Comment]]:
 
 
 def their_text(text: str) -> str:
-    """A comment's text without the lines that are messages of ours (an earlier feedback copy's).
+    """A comment's text without the messages an earlier feedback copy added after it (they
+    start at our first :data:`MARK`).
 
-        >>> their_text("此值待确认\\n未填写“项目名称”，请补充。")
+        >>> their_text("此值待确认\\n【sheetsync】未填写“项目名称”，请补充。")
         '此值待确认'
     """
-    return "\n".join(line for line in text.split("\n") if not is_message(line.strip())).strip()
+    return text.split(MARK, 1)[0].strip()
 
 
 def _comment_parts(archive: zipfile.ZipFile, sheet_part: str) -> list[str]:

@@ -10,11 +10,13 @@ error becomes a ``sheet_sent_elsewhere`` note naming that file::
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .issues import issue
-from .model import Collection
-from .reader import read_identity
+from .model import Collection, project_key
+from .reader import read_identity, sheet_named
 from .status import project_keys
 
 
@@ -25,10 +27,14 @@ def sent_elsewhere(collection: Collection) -> Collection:
     deleted = np.flatnonzero((issues["code"] == "sheet_deleted").to_numpy())
     if not len(deleted):
         return collection
-    holders: dict[str, list[tuple[str, str]]] = {}  # project key → (path, file shown) of each copy
-    project_paths = collection.paths_of("projects")
-    for key, path, file in zip(project_keys(collection.projects), project_paths, collection.projects["file"]):
+    # Project key, and unit and name (a copy made by hand has no code) → (path, file shown) of each copy.
+    holders: dict[str, list[tuple[str, str]]] = {}
+    projects = collection.projects
+    named = map(project_key, projects["budget_unit"], projects["project_name"])
+    for key, by_name, path, file in zip(project_keys(projects), named, collection.paths_of("projects"), projects["file"]):
         holders.setdefault(key, []).append((path, file))
+        if by_name != key:
+            holders.setdefault(by_name, []).append((path, file))
     issue_paths = np.asarray(collection.paths_of("issues"), dtype=object)
     records: dict[str, dict] = {}  # path → its identity sheet's records by sheet
     notes = {}
@@ -38,10 +44,13 @@ def sent_elsewhere(collection: Collection) -> Collection:
             identity = read_identity(path)
             records[path] = identity.sheets if identity is not None else {}
         entry = records[path].get(sheet)
-        other = entry and next((file for p, file in holders.get(entry.project_key, ()) if p != path), None)
+        if entry is None:
+            continue
+        copies = holders.get(entry.project_key) or holders.get(project_key(entry.budget_unit, entry.project_name), [])
+        other = next((file for p, file in copies if p != path), None)
         if other:
-            notes[row] = issue("sheet_sent_elsewhere", file=issues["file"].iat[row], sheet=sheet, name=sheet,
-                               project=entry.project_name or entry.project_key, other=other)
+            notes[row] = issue("sheet_sent_elsewhere", file=issues["file"].iat[row], sheet=sheet,
+                               what=sheet_named(sheet, entry.project_name or entry.project_key), other=Path(other).name)
     if not notes:
         return collection
     rows = list(notes)

@@ -29,9 +29,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .cell_comments import AUTHOR, their_text
+from .cell_comments import AUTHOR, MARK, their_text
 from .errors import InputError, OutputError, SheetsyncError
-from .feedback_marks import copy_properties
+from .feedback_marks import FEEDBACK, KIND, copy_properties
 from .headers import Headers, load_headers
 from .issues import Issue
 from .model import SUPERSEDED, readable_path
@@ -226,7 +226,8 @@ def _superseded_notes(superseded: pd.DataFrame | None, sheet_names: dict[str, st
     was used (within one file, the ``project_twice_in_file`` warning says so)."""
     if superseded is None:
         return []
-    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=winner, winner_sheet=winner_sheet)
+    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=Path(winner).name,
+                         winner_sheet=winner_sheet)
             for file, sheet, winner, winner_sheet
             in superseded[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False) if winner != file]
 
@@ -354,26 +355,28 @@ def _mark(workbook: Workbook, record: dict) -> None:
     fill = FILLS.get(record["severity"])
     if fill:
         cell.fill = PatternFill("solid", fgColor=fill)
-    message = ILLEGAL_CHARACTERS_RE.sub("", str(record["message"]))
+    message = MARK + ILLEGAL_CHARACTERS_RE.sub("", str(record["message"]))
     text = f"{cell.comment.text}\n{message}" if cell.comment is not None else message
     cell.comment = Comment(text, AUTHOR, width=COMMENT_WIDTH, height=COMMENT_HEIGHT)
 
 
 def _clear_earlier_marks(workbook: Workbook) -> None:
     """Take out what an earlier feedback copy marked (a copy corrected and sent back, annotated
-    again): our messages in comments, and the fill of the cells they were on. The department's
-    own comments stay."""
+    again): our messages in comments, and the fills of the cells they were on, or in a copy of
+    ours every fill of our colours (a clerk may delete our note on a cell corrected). The
+    department's own comments stay."""
+    ours = any(prop.name == KIND and getattr(prop, "value", None) == FEEDBACK for prop in workbook.custom_doc_props.props)
     for sheet in workbook.worksheets:
         # openpyxl lists no sheet's comments; its private cell map holds only the cells that exist,
         # where iter_rows would make every cell of the used range (a stray value in XFD1048576).
-        for cell in [cell for cell in sheet._cells.values() if cell.comment is not None]:
-            text = cell.comment.text or ""
-            theirs = their_text(text)
-            if theirs == text.strip() and cell.comment.author != AUTHOR:
-                continue
-            author = "" if cell.comment.author == AUTHOR else cell.comment.author
-            cell.comment = Comment(theirs, author) if theirs else None
-            if cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:] in FILLS.values():
+        for cell in list(sheet._cells.values()):
+            marked = ours
+            if cell.comment is not None and (MARK in (cell.comment.text or "") or cell.comment.author == AUTHOR):
+                theirs = their_text(cell.comment.text or "") if MARK in (cell.comment.text or "") else ""
+                author = "" if cell.comment.author == AUTHOR else cell.comment.author
+                cell.comment = Comment(theirs, author) if theirs else None
+                marked = True
+            if marked and cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:] in FILLS.values():
                 cell.fill = PatternFill()
 
 

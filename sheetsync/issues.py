@@ -9,9 +9,7 @@ built here, in one place, from the code's template and the issue's parameters::
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
-from functools import cache
 
 ERROR = "error"
 WARNING = "warning"
@@ -77,8 +75,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unclaimed_cell": (WARNING, "此单元格的内容不属于表格中的任何栏目，未被汇总：“{text}”。请移到正确位置或删除。"),
     "unclaimed_more": (WARNING, "从此单元格起，另有{count}个单元格的内容不属于表格中的任何栏目，未被汇总（前{shown}个已逐一列出）。请移到正确位置或删除。"),
     "identity_mismatch": (ERROR, "工作表与模板记录不符：{detail}。请勿修改预填的项目信息。"),
-    "sheet_deleted": (ERROR, "模板中的工作表“{name}”（{project}）已被删除，没有读到这个项目。如该项目仍要申报，请恢复该工作表后重新提交。"),
-    "sheet_sent_elsewhere": (INFO, "模板中的工作表“{name}”（{project}）不在本文件中，该项目已在“{other}”中收到。"),
+    "sheet_deleted": (ERROR, "模板中的工作表{what}已被删除，没有读到这个项目。如该项目仍要申报，请恢复该工作表后重新提交。"),
+    "sheet_sent_elsewhere": (INFO, "模板中的工作表{what}不在本文件中，该项目已在“{other}”中收到。"),
     "old_template": (WARNING, "该文件使用的是旧版模板（第{found}版，现行第{current}版），请改用新模板。"),
     "unknown_template": (WARNING, "模板标识与当前表格规范不一致（{detail}），已按表格标签读取。"),
     # --- importing published text (sheetsync/importer.py, text_*.py); the cell is "第N行" --------
@@ -143,19 +141,3 @@ def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", field: 
         code=code,
         message=template.format(**params),
     )
-
-
-def is_message(text: str) -> bool:
-    """Whether ``text`` is a message :func:`issue` writes, whatever its values: a problem
-    sheetsync reported (as a feedback copy's comments hold them).
-
-        >>> is_message("未填写“项目名称”，请补充。"), is_message("此值待确认")
-        (True, False)
-    """
-    return _messages().fullmatch(text) is not None
-
-
-@cache
-def _messages() -> re.Pattern[str]:
-    templates = (re.split(r"\{\w+\}", template) for _severity, template in CATALOGUE.values())
-    return re.compile("|".join(r"(?:" + r"[\s\S]*?".join(map(re.escape, parts)) + ")" for parts in templates))

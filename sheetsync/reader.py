@@ -217,10 +217,16 @@ def _missing_sheets(identity: Identity, matched: set[str], present: list[str], f
             project = entry.project_name or entry.project_key
             if entry.sheet in present:
                 found.append(issue("identity_mismatch", file=file, sheet=entry.sheet,
-                                   detail=f"模板中的工作表“{entry.sheet}”（{project}）中已不是这个项目"))
+                                   detail=f"模板中的工作表{sheet_named(entry.sheet, project)}中已不是这个项目"))
             else:
-                found.append(issue("sheet_deleted", file=file, sheet=entry.sheet, name=entry.sheet, project=project))
+                found.append(issue("sheet_deleted", file=file, sheet=entry.sheet, what=sheet_named(entry.sheet, project)))
     return found
+
+
+def sheet_named(sheet: str, project: str) -> str:
+    """A template's sheet as a message names it: “项目1”（办公设备购置）, or only its name when
+    that is the project's."""
+    return f"“{sheet}”" if sheet == project else f"“{sheet}”（{project}）"
 
 
 def read_identity(path: str | os.PathLike) -> Identity | None:

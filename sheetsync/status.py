@@ -429,16 +429,17 @@ def _first_positions(keys: Iterable) -> dict:
 
 def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
     """The first unread file whose name holds the unit's (our templates are named after their
-    unit), or its name without the place it begins with when no other unit's is the same
-    (东莞市教育局 sends 教育局.xlsx), and no longer name in ``units`` that holds it (财政局 is in
-    财政局国库支付中心)."""
+    unit), or its name without the city or province it begins with when no other unit's is the
+    same (东莞市教育局 sends 教育局.xlsx), and no longer name in ``units`` that holds it (财政局
+    is in 财政局国库支付中心)."""
     key = normalize_label(unit)
     if not key:
         return None
     shorts = [_without_place(other) for other in units]
-    short = _without_place(key)
-    names = [key] + ([short] if short != key and shorts.count(short) == 1 else [])
-    for name, others in zip(names, (units, shorts)):
+    names = [(key, list(units))]
+    if (short := _without_place(key)) != key and shorts.count(short) == 1:
+        names.append((short, shorts))
+    for name, others in names:
         longer = [other for other in others if name in other and other != name]
         for file in unread:
             stem = normalize_label(Path(file).stem)
@@ -451,13 +452,13 @@ def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
 
 
 def _without_place(unit: str) -> str:
-    """A unit's name without the province, city, district or county it begins with."""
-    while (place := _PLACE.match(unit)) is not None and len(unit) - place.end() >= 2:
+    """A unit's name without the province or city it begins with (not a 市委's)."""
+    while (place := _PLACE.match(unit)) is not None and len(unit) - place.end() >= 3 and unit[place.end()] != "委":
         unit = unit[place.end():]
     return unit
 
 
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,5}?[省市区县]")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市]")
 # Chinese right after the unit's name that ends as the name of a unit of its own does (财政局
 # + 国库支付中心, + 东城分局): the file is that unit's. A section's (财务科, 办公室) is the unit's.
 _ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|馆|校|委员会|公司)(?![\u4e00-\u9fff])")

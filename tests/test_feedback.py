@@ -156,7 +156,7 @@ def test_xls_and_ods_come_back_as_rebuilt_xlsx(tmp_path, inbox, soffice):
         lines, _listed = _issue_list(book)
         assert lines[:2] == [h.text("source_note", file=str(original)), h.text("rebuilt_note", suffix=original.suffix)]
         # The two are copies of one project: the one not used says which is.
-        superseded += [line == h.text("superseded_note", sheet="办公设备购置", winner=str(other), winner_sheet="办公设备购置")
+        superseded += [line == h.text("superseded_note", sheet="办公设备购置", winner=other.name, winner_sheet="办公设备购置")
                        for line in lines[2:]]
         # The template's list and identity sheets stay hidden.
         states = {sheet.title: sheet.sheet_state for sheet in book.worksheets}
@@ -312,6 +312,33 @@ def test_a_corrected_copy_annotated_again_loses_the_marks_of_what_was_corrected(
         if (name, ref) != (sheet, fixed):
             assert book[name][ref].comment.text == text
     assert message not in {c.comment.text for row in book[sheet].iter_rows() for c in row if c.comment}
+
+
+def test_a_departments_comment_worded_like_ours_and_its_red_cell_stay(tmp_path, inbox):
+    from openpyxl.styles import PatternFill
+
+    source = inbox / "甲局.xlsx"
+    book = openpyxl.load_workbook(source)
+    sheet = book.worksheets[1]
+    sheet["B4"].comment = Comment("未填写项目负责人，请补充。", "李四")
+    sheet["B4"].fill = PatternFill("solid", fgColor=FILLS["error"])  # Excel's 差 style
+    book.save(source)
+    assert "cell_comment" in set(collect([str(source)]).issues["code"])
+    [copy] = write_feedback([source], tmp_path / "反馈")
+    cell = openpyxl.load_workbook(copy)[sheet.title]["B4"]
+    assert cell.comment.text.startswith("未填写项目负责人，请补充。") and cell.fill.fill_type == "solid"
+
+
+def test_a_cell_corrected_whose_note_the_clerk_deleted_is_no_longer_red(tmp_path, inbox):
+    [first] = write_feedback([inbox / "甲局.xlsx"], tmp_path / "once")
+    book = openpyxl.load_workbook(first)
+    sheet, ref = next((sheet, cell.coordinate) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+                      if cell.comment is not None and "年度目标" in cell.comment.text)
+    sheet[ref] = "按期完成采购"
+    sheet[ref].comment = None
+    book.save(first)
+    [second] = write_feedback([first], tmp_path / "twice")
+    assert openpyxl.load_workbook(second)[sheet.title][ref].fill.fill_type is None
 
 
 def test_overlapping_merges_do_not_stop_the_marks(tmp_path):

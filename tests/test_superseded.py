@@ -112,7 +112,7 @@ def test_the_superseded_copy_gets_feedback_saying_which_copy_was_used(inbox, tmp
     assert "2 feedback files written, 0 errors" in result.output
     sheet = openpyxl.load_workbook(tmp_path / "反馈" / "原稿_反馈.xlsx")[load_headers().sheet("issues")]
     rows = list(sheet.iter_rows(values_only=True))
-    note = load_headers().text("superseded_note", sheet="项目1", winner=str(inbox / "更正.xlsx"), winner_sheet="项目1")
+    note = load_headers().text("superseded_note", sheet="项目1", winner="更正.xlsx", winner_sheet="项目1")
     assert note in [row[0] for row in rows]
     # Its problems are still listed, under the note that they need no correcting.
     assert any(str(row[3]).startswith("未填写") for row in rows)

@@ -270,4 +270,21 @@ def test_a_sheet_deleted_from_a_file_whose_project_came_in_another_is_a_note(tmp
     assert alone[["code", "severity"]].values.tolist() == [["sheet_deleted", "error"]]
     both = collect([path, supplement]).issues.query("sheet == @deleted and file == @supplement.__str__()")
     assert both[["code", "severity"]].values.tolist() == [["sheet_sent_elsewhere", "info"]]
-    assert str(path) in both["message"].iloc[0]
+    assert path.name in both["message"].iloc[0]
+
+
+def test_a_deleted_sheets_project_sent_on_a_hand_made_form_is_found_by_unit_and_name(tmp_path):
+    from dataclasses import replace
+
+    from fixtures_forms import SEED_FORM, Layout, write_workbook
+
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    book = openpyxl.load_workbook(path)
+    deleted = book.worksheets[2].title
+    project = read_workbook(path).projects.query("sheet == @deleted").iloc[0]
+    book.remove(book.worksheets[2])
+    book.save(path)
+    hand = write_workbook(tmp_path / "r" / "手工.xlsx", [("Sheet1", replace(
+        SEED_FORM, unit=project["budget_unit"], name=project["project_name"], year=2021), Layout())])
+    found = collect([path, hand]).issues.query("sheet == @deleted")
+    assert found["code"].tolist() == ["sheet_sent_elsewhere"] and "手工.xlsx" in found["message"].iloc[0]
