@@ -237,30 +237,34 @@ def _lost_rows(collection: Collection, projects: pd.DataFrame, paths: np.ndarray
     issues, indicators = collection.issues, collection.indicators
     lost_projects = np.zeros(len(projects), dtype=bool)
     lost_projects[lost] = True
+    found = Lost(lost_projects, np.zeros(len(indicators), dtype=bool), np.zeros(len(issues), dtype=bool))
+    if not lost:
+        return found
     sheets = projects["sheet"].to_numpy(dtype=object)
     lost_forms = set(zip(paths[lost_projects], sheets[lost_projects]))
-    all_lost = set(paths[lost_projects]) - set(paths[~lost_projects])
+    lost_files = {path for path, _sheet in lost_forms}
+    all_lost = lost_files - set(paths[~lost_projects])
     forms_of_files = {(path, sheet) for path, sheet in zip(paths, sheets) if path in all_lost}
-    issue_paths = np.asarray(collection.paths_of("issues"), dtype=object)
-    issue_sheets = issues["sheet"].to_numpy(dtype=object)
-    lost_issues = np.zeros(len(issues), dtype=bool)
-    for i in _rows_of(issue_paths, {path for path, _sheet in lost_forms}):
-        where = (issue_paths[i], issue_sheets[i])
-        lost_issues[i] = where in lost_forms or (where[0] in all_lost and where not in forms_of_files)
-    lost_issues &= ~issues["code"].isin(_OF_THE_DUPLICATION).to_numpy()
-    indicator_paths = np.asarray(collection.paths_of("indicators"), dtype=object)
-    indicator_sheets = indicators["sheet"].to_numpy(dtype=object)
-    lost_indicators = np.zeros(len(indicators), dtype=bool)
-    near = _rows_of(indicator_paths, {path for path, _sheet in lost_forms})
-    lost_indicators[near] = [(indicator_paths[i], indicator_sheets[i]) in lost_forms for i in near]
-    return Lost(lost_projects, lost_indicators, lost_issues)
+    near = _rows_of(collection.paths_of("issues"), lost_files)
+    of_duplication = issues["code"].isin(_OF_THE_DUPLICATION).to_numpy()
+    for i, where in zip(near, _rows(collection.paths_of("issues"), issues["sheet"], near)):
+        found.issues[i] = not of_duplication[i] and (
+            where in lost_forms or (where[0] in all_lost and where not in forms_of_files))
+    near = _rows_of(collection.paths_of("indicators"), lost_files)
+    found.indicators[near] = [where in lost_forms for where in _rows(collection.paths_of("indicators"), indicators["sheet"], near)]
+    return found
 
 
-def _rows_of(paths: np.ndarray, files: set[str]) -> np.ndarray:
+def _rows_of(paths: pd.Series | np.ndarray, files: set[str]) -> np.ndarray:
     """The positions of the rows read from one of ``files``."""
-    if not files:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(pd.Series(paths, dtype=object).isin(files).to_numpy())
+    paths = paths if isinstance(paths, pd.Series) else pd.Series(paths, dtype=object)
+    return np.flatnonzero(paths.isin(files).to_numpy())
+
+
+def _rows(paths: pd.Series | np.ndarray, sheets: pd.Series, positions: np.ndarray) -> list[tuple[str, str]]:
+    """(path, sheet) of the rows at ``positions``, without making Python text of the others."""
+    chosen = paths.iloc[positions].tolist() if isinstance(paths, pd.Series) else paths[positions].tolist()
+    return list(zip(chosen, sheets.iloc[positions].tolist()))
 
 
 def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np.ndarray,
