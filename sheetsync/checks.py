@@ -63,9 +63,9 @@ class SheetRead:
     merged_hidden: list[tuple[str, str, str]] = field(default_factory=list)
     # (period, field, A1) of the 三级 and 指标值 cells of a row holding nothing but error values.
     error_rows: list[tuple[str, str, str]] = field(default_factory=list)
-    # (period, field, length, A1) of 三级 and 指标值 longer than the spec allows (pasted past the
-    # template's validation).
-    long_texts: list[tuple[str, str, int, str]] = field(default_factory=list)
+    # (period, field, length, the spec's most, A1) of 三级 and 指标值 longer than the spec allows
+    # (pasted past the template's validation).
+    long_texts: list[tuple[str, str, int, int, str]] = field(default_factory=list)
     year_found: bool = False
     unit_cell: str = ""
     table_cell: str = ""  # the first cell of the indicator table's header; "" when it was not found
@@ -235,9 +235,9 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
                 found.append(read.issue(code, cell=cell, field=name, **params))
     for cell, merge, text in read.merged_hidden:
         found.append(read.issue("merged_hidden_text", cell=cell, merge=merge, text=text))
-    for period, name, length, cell in read.long_texts:
+    for period, name, length, most, cell in read.long_texts:
         found.append(read.issue("text_too_long", cell=cell, field=name, label=f"{period}{labels[name + '_label']}",
-                                max_length=_max_length(spec, name), length=length))
+                                max_length=most, length=length))
     for period, name, cell in read.error_rows:
         found.append(read.issue("formula_error", cell=cell, field=name, what=f"{period}{labels[name + '_label']}",
                                 error=read.error_cells[cell]))
@@ -285,10 +285,6 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
                 found.append(read.issue("empty_level1", cell=cell, field="level1",
                                         level1=spec.canonical_level1(text) or text, period=period))
     return found
-
-
-def _max_length(spec: FormSpec, name: str) -> int:
-    return spec.indicators.level3_max_length if name == "level3" else spec.indicators.value_max_length
 
 
 def identity_issues(read: SheetRead, entry: SheetIdentity | None) -> list[Issue]:

@@ -386,9 +386,9 @@ class _SheetReader:
                     continue
                 value_cell = value_letter + row_number if value_letter else ""
                 if len(level3) > longest3 and letter3:
-                    read.long_texts.append((period, "level3", len(level3), letter3 + row_number))
+                    read.long_texts.append((period, "level3", len(level3), longest3, letter3 + row_number))
                 if len(value) > longest_value and value_cell:
-                    read.long_texts.append((period, "value", len(value), value_cell))
+                    read.long_texts.append((period, "value", len(value), longest_value, value_cell))
                 groups.add((period, level1))
                 if type(raw) in _NUMBER_TYPES and 0 < raw <= 1 and shown is None:
                     read.fraction_values.append((period, value, value_cell))

@@ -146,16 +146,23 @@ def test_feedback_on_a_sheet_copied_within_a_file_does_not_say_it_was_sent_apart
     assert any("请删除不用的那一张" in text for text in texts)
 
 
-def test_a_corrected_feedback_copy_beats_its_original_whatever_the_times(tmp_path):
+def _corrected(tmp_path, copies_in):
+    """收回/甲.xlsx without its 年度目标, and its feedback copy (written into ``copies_in``
+    under ``tmp_path``) with the goal filled in; the original touched after the correction."""
     inbox = tmp_path / "收回"
     inbox.mkdir()
     original = write_workbook(inbox / "甲.xlsx", [("项目1", replace(SEED_FORM, annual_goal=""), Layout())])
     [missing] = collect([original]).issues.query("field == 'annual_goal'")["cell"].tolist()
-    [copy] = write_feedback([original], inbox / "反馈")
+    [copy] = write_feedback([original], tmp_path / copies_in)
     book = openpyxl.load_workbook(copy)
     book["项目1"][missing] = "支付进度为95%"
     book.save(copy)
-    os.utime(original, (2_000_000_000, 2_000_000_000))  # the original touched after the correction
+    os.utime(original, (2_000_000_000, 2_000_000_000))
+    return inbox, original, copy
+
+
+def test_a_corrected_feedback_copy_beats_its_original_whatever_the_times(tmp_path):
+    inbox, original, copy = _corrected(tmp_path, "收回/反馈")
     result = collect([inbox])
     assert result.projects.set_index("file")["superseded"].to_dict() == {str(original): True, str(copy): False}
     assert choose_copies(result).duplicates["reason"].tolist() == ["corrected"]
@@ -186,16 +193,8 @@ def test_a_superseded_column_read_back_as_text_or_numbers_is_boolean():
 def test_a_corrected_feedback_copy_saved_by_libreoffice_still_beats_its_original(tmp_path, soffice, suffix):
     from office import convert
 
-    inbox = tmp_path / "收回"
-    inbox.mkdir()
-    original = write_workbook(inbox / "甲.xlsx", [("项目1", replace(SEED_FORM, annual_goal=""), Layout())])
-    [missing] = collect([original]).issues.query("field == 'annual_goal'")["cell"].tolist()
-    [copy] = write_feedback([original], tmp_path / "反馈")
-    book = openpyxl.load_workbook(copy)
-    book["项目1"][missing] = "支付进度为95%"
-    book.save(copy)
+    inbox, original, copy = _corrected(tmp_path, "反馈")
     saved = convert(soffice, copy, suffix, inbox)  # the clerk saved the corrected copy in LibreOffice's format
-    os.utime(original, (2_000_000_000, 2_000_000_000))
     result = collect([inbox])
     assert result.projects.set_index("file")["superseded"].to_dict() == {str(original): True, str(saved): False}
     assert choose_copies(result).duplicates["reason"].tolist() == ["corrected"]
