@@ -284,8 +284,9 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
     return filled, hidden
 
 
-def _blank_forms(copies: Copies) -> set[int]:
-    """The positions of the projects whose form holds neither a goal nor an indicator."""
+def blank_forms(copies: Copies) -> set[int]:
+    """The positions of the projects whose form holds neither a goal nor an indicator: the
+    template sent back as it came."""
     projects, indicators, paths = copies.projects, copies.indicators, copies.paths
     filled = _filled(projects, np.asarray(projects["file"] if paths is None else paths.projects, dtype=object),
                      indicators, np.asarray(indicators["file"] if paths is None else paths.indicators, dtype=object),
@@ -326,7 +327,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     duplicate copy (重复提交, right after the project it duplicates); columns :data:`STATUS_COLUMNS`.
 
     ``roster`` is a list of :class:`sheetsync.roster.RosterEntry`; without one, every project
-    found is 已提交 and only the duplicates are listed besides. ``unread`` (:func:`unread_files`)
+    found is 已提交 (未提交 when its form came back blank) and only the duplicates are listed besides. ``unread`` (:func:`unread_files`)
     names, for a missing project, a file named after its unit that arrived but could not be used.
     """
     projects = copies.projects
@@ -350,7 +351,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
                                                      winner_sheet=dup["winner_sheet"], reason=reason)})
 
     claimed: set[int] = set()
-    blank = _blank_forms(copies) if roster else set()
+    blank = blank_forms(copies)
     year = round_year(projects)
 
     def submitted_note(i: int) -> str:
@@ -386,7 +387,9 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
                          "project_code": entry.project_code, "file": sent or "", "sheet": "", "note": note})
     for i in range(len(records)):
         if i not in claimed:
-            if roster is None:
+            if roster is None and i in blank:
+                found(i, "missing", None, headers.status_note("missing_blank"))
+            elif roster is None:
                 found(i, "submitted", None, submitted_note(i))
             else:
                 found(i, "outside", None, headers.status_note("outside"))

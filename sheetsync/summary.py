@@ -22,7 +22,7 @@ from .identity import SUMMARY_MARK
 from .model import Collection
 from .output import atomic_path
 from .roster import RosterEntry, read_roster
-from .status import Copies, choose_copies, submission_status, unread_files
+from .status import Copies, blank_forms, choose_copies, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
@@ -31,7 +31,7 @@ from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJEC
 from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
-         "warnings": COUNT, "projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER, "year": NUMBER,
+         "warnings": COUNT, "projects": COUNT, "blank_projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER, "year": NUMBER,
          "roster_row": COUNT}
 
 
@@ -110,18 +110,24 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     formats = Formats(workbook)
     spec = headers.spec
     level1 = level1_order(copies.indicators, spec)
-    projects = project_table(copies.projects, copies.indicators, copies.issues, level1, copies.paths)
-    note = _continued_note(headers, "indicators", len(copies.indicators))
+    blank = blank_forms(copies)
+    projects = project_table(copies.projects, copies.indicators, copies.issues, level1, copies.paths, blank)
+    filled = projects[~projects["blank"]]
+    notes = [_continued_note(headers, "indicators", len(copies.indicators))]
+    if blank:
+        notes.append(headers.text("blank_note", count=len(blank), column=headers.column("blank")))
 
     columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
     kinds = [COUNT if c in level1 else k for c, k in zip(columns, _kinds(columns))]
-    totals = _totals(projects, kinds)
+    totals = _totals(filled, kinds)
     all_kinds = indicator_kinds(copies.indicators).sum()
     share = _share(all_kinds["quantitative"], all_kinds["kinded"])
     totals[columns.index("quantitative_share")] = share
+    shown = projects.assign(blank=projects["blank"].map({True: headers.text("blank_form"), False: ""}))
     write_table(workbook, formats, headers.sheet("projects"), Table(
-        projects, [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,
-        _styles(projects["errors"], projects["warnings"]), totals, headers.text("total")), note=note)
+        shown, [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,
+        _styles(projects["errors"], projects["warnings"]), totals, headers.text("total"),
+        blanks_only=columns.index("blank") if blank else None), note=" ".join(filter(None, notes)))
 
     indicators = copies.indicators[INDICATOR_TABLE]
     _write_continued(workbook, formats, headers, "indicators",
@@ -153,7 +159,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     columns = ISSUE_TABLE + ["note"]
     _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(columns), _kinds(columns), styles))
 
-    if entries is not None or not copies.duplicates.empty:
+    if entries is not None or not copies.duplicates.empty or blank:
         status = submission_status(entries, copies, headers, unread_files(collection))
         flagged = {headers.status("missing"): "error", headers.status("duplicate"): "warning",
                    headers.status("outside"): "warning"}
@@ -161,5 +167,5 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
             status, headers.columns(list(status.columns)), _kinds(list(status.columns)),
             [flagged.get(s) for s in status["status"].tolist()]))
 
-    if len(projects):
-        write_chart(workbook, formats, headers, projects, units)
+    if len(filled):
+        write_chart(workbook, formats, headers, filled, units)

@@ -111,6 +111,9 @@ class Table:
     styles: Sequence[str | None] | None = None
     totals: dict[int, float] | None = None  # column → total; a total row is written when set
     total_label: str = ""
+    # A column filtered to its empty cells: the rows with a value there start hidden, and the
+    # totals (SUBTOTAL of the visible rows) leave them out until the filter is cleared.
+    blanks_only: int | None = None
 
 
 def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *,
@@ -134,14 +137,18 @@ def write_table(workbook: Workbook, formats: Formats, name: str, table: Table, *
     _print_setup(sheet, sum(widths))
     styles = list(table.styles[start:stop]) if table.styles is not None else [None] * nrows
     cells = [{style: formats.cell(kind, style) for style in FILLS} for kind in table.kinds]
+    hide = table.blanks_only
     # Python lists of a block of rows at a time: a whole column as Python objects would
     # cost far more memory than the DataFrame holding it.
     for first in range(0, nrows, BLOCK_ROWS):
         block = frame.iloc[first:first + BLOCK_ROWS]
-        _write_rows(sheet, [block.iloc[:, c].tolist() for c in range(ncols)], first + 1,
-                    styles[first:first + BLOCK_ROWS], cells)
+        columns = [block.iloc[:, c].tolist() for c in range(ncols)]
+        hidden = [bool(value) for value in columns[hide]] if hide is not None else None
+        _write_rows(sheet, columns, first + 1, styles[first:first + BLOCK_ROWS], cells, hidden)
     if nrows:
         sheet.autofilter(0, 0, nrows, ncols - 1)
+        if hide is not None:
+            sheet.filter_column(hide, "x == Blanks")
     if table.totals is not None:
         _total_row(sheet, formats, table, nrows + 1)
     return sheet
@@ -156,10 +163,13 @@ def _print_setup(sheet: Worksheet, width: float) -> None:
     sheet.repeat_rows(0)
 
 
-def _write_rows(sheet: Worksheet, columns: list[list], first_row: int, styles: list, cells: list[dict]) -> None:
+def _write_rows(sheet: Worksheet, columns: list[list], first_row: int, styles: list, cells: list[dict],
+                hidden: list[bool] | None = None) -> None:
     write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
     for r, style in enumerate(styles):
         row = first_row + r
+        if hidden is not None and hidden[r]:
+            sheet.set_row(row, None, None, {"hidden": True})
         for c, values in enumerate(columns):
             value = values[r]
             fmt = cells[c][style]

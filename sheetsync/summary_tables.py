@@ -7,6 +7,8 @@ Each function returns a DataFrame whose columns are names known to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -16,10 +18,10 @@ from .values import QUALITATIVE, QUANTITATIVE
 
 PROJECT_TABLE = ["budget_unit", "project_name", "project_code", "year", "midterm_budget_wan", "annual_budget_wan",
                  "midterm_goal", "annual_goal"]
-PROJECT_TRAILER = ["indicators", "quantitative_share", "errors", "warnings", "file", "sheet"]
+PROJECT_TRAILER = ["indicators", "quantitative_share", "errors", "warnings", "blank", "file", "sheet"]
 INDICATOR_TABLE = ["budget_unit", "project_name", "period", "level1", "level2", "level3", "value",
                    "value_op", "value_num", "value_unit", "value_kind", "file", "sheet", "cell"]
-UNIT_TABLE = ["budget_unit", "projects", "midterm_budget_wan", "annual_budget_wan", "indicators",
+UNIT_TABLE = ["budget_unit", "projects", "blank_projects", "midterm_budget_wan", "annual_budget_wan", "indicators",
               "quantitative_share", "errors", "warnings"]
 ISSUE_TABLE = ["file", "sheet", "cell", "field", "severity", "code", "message"]
 STRUCTURE_MEASURES = ["indicators", "quantitative", "qualitative"]
@@ -45,8 +47,9 @@ def _issue_counts(issues: pd.DataFrame, files: pd.Series) -> pd.DataFrame:
 
 
 def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame,
-                  level1: list[str], paths: Paths | None = None) -> pd.DataFrame:
-    """One row per project: identity, amounts, goals, indicators per 一级, 定量 share, issue counts.
+                  level1: list[str], paths: Paths | None = None, blank: Iterable[int] = ()) -> pd.DataFrame:
+    """One row per project: identity, amounts, goals, indicators per 一级, 定量 share, issue
+    counts, and whether its form came back blank (``blank``: positions in ``projects``).
 
     ``paths`` (:attr:`sheetsync.status.Copies.paths`) tell apart files that show the same name;
     without them the ``file`` columns do."""
@@ -63,6 +66,7 @@ def project_table(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.D
                        found.reset_index(drop=True)], axis=1)
     for col in [*level1, "indicators", "errors", "warnings"]:
         table[col] = table[col].fillna(0).astype("int64")
+    table["blank"] = np.isin(np.arange(len(table)), list(blank))
     return table[PROJECT_TABLE + level1 + PROJECT_TRAILER].reset_index(drop=True)
 
 
@@ -80,18 +84,21 @@ def _file_keys(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.Data
 
 def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
     """One row per budget unit, from :func:`project_table`'s rows and the indicators; a unit
-    spelt with other spaces or brackets is the same unit, named as first written. Its errors and
-    warnings are those of ``issues`` in its files (``forms`` are the rows of every copy read), a
-    file's own problems (a sheet deleted from our template) included."""
+    spelt with other spaces or brackets is the same unit, named as first written. Its projects
+    and amounts are those of the forms filled in; the blank ones are counted apart. Its errors
+    and warnings are those of ``issues`` in its files (``forms`` are the rows of every copy
+    read), a file's own problems (a sheet deleted from our template) included."""
     keys = _unit_keys(table["budget_unit"])
     grouped = table.groupby(keys, sort=False)
-    units = pd.DataFrame({
-        "budget_unit": grouped["budget_unit"].first(),
-        "projects": grouped.size(),
-        "midterm_budget_wan": grouped["midterm_budget_wan"].sum(min_count=1),
-        "annual_budget_wan": grouped["annual_budget_wan"].sum(min_count=1),
-        "indicators": grouped["indicators"].sum(),
-    })
+    units = pd.DataFrame({"budget_unit": grouped["budget_unit"].first()})
+    filled = table[~table["blank"]].groupby(keys[~table["blank"]], sort=False)
+    units = units.assign(
+        projects=filled.size().reindex(units.index, fill_value=0),
+        blank_projects=grouped["blank"].sum().astype("int64"),
+        midterm_budget_wan=filled["midterm_budget_wan"].sum(min_count=1).reindex(units.index),
+        annual_budget_wan=filled["annual_budget_wan"].sum(min_count=1).reindex(units.index),
+        indicators=grouped["indicators"].sum(),
+    )
     kinds = indicator_kinds(indicators).groupby(_unit_keys(indicators["budget_unit"])).sum()
     units["quantitative_share"] = (kinds["quantitative"] / kinds["kinded"]).reindex(units.index)
     counts = _unit_issue_counts(issues, forms)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import subprocess
 import zipfile
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -86,7 +89,7 @@ def test_sheets_and_headers_come_from_the_spec(tmp_path, collection, spec):
     assert structure[2] == h.period_count(spec.period_names[0], "indicators")
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
-    assert projects.auto_filter.ref == "A1:P6"
+    assert projects.auto_filter.ref == "A1:Q6"
     assert {p.name: p.value for p in book.custom_doc_props.props} == dict([SUMMARY_MARK])
 
 
@@ -112,8 +115,8 @@ def test_rows_and_totals_equal_the_inputs(tmp_path, collection, forms):
 
     units = _rows(book[h.sheet("units")])
     by_unit = {r[0]: r for r in units[1:-1]}
-    assert by_unit["东莞市甲局"][1:4] == (2, 42.5, 14.75)
-    assert units[-1][2] == pytest.approx(sum(f.midterm_budget_wan for f in forms))
+    assert by_unit["东莞市甲局"][1:5] == (2, 0, 42.5, 14.75)
+    assert units[-1][3] == pytest.approx(sum(f.midterm_budget_wan for f in forms))
     assert len(_rows(book[h.sheet("indicators")])) == 1 + sum(len(f.indicators) for f in forms)
     structure = _rows(book[h.sheet("structure")])
     ind = collection.indicators
@@ -310,6 +313,51 @@ def test_the_problems_of_a_copy_not_used_say_which_copy_was(tmp_path):
     book = openpyxl.load_workbook(write_summary(Collection.from_forms(found, problems, 3), tmp_path / "s.xlsx"))
     notes = [r[-1] for r in _rows(book[h.sheet("issues")])[1:]]
     assert notes == [h.status_note("superseded", winner="收回/b.xlsx", winner_sheet="项目1"), None]
+
+
+def test_a_form_sent_back_blank_is_filtered_out_of_the_totals_and_counted_apart(tmp_path):
+    # The roster's amounts come prefilled: a template returned as it came holds nothing else.
+    h = load_headers()
+    blank = replace(_form("东莞市甲局", "没填的项目", 50.0, 20.0, sheet="项目2", goal=""), indicators=[])
+    found = [_form("东莞市甲局", "办公设备购置", 30.0, 10.0), blank, _form("东莞市乙局", "展会补贴", 100.0, 40.0)]
+    path = write_summary(Collection.from_forms(found, [], 3), tmp_path / "汇总.xlsx")
+    book = openpyxl.load_workbook(path, data_only=True)
+
+    sheet = book[h.sheet("projects")]
+    rows = _rows(sheet)
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    column = header.index(h.column("blank"))
+    assert [r[column] for r in body] == [None, h.text("blank_form"), None]
+    assert [sheet.row_dimensions[r].hidden for r in (2, 3, 4)] == [False, True, False]
+    (shown,) = sheet.auto_filter.filterColumn
+    assert shown.colId == column and shown.filters.blank
+    assert total[header.index(h.column("annual_budget_wan"))] == 50.0
+    assert total[header.index(h.column("midterm_budget_wan"))] == 130.0
+    assert h.text("blank_note", count=1, column=h.column("blank")) in header
+
+    units = {r[0]: r for r in _rows(book[h.sheet("units")])[1:-1]}
+    assert units["东莞市甲局"][1:5] == (1, 1, 30.0, 10.0)
+    status = [(r[0], r[3]) for r in _rows(book[h.sheet("status")])[1:]]
+    assert (h.status("missing"), "没填的项目") in status
+    assert [r[0] for r in _rows(book[h.sheet("chart")])[1:]] == ["办公设备购置", "展会补贴"]
+
+
+@pytest.mark.office
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_libreoffice_leaves_the_blank_form_out_of_the_printed_projects(tmp_path, soffice):
+    blank = replace(_form("东莞市甲局", "没填的项目", 50.0, 20.0, sheet="项目2", goal=""), indicators=[])
+    found = [_form("东莞市甲局", "办公设备购置", 30.0, 10.0), blank]
+    pdf = convert(soffice, write_summary(Collection.from_forms(found, [], 2), tmp_path / "s.xlsx"), "pdf", tmp_path)
+    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    assert "办公设备购置" in first_page and "没填的项目" not in first_page
+
+
+def test_without_blank_forms_nothing_is_filtered(tmp_path, collection):
+    h = load_headers()
+    sheet = openpyxl.load_workbook(write_summary(collection, tmp_path / "s.xlsx"))[h.sheet("projects")]
+    assert not sheet.auto_filter.filterColumn
+    assert h.sheet("status") not in sheet.parent.sheetnames
 
 
 @pytest.mark.office
