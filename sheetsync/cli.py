@@ -46,7 +46,11 @@ def _print_issues(records: list[dict], as_json: bool) -> None:
         return
     for r in records:
         where = " ".join(x for x in (r["file"], r["sheet"], r["cell"]) if x)
-        superseded = " (copy not used: superseded by another copy)" if r[SUPERSEDED] else ""
+        superseded = ""
+        if r[SUPERSEDED]:
+            used = r["used_instead"]
+            superseded = (f" (copy not used: {used['file']} {used['sheet']} is used instead)" if used
+                          else " (copy not used: superseded by another copy)")
         typer.echo(f"{r['severity']:<7} {where}  [{r['code']}] {r['message']}{superseded}")
 
 
@@ -109,12 +113,13 @@ def check(
         sheetsync check 收回/ --json > issues.json
     """
     from .collect import collect
+    from .status import issue_records
 
     try:
         collection = collect([str(f) for f in files], jobs=jobs)
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
-    records = collection.issues.to_dict(orient="records")
+    records = issue_records(collection)
     _print_issues(records, as_json)
     if not as_json:
         typer.echo(collection.summary_line(collection.file_count), err=True)
@@ -240,12 +245,13 @@ def import_text(
         sheetsync import-text examples/seed_2021_dongguan_ccpit.txt -o forms/
     """
     from .importer import import_text_files
+    from .status import issue_records
 
     try:
         collection, written = import_text_files([str(f) for f in files], output, force=force)
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
-    _print_issues(collection.issues.to_dict(orient="records"), as_json)
+    _print_issues(issue_records(collection), as_json)
     for path in written:
         typer.echo(_shown(path), err=as_json)
     typer.echo(collection.summary_line(len(files)), err=True)

@@ -284,6 +284,29 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
     return filled, hidden
 
 
+def copies_used(issues: pd.DataFrame, copies: Copies) -> list[tuple[str, str] | None]:
+    """For each of ``issues`` (the collection's) of a copy that lost to another, the (file, sheet)
+    of the copy used instead; None for the others. A file's own problem names its first form's."""
+    if copies.duplicates.empty:
+        return [None] * len(issues)
+    duplicates = copies.duplicates[["file", "sheet", "winner_file", "winner_sheet"]]
+    used = {(file, sheet): (winner, winner_sheet) for file, sheet, winner, winner_sheet in duplicates.itertuples(index=False)}
+    of_file = {file: (winner, winner_sheet) for file, _, winner, winner_sheet in duplicates[::-1].itertuples(index=False)}
+    return [(used.get((file, sheet)) or of_file.get(file)) if lost else None
+            for file, sheet, lost in zip(issues["file"], issues["sheet"], copies.lost.issues)]
+
+
+def issue_records(collection: Collection) -> list[dict]:
+    """The collection's issues as records, for a listing or JSON; ``used_instead`` names, for a
+    problem of a copy not used, the ``file`` and ``sheet`` of the copy used (else None)."""
+    records = collection.issues.to_dict(orient="records")
+    used = (copies_used(collection.issues, choose_copies(collection)) if collection.issues[SUPERSEDED].any()
+            else [None] * len(records))
+    for record, copy in zip(records, used):
+        record["used_instead"] = {"file": copy[0], "sheet": copy[1]} if copy else None
+    return records
+
+
 def blank_forms(copies: Copies) -> set[int]:
     """The positions of the projects whose form holds neither a goal nor an indicator: the
     template sent back as it came."""

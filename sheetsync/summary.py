@@ -22,7 +22,7 @@ from .identity import SUMMARY_MARK
 from .model import Collection
 from .output import atomic_path
 from .roster import RosterEntry, read_roster
-from .status import Copies, blank_forms, choose_copies, submission_status, unread_files
+from .status import Copies, blank_forms, choose_copies, copies_used, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
@@ -52,15 +52,8 @@ def _totals(frame: pd.DataFrame, kinds: list[str]) -> dict[int, float]:
 def _losing_copy_notes(issues: pd.DataFrame, copies: Copies, headers: Headers) -> list[str]:
     """For each issue of a copy that lost to another (重复提交), which copy the summary used:
     a problem of an old copy needs no correcting once a newer one was sent."""
-    if copies.duplicates.empty:
-        return [""] * len(issues)
-    winners = copies.duplicates.groupby("file")[["winner_file", "winner_sheet"]]
-    used = {(file, sheet): (winner, winner_sheet) for file, sheet, winner, winner_sheet
-            in copies.duplicates[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False)}
-    of_file = {file: tuple(group.iloc[0]) for file, group in winners}
-    return [headers.status_note("superseded", winner=found[0], winner_sheet=found[1])
-            if lost and (found := used.get((file, sheet)) or of_file.get(file)) else ""
-            for file, sheet, lost in zip(issues["file"], issues["sheet"], copies.lost.issues)]
+    return [headers.status_note("superseded", winner=used[0], winner_sheet=used[1]) if used else ""
+            for used in copies_used(issues, copies)]
 
 
 def _share(quantitative: float, total: float) -> float:

@@ -17,6 +17,7 @@ from fixtures_forms import SEED_FORM, Layout, write_workbook
 from sheetsync.cli import app
 from sheetsync.collect import MIN_FILES_FOR_WORKERS, collect, expand_paths, read_chunk
 from sheetsync.reader import read_workbook
+from sheetsync.status import issue_records
 
 
 def make_folder(tmp_path):
@@ -123,7 +124,7 @@ def test_check_command_prints_issues_and_exits_1_on_errors(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["check", str(folder), "--json"])
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == collect([folder]).issues.to_dict(orient="records")
+    assert json.loads(result.stdout) == issue_records(collect([folder]))
 
     table = runner.invoke(app, ["check", str(folder)])
     assert table.exit_code == 1

@@ -15,6 +15,7 @@ from sheetsync.collect import collect
 from sheetsync.importer import import_text, import_text_files
 from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, SUPERSEDED
 from sheetsync.spec import normalize_label
+from sheetsync.status import issue_records
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEED = EXAMPLES / "seed_2021_dongguan_ccpit.txt"
@@ -127,7 +128,7 @@ def test_cli_import_text(tmp_path, seed):
     assert result.exit_code == 0, result.output
     assert (out / f"{UNIT}.xlsx").is_file()
     printed = json.loads(result.stdout)
-    assert printed == seed.issues.to_dict(orient="records")
+    assert printed == issue_records(seed)
     assert "16 forms" in result.stderr and "0 errors" in result.stderr
 
     again = runner.invoke(app, ["import-text", str(SEED), "-o", str(out)])

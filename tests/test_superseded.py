@@ -3,6 +3,7 @@ clean, and every table says which copy was used."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from dataclasses import replace
@@ -73,7 +74,11 @@ def test_a_round_whose_only_errors_were_corrected_exits_0(inbox, tmp_path):
     assert "0 errors" in result.output and "1 copy not used" in result.output
     checked = CliRunner().invoke(app, ["check", str(inbox)])
     assert checked.exit_code == 0, checked.output
-    assert "原稿.xlsx 项目1" in checked.output and "(copy not used: superseded by another copy)" in checked.output
+    assert "原稿.xlsx 项目1" in checked.output
+    assert f"(copy not used: {inbox / '更正.xlsx'} 项目1 is used instead)" in checked.output
+    records = json.loads(CliRunner().invoke(app, ["check", str(inbox), "--json"]).stdout)
+    assert records and all(r["superseded"] for r in records)
+    assert {str(r["used_instead"]) for r in records} == {str({"file": str(inbox / "更正.xlsx"), "sheet": "项目1"})}
 
 
 def test_the_unit_summary_counts_the_errors_of_the_copies_used(inbox, tmp_path):
