@@ -22,6 +22,8 @@ from .identity import SUMMARY_MARK
 from .model import Collection
 from .output import atomic_path
 from .roster import RosterEntry, read_roster
+from .reader import form_specs
+from .spec import FormSpec, load_spec
 from .status import Copies, blank_forms, choose_copies, copies_used, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
@@ -68,7 +70,7 @@ def write_summary(collection: Collection, path: Path | str, *,
     提交情况 sheet marks every roster project 已提交, 未提交 or 重复提交 and every other
     project found 名单外.
     """
-    headers = load_headers()
+    headers = _round_headers(collection.projects)
     entries = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     copies = choose_copies(collection)
     with atomic_path(path, force=force) as tmp:
@@ -77,6 +79,27 @@ def write_summary(collection: Collection, path: Path | str, *,
         _write_sheets(workbook, headers, collection, copies, entries)
         close_workbook(workbook)
     return Path(path)
+
+
+def _round_specs(projects: pd.DataFrame) -> list[FormSpec]:
+    """The specs of the round's form kinds (the default form's for a round without forms)."""
+    specs = {spec.id: spec for spec in form_specs()}
+    return [specs[kind] for kind in projects["form"].unique().tolist() if kind in specs] or [load_spec()]
+
+
+def _round_headers(projects: pd.DataFrame) -> Headers:
+    """The labels of the round's form kind when its forms are all of one, else the default form's."""
+    used = _round_specs(projects)
+    return Headers(used[0]) if len(used) == 1 else load_headers()
+
+
+def _fields_absent(projects: pd.DataFrame) -> set[str]:
+    """The fields of the known form kinds that no form of the round has (an annual-only form
+    has no 中期 amount): their columns are left out of the summary."""
+    def names(spec: FormSpec) -> set[str]:
+        return {field.name for field in (*spec.fields, *spec.footer)}
+
+    return set().union(*map(names, form_specs())) - set().union(*map(names, _round_specs(projects)))
 
 
 def _sheet_names(headers: Headers, key: str, rows: int) -> list[str]:
@@ -110,15 +133,16 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     if blank:
         notes.append(headers.text("blank_note", count=len(blank), column=headers.column("blank")))
 
-    columns = PROJECT_TABLE + level1 + PROJECT_TRAILER
+    absent = _fields_absent(copies.projects)
+    columns = [c for c in PROJECT_TABLE if c not in absent] + level1 + PROJECT_TRAILER
     kinds = [COUNT if c in level1 else k for c, k in zip(columns, _kinds(columns))]
-    totals = _totals(filled, kinds)
+    totals = _totals(filled[columns], kinds)
     all_kinds = indicator_kinds(copies.indicators).sum()
     share = _share(all_kinds["quantitative"], all_kinds["kinded"])
     totals[columns.index("quantitative_share")] = share
     shown = projects.assign(blank=projects["blank"].map({True: headers.text("blank_form"), False: ""}))
     write_table(workbook, formats, headers.sheet("projects"), Table(
-        shown, [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,
+        shown[columns], [headers.level1_count(c) if c in level1 else headers.column(c) for c in columns], kinds,
         _styles(projects["errors"], projects["warnings"]), totals, headers.text("total"),
         blanks_only=columns.index("blank") if blank else None), note=" ".join(filter(None, notes)))
 
@@ -126,12 +150,13 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     _write_continued(workbook, formats, headers, "indicators",
                      Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE)))
 
-    units = unit_table(projects, copies.indicators, copies.issues, collection.projects)
-    kinds = _kinds(UNIT_TABLE)
+    unit_columns = [c for c in UNIT_TABLE if c not in absent]
+    units = unit_table(projects, copies.indicators, copies.issues, collection.projects)[unit_columns]
+    kinds = _kinds(unit_columns)
     totals = _totals(units, kinds)
-    totals[UNIT_TABLE.index("quantitative_share")] = share
+    totals[unit_columns.index("quantitative_share")] = share
     write_table(workbook, formats, headers.sheet("units"), Table(
-        units, headers.columns(UNIT_TABLE), kinds, _styles(units["errors"], units["warnings"]),
+        units, headers.columns(unit_columns), kinds, _styles(units["errors"], units["warnings"]),
         totals, headers.text("total")))
 
     structure = structure_table(copies.indicators, level1, spec)
@@ -160,5 +185,5 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
             status, headers.columns(list(status.columns)), _kinds(list(status.columns)),
             [flagged.get(s) for s in status["status"].tolist()]))
 
-    if len(filled):
+    if len(filled) and "annual_budget_wan" not in absent:
         write_chart(workbook, formats, headers, filled, units)
