@@ -1,7 +1,8 @@
-"""The comments (notes) a department left on the cells of an .xlsx.
+"""The comments (notes) a department left on the cells of an .xlsx, .xls or .ods.
 
 python-calamine reads cell values only, and a note such as “此值待确认” is part of what a
-department sent: each becomes an ``info`` issue on its cell. The comments sheetsync itself
+department sent: each becomes an ``info`` issue on its cell. An .xls's notes are read with xlrd,
+an .ods's annotations from its ``content.xml``. The comments sheetsync itself
 writes into a feedback copy (author :data:`AUTHOR`, each message after :data:`MARK`) are ours,
 not the department's, and are passed over; so is the part of a comment from our first mark on
 (LibreOffice saves a comment without its author). A sheet's comments are in the part its
@@ -15,13 +16,16 @@ relationships name as comments::
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from xml.etree import ElementTree
 
-from .cell_scan import read_part
+from .cell_scan import ODS_OFFICE, ods_cells, read_ods_content, read_part
 from .extent import part_key
 from .sheet_extensions import relations, sheet_parts
+from .spec import cell_ref
+from .xls_sizes import workbook_stream
 
 # The author of the comments a feedback copy carries, and what starts each message in them.
 AUTHOR = "sheetsync"
@@ -30,6 +34,10 @@ MARK = "【sheetsync】"
 _COMMENTS_TYPE = "/comments"
 
 Comment = tuple[str, str, str]  # (cell, author, text)
+
+# A BIFF8 TXO record (type 0x01B6, 18 bytes long): the text of a note or a text box.
+_TXO_RECORD = b"\xb6\x01\x12\x00"
+_ODS_ANNOTATION = b"<office:annotation"
 
 
 def has_comments(part_names: set[str] | list[str]) -> bool:
@@ -44,10 +52,60 @@ def sheet_comments(path: str) -> dict[str, list[Comment]]:
     with zipfile.ZipFile(path) as archive:
         for sheet, part in sheet_parts(archive).items():
             comments = [c for target in _comment_parts(archive, part) for c in comments_of(read_part(archive, target))]
-            theirs = [(cell, author, their_text(text)) for cell, author, text in comments if author != AUTHOR]
-            if theirs := [c for c in theirs if c[2]]:
+            if theirs := _theirs(comments):
                 found[sheet] = theirs
     return found
+
+
+def xls_comments(path: str) -> dict[str, list[Comment]]:
+    """:func:`sheet_comments` of an .xls; its workbook stream is parsed only when it holds a
+    text object (TXO), which every note's text is."""
+    import xlrd
+
+    with open(path, "rb") as fh:
+        stream = workbook_stream(fh.read())
+    if stream is None or _TXO_RECORD not in stream:
+        return {}
+    book = xlrd.open_workbook(path, on_demand=True, logfile=io.StringIO())
+    found: dict[str, list[Comment]] = {}
+    try:
+        for name in book.sheet_names():
+            notes = book.sheet_by_name(name).cell_note_map
+            comments = [(cell_ref(row, col), note.author.strip(), note.text) for (row, col), note in sorted(notes.items())]
+            if theirs := _theirs(comments):
+                found[name] = theirs
+            book.unload_sheet(name)
+    finally:
+        book.release_resources()
+    return found
+
+
+def ods_comments(path: str) -> dict[str, list[Comment]]:
+    """:func:`sheet_comments` of an .ods: its cells' annotations."""
+    content = read_ods_content(path)
+    if _ODS_ANNOTATION not in content.getvalue():
+        return {}
+    found: dict[str, list[Comment]] = {}
+    for sheet, cells in ods_cells(content, _annotation).items():
+        comments = [(cell_ref(row, col), author, text) for (row, col), (author, text) in sorted(cells.items())]
+        if theirs := _theirs(comments):
+            found[sheet] = theirs
+    return found
+
+
+def _annotation(cell: ElementTree.Element) -> tuple[str, str] | None:
+    """(author, text) of the annotation on an .ods cell, or None."""
+    for child in cell:
+        if child.tag == ODS_OFFICE + "annotation":
+            author = "".join(e.text or "" for e in child if e.tag.endswith("}creator")).strip()
+            return author, "\n".join("".join(p.itertext()) for p in child if p.tag.endswith("}p")).strip()
+    return None
+
+
+def _theirs(comments: list[Comment]) -> list[Comment]:
+    """The department's comments among ``comments``: not ours, and only their own text."""
+    theirs = [(cell, author, their_text(text)) for cell, author, text in comments if author != AUTHOR]
+    return [c for c in theirs if c[2]]
 
 
 def their_text(text: str) -> str:

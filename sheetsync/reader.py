@@ -14,16 +14,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Callable
 
 from . import checks
-from .cell_comments import sheet_comments
+from .cell_comments import Comment, ods_comments, sheet_comments, xls_comments
 from .checks import SheetRead
 from .headers import load_headers
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, reserved_sheets
 from .issues import Issue, issue
 from .locate import Layout, label_key, locate
 from .model import Collection, ProjectForm
-from .safety import inspect_file
+from .safety import FileCheck, inspect_file
 from .sheet_reader import read_sheet
 from .spec import FormSpec, load_specs
 from .status import mark_superseded
@@ -63,16 +64,24 @@ def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileR
         return FileResult(issues=[problem])
     with book:
         result = _read_book(book, file, [spec] if spec is not None else form_specs())
-    if check.sheets is not None and check.sheets.commented and result.forms:
-        result.issues += _comment_issues(file, {form.sheet for form in result.forms})
+    if result.forms and (comments := _comment_reader(check)) is not None:
+        result.issues += _comment_issues(file, {form.sheet for form in result.forms}, comments)
     return result
 
 
-def _comment_issues(file: str, sheets: set[str]) -> list[Issue]:
+def _comment_reader(check: FileCheck) -> Callable[[str], dict[str, list[Comment]]] | None:
+    """What reads the comments on the cells of the file ``check`` looked at; None for an .xlsx
+    without comment parts, and for an .xlsb (whose comments are not read)."""
+    if check.kind == "xlsx":
+        return sheet_comments if check.sheets is not None and check.sheets.commented else None
+    return {"xls": xls_comments, "ods": ods_comments}.get(check.kind)
+
+
+def _comment_issues(file: str, sheets: set[str], comments_of: Callable[[str], dict[str, list[Comment]]]) -> list[Issue]:
     """An ``info`` issue for each comment a department left on a cell of a form's sheet."""
     try:
-        comments = sheet_comments(file)
-    except Exception:  # zipfile, zlib and the XML parser raise many types for a damaged part
+        comments = comments_of(file)
+    except Exception:  # zipfile, zlib, xlrd and the XML parsers raise many types for a damaged file
         return []
     return [issue("cell_comment", file=file, sheet=sheet, cell=cell, text=_shortened(text))
             for sheet, found in comments.items() if sheet in sheets for cell, _author, text in found]

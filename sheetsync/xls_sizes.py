@@ -92,13 +92,13 @@ class _Entry(NamedTuple):
 def xls_damage(data: bytes) -> Damage | None:
     """What in the OLE file ``data`` would make calamine abort, or None."""
     try:
-        stream = _workbook_stream(data)
+        stream = workbook_stream(data)
     except LoopingChain:
         return Damage(None)
     return None if stream is None else _sheet_damage(stream)
 
 
-def _workbook_stream(data: bytes) -> bytes | None:
+def workbook_stream(data: bytes) -> bytes | None:
     """The stream calamine parses as the workbook; None when it cannot read one.
 
     Raises :class:`LoopingChain` for a chain calamine would follow without end.

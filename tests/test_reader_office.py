@@ -63,3 +63,31 @@ def test_tabs_in_an_ods_cell_are_kept(soffice, tmp_path):
     ods = read_workbook(convert(soffice, original, "ods", tmp_path / "ods"))
     assert ods.projects[["midterm_goal", "annual_goal"]].values.tolist() == [["一、水费\t0.6万元  二、电费\t7.4万元", "全年\t完成"]]
     pd.testing.assert_frame_equal(ods.indicators.drop(columns="file"), read_workbook(original).indicators.drop(columns="file"))
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_a_departments_comments_are_noted_in_an_xls_and_an_ods(soffice, tmp_path, fmt):
+    # LibreOffice keeps no author in either format: our own comments are told by their mark.
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    path = write_workbook(tmp_path / "notes.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.load_workbook(path)
+    book["项目1"]["E9"].comment = Comment("此值待确认，\n可能为≥90%", "张三")
+    book["项目1"]["F4"].comment = Comment("【sheetsync】“中期市财政预算”未填写", "sheetsync")
+    book.save(path)
+    resaved = read_workbook(convert(soffice, path, fmt, tmp_path / fmt))
+    assert resaved.issues[["cell", "severity", "code"]].values.tolist() == [["E9", "info", "cell_comment"]]
+    assert "“此值待确认，\n可能为≥90%”" in resaved.issues.message.iloc[0]
+    assert resaved.issues.message.iloc[0] == read_workbook(path).issues.message.iloc[0]
+
+
+def test_an_xls_without_notes_is_not_parsed_for_them(soffice, original, tmp_path, monkeypatch):
+    import xlrd
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("xlrd opened a workbook without notes")
+
+    xls = convert(soffice, original, "xls", tmp_path)
+    monkeypatch.setattr(xlrd, "open_workbook", refuse)
+    assert read_workbook(xls).issues.empty
