@@ -287,6 +287,8 @@ def _filled_and_hidden(collection: Collection, projects: pd.DataFrame, paths: np
 def copies_used(issues: pd.DataFrame, copies: Copies) -> list[tuple[str, str] | None]:
     """For each of ``issues`` (the collection's) of a copy that lost to another, the (file, sheet)
     of the copy used instead; None for the others. A file's own problem names its first form's."""
+    if len(issues) != len(copies.lost.issues):
+        raise ValueError("copies_used takes the issues of the collection the copies were chosen from")
     if copies.duplicates.empty:
         return [None] * len(issues)
     duplicates = copies.duplicates[["file", "sheet", "winner_file", "winner_sheet"]]
@@ -303,7 +305,7 @@ def issue_records(collection: Collection) -> list[dict]:
     used = (copies_used(collection.issues, choose_copies(collection)) if collection.issues[SUPERSEDED].any()
             else [None] * len(records))
     for record, copy in zip(records, used):
-        record["used_instead"] = {"file": copy[0], "sheet": copy[1]} if copy else None
+        record["used_instead"] = {"file": copy[0], "sheet": copy[1]} if copy and record[SUPERSEDED] else None
     return records
 
 
@@ -325,7 +327,8 @@ def _filled(projects: pd.DataFrame, paths: np.ndarray, indicators: pd.DataFrame,
     near = indicators["sheet"].isin(set(projects["sheet"][positions])).to_numpy()
     with_indicators = _forms(indicator_paths[near], indicators["sheet"][near])
     goals = (projects["midterm_goal"].str.strip() != "") | (projects["annual_goal"].str.strip() != "")
-    return {int(p) for p, has in zip(positions, forms.isin(with_indicators)) if has or goals[p]}
+    filled = forms.isin(with_indicators) | goals.loc[positions].to_numpy()
+    return set(positions[filled].tolist())
 
 
 def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:
@@ -345,13 +348,14 @@ def unread_files(collection: Collection) -> dict[str, str]:
 
 
 def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
-                      unread: dict[str, str] | None = None) -> pd.DataFrame:
+                      unread: dict[str, str] | None = None, blank: set[int] | None = None) -> pd.DataFrame:
     """One row per roster project (已提交/未提交), per project outside it (名单外) and per
     duplicate copy (重复提交, right after the project it duplicates); columns :data:`STATUS_COLUMNS`.
 
     ``roster`` is a list of :class:`sheetsync.roster.RosterEntry`; without one, every project
     found is 已提交 (未提交 when its form came back blank) and only the duplicates are listed besides. ``unread`` (:func:`unread_files`)
-    names, for a missing project, a file named after its unit that arrived but could not be used.
+    names, for a missing project, a file named after its unit that arrived but could not be used;
+    ``blank`` (:func:`blank_forms`, found when not given) are the projects whose form came back blank.
     """
     projects = copies.projects
     keys = copies.keys
@@ -374,7 +378,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
                                                      winner_sheet=dup["winner_sheet"], reason=reason)})
 
     claimed: set[int] = set()
-    blank = blank_forms(copies)
+    blank = blank_forms(copies) if blank is None else blank
     year = round_year(projects)
 
     def submitted_note(i: int) -> str:

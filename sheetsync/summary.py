@@ -1,8 +1,9 @@
 """The summary workbook of a collection round, written with XlsxWriter.
 
-Sheets (names from ``templates/columns.toml``, column headers from the form spec):
+Sheets (names from ``templates/columns.toml``, column headers from the form spec of the round):
 项目汇总, 绩效指标 (continued on 绩效指标 (2), ... past Excel's row limit), 单位汇总, 指标结构,
-问题清单 (continued likewise), 提交情况 (with a roster, or when a project arrived twice) and 图表::
+问题清单 (continued likewise), 提交情况 (with a roster, or when a project arrived twice or its
+form came back blank) and 图表 (when a form was filled in)::
 
     >>> write_summary(collect(["收回/"]), "汇总.xlsx", roster="名单.csv")   # doctest: +SKIP
     PosixPath('汇总.xlsx')
@@ -178,7 +179,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(columns), _kinds(columns), styles))
 
     if entries is not None or not copies.duplicates.empty or blank:
-        status = submission_status(entries, copies, headers, unread_files(collection))
+        status = submission_status(entries, copies, headers, unread_files(collection), blank)
         flagged = {headers.status("missing"): "error", headers.status("duplicate"): "warning",
                    headers.status("outside"): "warning"}
         write_table(workbook, formats, headers.sheet("status"), Table(

@@ -19,7 +19,7 @@ def _bars(projects: pd.DataFrame, units: pd.DataFrame, headers: Headers) -> tupl
     if len(projects) <= MAX_BARS:
         bars = projects[["project_name", "annual_budget_wan"]].set_axis(["name", "amount"], axis=1)
         return bars, headers.text("chart_by_project")
-    bars = units[["budget_unit", "annual_budget_wan"]].set_axis(["name", "amount"], axis=1)
+    bars = units.loc[units["projects"] > 0, ["budget_unit", "annual_budget_wan"]].set_axis(["name", "amount"], axis=1)
     title = headers.text("chart_by_unit")
     if len(bars) > MAX_BARS:
         bars = bars.sort_values("amount", ascending=False, kind="stable")

@@ -169,7 +169,7 @@ def _write_rows(sheet: Worksheet, columns: list[list], first_row: int, styles: l
     for r, style in enumerate(styles):
         row = first_row + r
         if hidden is not None and hidden[r]:
-            sheet.set_row(row, None, None, {"hidden": True})
+            _checked(sheet.set_row(row, None, None, {"hidden": True}), sheet, row, 0)
         for c, values in enumerate(columns):
             value = values[r]
             fmt = cells[c][style]

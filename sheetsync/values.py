@@ -125,8 +125,9 @@ _OPS_BEFORE = sorted([
 ], key=lambda op: -len(op[0]))
 _OPS_AFTER = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
               ("左右", "≈"), ("上下", "≈")]
-# 约 right before the number (约50家, 每年约50家, 大约3个月) is about; 节约, 预约, 签约 are words.
-_ABOUT = re.compile(r"(?<![节预签合契制简公条特邀违履践守赴失])约为?$")
+# 约 right before the number, alone or after a period or a word of counting (约50家, 每年约50家,
+# 大约3个月, 平均约3天), is about; 节约, 预约, 续约 are words.
+_ABOUT = re.compile(r"(?:^|大|[年月季周天日次]|均|共|计)约为?$")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -147,7 +148,8 @@ _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
 # part two numbers (100\n200人次), not one.
 _WHITESPACE = re.compile(r"\s+")
 _BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
-_UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|左右|上下")
+# 左右 and 上下 end a unit only at the end of the value or before punctuation: 50家上下游企业.
+_UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|(?:左右|上下)(?=$|[，,。；;、（）()])")
 # Text around a number beyond this many characters is a sentence, not a target value.
 _MAX_CONTEXT = 14
 
@@ -217,12 +219,11 @@ def parse_value(text: object) -> ParsedValue:
             op = symbol
             before = before[: before.index(word)] + before[before.index(word) + len(word):]
             break
-    if not op and (about := _ABOUT.search(before)):
-        op, before = "≈", before[: about.start()]
+    about = _ABOUT.search(before)
+    if about:
+        before = before[: about.start()]
     stop = _UNIT_STOP.search(after)
     unit, tail = (after[: stop.start()], after[stop.start():]) if stop else (after, "")
-    if unit[:1] in ("%", "‰") and len(unit) > 1:  # 100%完成: the percent sign is the whole unit
-        unit, tail = unit[0], unit[1:] + tail
     tail = tail.removeprefix("(含)")  # 3场（含）以上
     for word, symbol in _OPS_AFTER:
         if tail.startswith(word) or tail.startswith("及" + word):
@@ -235,4 +236,6 @@ def parse_value(text: object) -> ParsedValue:
         return _QUALITATIVE  # 9月, 10日前, 14时: a date or a time, not a quantity
     if len(before) + len(tail) > _MAX_CONTEXT or len(unit) > 8:
         return _QUALITATIVE
-    return ParsedValue(op or "=", num, unit, QUANTITATIVE)
+    if unit[:1] in ("%", "‰") and len(unit) > 1:  # 100%完成: the percent sign is the whole unit
+        unit = unit[0]
+    return ParsedValue(op or ("≈" if about else "="), num, unit, QUANTITATIVE)

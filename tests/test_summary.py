@@ -392,3 +392,22 @@ def test_an_indicator_without_its_value_is_neither_quantitative_nor_qualitative(
     assert unit_table(projects, c.indicators, c.issues, c.projects)["quantitative_share"].tolist() == [1.0]
     structure = structure_table(c.indicators, ["预期产出指标", "满意度指标"], load_headers().spec)
     assert structure[("年度", "qualitative")].sum() == 0 and structure[("年度", "indicators")].sum() == 2
+
+
+def test_a_round_of_blank_forms_has_no_chart_and_a_unit_of_blank_forms_no_bar(tmp_path, monkeypatch):
+    h = load_headers()
+
+    def blank(unit: str, name: str) -> ProjectForm:
+        return replace(_form(unit, name, 5.0, 1.0, goal=""), indicators=[])
+
+    book = openpyxl.load_workbook(write_summary(Collection.from_forms([blank("甲局", "一"), blank("乙局", "二")], [], 2),
+                                                tmp_path / "blank.xlsx"), data_only=True)
+    assert h.sheet("chart") not in book.sheetnames
+    units = [r[:5] for r in _rows(book[h.sheet("units")])[1:-1]]
+    assert units == [("甲局", 0, 1, None, None), ("乙局", 0, 1, None, None)]
+
+    monkeypatch.setattr(summary_chart, "MAX_BARS", 1)  # chart by unit
+    book = openpyxl.load_workbook(write_summary(Collection.from_forms(
+        [_form("甲局", "一", 5.0, 1.0), _form("甲局", "二", 5.0, 2.0), blank("乙局", "三")], [], 3),
+        tmp_path / "by_unit.xlsx"), data_only=True)
+    assert _rows(book[h.sheet("chart")])[1:] == [("甲局", 3.0)]
