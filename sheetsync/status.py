@@ -310,8 +310,8 @@ def issue_records(collection: Collection) -> list[dict]:
 
 
 def blank_forms(copies: Copies) -> set[int]:
-    """The positions of the projects whose form holds neither a goal nor an indicator: the
-    template sent back as it came."""
+    """The positions of the projects whose form holds neither a goal nor an indicator: mostly
+    the template sent back as it came."""
     projects, indicators, paths = copies.projects, copies.indicators, copies.paths
     filled = _filled(projects, np.asarray(projects["file"] if paths is None else paths.projects, dtype=object),
                      indicators, np.asarray(indicators["file"] if paths is None else paths.indicators, dtype=object),
@@ -353,9 +353,10 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     duplicate copy (重复提交, right after the project it duplicates); columns :data:`STATUS_COLUMNS`.
 
     ``roster`` is a list of :class:`sheetsync.roster.RosterEntry`; without one, every project
-    found is 已提交 (未提交 when its form came back blank) and only the duplicates are listed besides. ``unread`` (:func:`unread_files`)
-    names, for a missing project, a file named after its unit that arrived but could not be used;
-    ``blank`` (:func:`blank_forms`, found when not given) are the projects whose form came back blank.
+    found is 已提交 (未提交 when its form came back blank) and only the duplicates are listed
+    besides. ``unread`` (:func:`unread_files`) names, for a missing project, a file named after
+    its unit that arrived but could not be used; ``blank`` (:func:`blank_forms`, found when not
+    given) are the projects whose form came back blank.
     """
     projects = copies.projects
     keys = copies.keys
