@@ -101,3 +101,15 @@ def test_feedback_marks_an_annual_only_form(tmp_path, annual_only):
     (written,) = write_feedback([inbox], tmp_path / "反馈")
     sheet = openpyxl.load_workbook(written)["项目1"]
     assert sheet["E4"].comment is not None and "【sheetsync】" in sheet["E4"].comment.text
+
+
+def test_a_roster_prefills_the_annual_only_form_and_its_other_columns_are_passed_over(tmp_path, annual_only):
+    from sheetsync.reader import read_workbook
+    from sheetsync.template import write_templates_from_roster
+
+    roster = Path(__file__).parents[1] / "examples" / "roster.csv"  # it has a 中期 column too
+    [path] = write_templates_from_roster(roster, tmp_path / "out", year=2021, form="annual_only")
+    projects = read_workbook(path).projects
+    assert set(projects["form"]) == {"annual_only"} and len(projects) == 16
+    assert projects.set_index("project_name").loc["办公及业务场所租金", "annual_budget_wan"] == 22.0
+    assert projects["midterm_budget_wan"].isna().all()
