@@ -48,12 +48,17 @@ _HEADER_SEARCH_ROWS = 10
 
 
 def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval") -> list[RosterEntry]:
-    """Read and check a roster (CSV in UTF-8 or GBK, or XLSX/XLS/ODS: the first visible sheet
-    whose header has the required columns, else the first visible sheet)."""
+    """Read and check a roster (CSV in UTF-8 or GBK, or XLSX/XLS/ODS: the visible sheet whose
+    header has the required columns, else the first visible sheet; two such sheets are an
+    error). Rows that sum the rows above them (合计, 小计) are no projects."""
     spec = form if isinstance(form, FormSpec) else load_spec(form)
     path = Path(path)
     candidates = [(sheet, _header_rows(spec, sheet)) for sheet in _read_rows(path)]
     matching = [c for c in candidates if c[1] is not None and _has_required(spec, _joined_header(c[0].rows, c[1]))]
+    if len(matching) > 1:
+        names = "、".join(f"“{sheet.name}”" for sheet, _ in matching)
+        raise RosterError(f"{path.name}: 花名册有{len(matching)}个工作表都带表头（{names}），只能读一个："
+                          f"请把各工作表的项目合并到一个工作表中，或删去不用的工作表。")
     sheet, header_rows = (matching or candidates)[0]
     where = f"{path.name}（工作表“{sheet.name}”）" if sheet.name and len(candidates) > 1 else path.name
     if header_rows is None:
@@ -66,7 +71,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     entries: list[RosterEntry] = []
     for index in range(header_rows[-1] + 1, len(sheet.rows)):
         row = sheet.rows[index]
-        if _is_spare(row, columns):
+        if _is_spare(row, columns) or _is_total(row, columns):
             continue
         if repeated := _repeated_labels(spec, columns, row, labels):
             problems.append((index + 1, f"第{index + 1}行：{repeated}列填的是表头的列名，不是项目；"
@@ -87,6 +92,17 @@ def _is_spare(row: list[object], columns: dict[str, int]) -> bool:
     if any(clean_text(row[i]) for i in columns.values() if i < len(row)):
         return False
     return all(not (text := clean_text(cell)) or text.isdigit() for cell in row)
+
+
+def _is_total(row: list[object], columns: dict[str, int]) -> bool:
+    """Whether the row sums the rows above it (合计, 小计) instead of naming a project: its
+    project name says so, or it is empty and another cell of the row does."""
+    def word(cell: object) -> str:
+        return normalize_label(clean_text(cell))
+
+    at = columns.get("project_name")
+    name = word(row[at]) if at is not None and at < len(row) else ""
+    return name in _TOTALS or (not name and any(word(cell) in _TOTALS for cell in row))
 
 
 def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:
@@ -331,6 +347,9 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
             if isinstance(raw, (int, float)) and not isinstance(raw, bool) and abs(raw) >= _EXACT_DIGITS_BELOW:
                 problems.append((number, f"{where}：“{text}”以数字形式保存，Excel只保留数字的前15位，"
                                          f"编码可能已被改动；请把该列设为文本格式后重新输入"))
+            elif column.name == "project_code" and _SCIENTIFIC.match(text):
+                problems.append((number, f"{where}：“{text}”是Excel把长数字编码显示成的科学计数法，"
+                                         f"原编码已丢失；请把该列设为文本格式后重新输入编码"))
             elif column.required and not text:
                 problems.append((number, f"{where}：为空，请填写"))
             elif limit and len(text) > limit:
@@ -347,6 +366,10 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
 
 # Excel keeps 15 significant digits of a number: a code of 16 digits typed as one is changed.
 _EXACT_DIGITS_BELOW = 1e15
+# What a CSV opened and saved again in Excel holds for a long numeric code: 4.4190021E+17.
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+\d+$")
+# What a row summing the rows above it says in place of a project or a unit.
+_TOTALS = frozenset({"合计", "小计", "总计", "共计", "总合计"})
 
 
 def _max_length(spec: FormSpec, name: str) -> int | None:

@@ -109,7 +109,9 @@ class Span:
 # --- labels ----------------------------------------------------------------------
 
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "〔", "]": "〕", "【": "〔", "】": "〕", ":": "：", ",": "，"})
-_SPACE = re.compile(r"\s+")
+# Spaces, line breaks and the invisible characters text pasted from web pages carries (zero-width
+# space and joiners, word joiner, byte-order mark).
+_SPACE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
 _BRACKETED = re.compile(r"（[^（）]*）")
 
 

@@ -20,8 +20,13 @@ QUANTITATIVE = "定量"
 QUALITATIVE = "定性"
 
 
+# Invisible characters that text pasted from web pages or chat brings along, trimmed with the spaces.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
 def clean_text(value: object) -> str:
-    """A cell's content as trimmed text; numbers without a spurious ``.0``."""
+    """A cell's content as trimmed text (invisible characters at its ends trimmed too); numbers
+    without a spurious ``.0``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -32,7 +37,7 @@ def clean_text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
-    return str(value).strip()
+    return str(value).strip().strip(_INVISIBLE).strip()
 
 
 # --- amounts ---------------------------------------------------------------------

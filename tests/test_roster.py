@@ -254,3 +254,52 @@ def test_a_row_repeating_the_header_is_no_project(tmp_path):
     message = problems_of(csv_file(tmp_path, "预算单位,项目名称\n预算单位,项目名称\n甲,一\n"))
     assert "1处问题" in message
     assert "第2行：“预算单位”“项目名称”列填的是表头的列名，不是项目" in message
+
+
+def test_subtotal_and_total_rows_are_no_projects(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["序号", "预算单位", "项目名称", "中期市财政预算（万元）", "本年度申请市财政预算资金（万元）"])
+    ws.merge_range(1, 1, 3, 1, "甲局")
+    ws.write_row(1, 0, [1]), ws.write_row(1, 2, ["项目一", 30, 10])
+    ws.write_row(2, 0, [2]), ws.write_row(2, 2, ["项目二", 20, 10])
+    ws.write_row(3, 2, ["小 计", 50, 20])
+    ws.merge_range(4, 0, 4, 2, "合计")  # merged over the unit and name columns
+    ws.write_row(4, 3, [50, 20])
+    ws.write_row(5, 0, ["总计", "", "", 50, 20])
+    wb.close()
+    assert [e.project_name for e in read_roster(path)] == ["项目一", "项目二"]
+
+
+def test_two_sheets_with_a_header_are_refused_not_half_read(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    for unit in ("教育局", "卫健局"):
+        ws = wb.add_worksheet(unit)
+        ws.write_row(0, 0, ["预算单位", "项目名称"])
+        ws.write_row(1, 0, [f"东莞市{unit}", "项目一"])
+    wb.add_worksheet("说明").write(0, 0, "各单位一个工作表")
+    wb.close()
+    message = problems_of(path)
+    assert "2个工作表" in message and "“教育局”、“卫健局”" in message
+
+
+def test_a_code_excel_turned_into_scientific_notation_is_refused(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲局,项目一,1.23457E+11\n乙局,项目二,P-2026-01\n")
+    message = problems_of(path)
+    assert "第2行“项目编码”列" in message and "科学计数法" in message and "第3行" not in message
+
+
+def test_invisible_characters_do_not_make_another_unit_or_project(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称\n东莞市甲局,项目一\n\ufeff东莞市甲局\u200b,项目二\n东莞市甲局,项目一\u200b\n")
+    message = problems_of(path)
+    assert "第4行" in message and "重复" in message
+    path = csv_file(tmp_path, "预算单位,项目名称\n东莞市甲局,项目一\n\ufeff东莞市甲局\u200b,项目二\n", name="r2.csv")
+    assert {e.budget_unit for e in read_roster(path)} == {"东莞市甲局"}
+
+
+def test_short_headers_of_the_annual_amount(tmp_path):
+    for n, header in enumerate(["年度预算（万元）", "本年预算", "本年度预算"]):
+        path = csv_file(tmp_path, f"预算单位,项目名称,{header}\n甲局,项目一,12.5\n", name=f"r{n}.csv")
+        assert read_roster(path)[0].annual_budget_wan == 12.5, header
