@@ -31,11 +31,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .cell_comments import AUTHOR, MARK, their_text
 from .errors import InputError, OutputError, SheetsyncError
-from .feedback_marks import FEEDBACK, KIND, copy_properties
+from .feedback_marks import FEEDBACK, KIND, LIST_COLUMNS, LIST_FIRST_ROWS, copy_properties, is_problem_list
 from .headers import Headers, load_headers
 from .issues import Issue
 from .model import SUPERSEDED, readable_path
-from .names import FILE_NAME_MAX, safe_file_name, unique_sheet_names
+from .names import FILE_NAME_MAX, SHEET_NAME_MAX, UniqueNames, safe_file_name, unique_sheet_names
 from .output import atomic_path, check_folder, check_writable, publish, staged_as, staging_folder
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
@@ -45,9 +45,6 @@ from .workbook import open_workbook
 ANNOTATABLE = {".xlsx", ".xlsm"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-# No column of field labels: a cell holding exactly a form label would make the reader take
-# the 问题清单 sheet for a form when the department sends the corrected copy back.
-LIST_COLUMNS = ["sheet", "cell", "severity", "message"]
 LIST_WIDTHS = [16, 10, 10, 90]
 # Comment box size in pixels, large enough for a message of two or three lines.
 COMMENT_WIDTH, COMMENT_HEIGHT = 320, 120
@@ -394,13 +391,19 @@ def _markable_cell(sheet: Worksheet, ref: str) -> Cell | None:
     return None
 
 
+def _is_problem_list(sheet: Worksheet, headers: Headers) -> bool:
+    return is_problem_list(sheet.iter_rows(max_row=LIST_FIRST_ROWS, max_col=len(LIST_COLUMNS), values_only=True),
+                           headers)
+
+
 def _issue_sheet(workbook: Workbook, records: list[dict], headers: Headers, lines: list[str]) -> None:
     """The 问题清单 sheet, first in the workbook and shown on opening (replacing an earlier one):
-    ``lines`` (the first in bold, a note after it in red bold), then the list."""
+    ``lines`` (the first in bold, a note after it in red bold), then the list. A sheet of the
+    department's that has the name keeps it, and the list takes the name with a number."""
     name = headers.sheet("issues")
-    if name in workbook.sheetnames:
-        del workbook[name]
-    sheet = workbook.create_sheet(name, 0)
+    for earlier in [sheet for sheet in workbook.worksheets if _is_problem_list(sheet, headers)]:
+        workbook.remove(earlier)
+    sheet = workbook.create_sheet(UniqueNames(SHEET_NAME_MAX, workbook.sheetnames).add(name), 0)
     bold = Font(bold=True)
     row = 1
     for index, line in enumerate(line for line in lines if line):

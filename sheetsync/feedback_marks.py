@@ -16,11 +16,14 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from itertools import islice
 from pathlib import Path
+from typing import Iterable, Sequence
 from xml.etree import ElementTree
 
 import pandas as pd
 
+from .headers import Headers
 from .issues import issue
 from .model import Collection, readable_path
 from .ole_properties import custom_properties
@@ -28,6 +31,10 @@ from .safety import OLE_MAGIC, small_part
 
 KIND, SOURCE, SOURCE_SHA256 = "sheetsync", "sheetsync-source", "sheetsync-source-sha256"
 FEEDBACK = "feedback"
+# The problem list's columns. No column of field labels: a cell holding exactly a form label
+# would make the reader take the list for a form when the department sends the copy back.
+LIST_COLUMNS = ("sheet", "cell", "severity", "message")
+LIST_FIRST_ROWS = 10  # the list's header row comes after a few lines: the source file, a note
 _CUSTOM_PROPERTY = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
 _MARKED = (".xlsx", ".xlsm", ".ods", ".xls")
 _ODS_USER_DEFINED = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}user-defined"
@@ -42,6 +49,14 @@ def copy_properties(source: Path) -> dict[str, str]:
     except OSError:
         sha256 = ""
     return {KIND: FEEDBACK, SOURCE: readable_path(source.name), SOURCE_SHA256: sha256}
+
+
+def is_problem_list(rows: Iterable[Sequence[object]], headers: Headers) -> bool:
+    """Whether a sheet whose first rows are ``rows`` is the problem list that heads a feedback
+    copy: one of them holds its column labels. The list is told by what it holds, not by its
+    name, which a project may have too."""
+    wanted = [headers.column(name) for name in LIST_COLUMNS]
+    return any([str(value).strip() for value in row[:len(wanted)]] == wanted for row in islice(rows, LIST_FIRST_ROWS))
 
 
 def feedback_copies(files: list[str], suffix: str) -> dict[str, str]:

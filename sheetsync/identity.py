@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from .headers import load_headers
 from .values import clean_text
 
 if TYPE_CHECKING:
@@ -76,6 +77,12 @@ class Identity:
 def reserved_sheets(spec: FormSpec) -> tuple[str, ...]:
     """Sheet names our templates use besides the project sheets."""
     return (spec.instructions.sheet, LISTS_SHEET, IDENTITY_SHEET)
+
+
+def not_for_projects(spec: FormSpec) -> tuple[str, ...]:
+    """Sheet names a project's sheet never takes: the template's other sheets, and the name of the
+    problem list that a feedback copy puts first."""
+    return (*reserved_sheets(spec), load_headers().sheet("issues"))
 
 
 def parse_identity(rows: Iterable[Sequence[object]]) -> Identity:

@@ -153,9 +153,9 @@ def _stray(row: Row, file: str) -> list[Issue]:
 def _name_sheets(items: list[ImportedForm]) -> None:
     """Give each form the sheet name the template writer gives it, and its issues that sheet."""
     from .names import unique_sheet_names
-    from .template import reserved_sheets
+    from .identity import not_for_projects
 
-    names = unique_sheet_names([item.form.project_name for item in items], taken=reserved_sheets(load_spec()))
+    names = unique_sheet_names([item.form.project_name for item in items], taken=not_for_projects(load_spec()))
     for item, name in zip(items, names):
         item.form.sheet = name
         item.issues = [dataclasses.replace(i, sheet=name) for i in item.issues]

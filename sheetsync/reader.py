@@ -19,6 +19,7 @@ from typing import Callable
 from . import checks
 from .cell_comments import Comment, ods_comments, sheet_comments, xls_comments
 from .checks import SheetRead
+from .feedback_marks import is_problem_list
 from .headers import load_headers
 from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, reserved_sheets
 from .issues import Issue, issue
@@ -102,9 +103,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     identity = _identity(book) if IDENTITY_SHEET in book.sheet_names else None
     # Our own sheets go without a note: a template's instructions and dropdown lists, and the
     # problem list of a feedback copy sent back corrected.
-    ours = {IDENTITY_SHEET, load_headers().sheet("issues")}
-    if identity is not None:
-        ours.update(name for spec in specs for name in reserved_sheets(spec))
+    ours = {name for spec in specs for name in reserved_sheets(spec)} if identity is not None else set()
     sheets: list[tuple[SheetRead, list[Issue]]] = []
     hidden: set[str] = set()
     unreadable: set[str] = set()
@@ -118,7 +117,8 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
             continue
         layout = _best_layout(grid, specs)
         if layout is None:
-            if name not in ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows):
+            if (name not in ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows)
+                    and not is_problem_list(grid.rows, load_headers())):
                 result.issues.append(issue("ignored_sheet", file=file, sheet=name))
             continue
         sheets.append(read_sheet(grid, layout, file, identity=identity))

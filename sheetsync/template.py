@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, TemplateError
-from .identity import IDENTITY_SHEET, LISTS_SHEET, Identity, SheetIdentity, reserved_sheets
+from .identity import IDENTITY_SHEET, LISTS_SHEET, Identity, SheetIdentity, not_for_projects
 from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
@@ -64,7 +64,7 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
         raise TemplateError(f"count must be at least 1, not {count}")
     _check_password(password)
     unit = unit.strip()
-    names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=reserved_sheets(spec))
+    names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=not_for_projects(spec))
     sheets = [ProjectSheet(n, ProjectForm(budget_unit=unit, year=year), tree, blank=True) for n in names]
     output = check_workbook_name(output)
     with atomic_path(output, force=force) as tmp:
@@ -99,7 +99,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
             raise OutputError(f"{path} is the roster; write the templates to another folder")
     with ExitStack() as stack:
         for (unit, mine), path in zip(units.items(), paths):
-            names = unique_sheet_names([e.project_name for e in mine], taken=reserved_sheets(spec))
+            names = unique_sheet_names([e.project_name for e in mine], taken=not_for_projects(spec))
             sheets = [
                 ProjectSheet(name, ProjectForm(
                     budget_unit=unit, project_name=e.project_name, project_code=e.project_code, year=year,
@@ -144,7 +144,7 @@ def write_unit_workbook(path, forms: list[ProjectForm], *, year, budget_unit, fr
     spec = load_spec(form)
     _check_password(password)
     chosen = spec.tree(framework) if framework else None
-    names = unique_sheet_names([f.project_name for f in forms], taken=reserved_sheets(spec))
+    names = unique_sheet_names([f.project_name for f in forms], taken=not_for_projects(spec))
     sheets = [ProjectSheet(n, f, chosen or choose_tree(spec, f.indicators)) for n, f in zip(names, forms)]
     used = ",".join(dict.fromkeys(s.tree.key for s in sheets)) or spec.default_framework
     path = Path(path)

@@ -289,6 +289,37 @@ def test_feedback_on_a_feedback_copy_replaces_its_issue_list(tmp_path, inbox):
     assert sheets.count(load_headers().sheet("issues")) == 1 and sheets[0] == load_headers().sheet("issues")
 
 
+def test_a_departments_sheet_named_like_the_issue_list_is_kept(tmp_path):
+    listed = load_headers().sheet("issues")
+    source = tmp_path / "in" / "自制.xlsx"
+    source.parent.mkdir()
+    _filled(tmp_path / "template.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "template.xlsx")
+    book["办公设备购置"].title = listed  # a workbook of their own, its form's tab named so
+    for name in [n for n in book.sheetnames if n != listed]:
+        del book[name]
+    book.save(source)
+    read = collect([str(source)])
+    assert read.projects["sheet"].tolist() == [listed]
+
+    once = write_feedback([source], tmp_path / "once")
+    twice = write_feedback(once, tmp_path / "twice")
+    for copy in [*once, *twice]:
+        assert openpyxl.load_workbook(copy).sheetnames == [f"{listed}(2)", listed]
+        again = collect([str(copy)])
+        assert again.projects.drop(columns="file").equals(read.projects.drop(columns="file"))
+        assert "ignored_sheet" not in set(again.issues["code"])
+
+
+def test_a_sheet_named_like_the_issue_list_that_is_no_form_is_noted(tmp_path):
+    _filled(tmp_path / "甲局.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "甲局.xlsx")
+    book.create_sheet(load_headers().sheet("issues"))["A1"] = "我们自己的问题记录"
+    book.save(tmp_path / "甲局.xlsx")
+    issues = collect([str(tmp_path / "甲局.xlsx")]).issues
+    assert issues.query("code == 'ignored_sheet'")["sheet"].tolist() == [load_headers().sheet("issues")]
+
+
 def test_a_corrected_copy_annotated_again_loses_the_marks_of_what_was_corrected(tmp_path, inbox):
     [first] = write_feedback([inbox / "甲局.xlsx"], tmp_path / "once")
     book = openpyxl.load_workbook(first)

@@ -16,7 +16,9 @@ from sheetsync.model import Collection, Indicator, ProjectForm
 from sheetsync.reader import read_workbook
 from sheetsync.spec import column_letter, load_spec
 from sheetsync.names import unique_sheet_names
-from sheetsync.template import reserved_sheets, write_template, write_templates_from_roster, write_unit_workbook
+from sheetsync.headers import load_headers
+from sheetsync.identity import not_for_projects
+from sheetsync.template import write_template, write_templates_from_roster, write_unit_workbook
 
 UNIT = "测试单位"
 PROJECT_FIELDS = ["sheet", "budget_unit", "project_name", "midterm_period", "midterm_budget_wan", "annual_budget_wan",
@@ -43,7 +45,7 @@ def seed_forms() -> list[ProjectForm]:
     from sheetsync.importer import read_text_file
 
     forms = [item.form for item in read_text_file("examples/seed_2021_dongguan_ccpit.txt").forms]
-    for form, name in zip(forms, unique_sheet_names([f.project_name for f in forms], taken=reserved_sheets(load_spec()))):
+    for form, name in zip(forms, unique_sheet_names([f.project_name for f in forms], taken=not_for_projects(load_spec()))):
         form.sheet = name
     return forms
 
@@ -120,6 +122,14 @@ def test_a_project_whose_name_was_retyped_takes_no_other_projects_record(tmp_pat
     mismatches = c.issues.query("code == 'identity_mismatch'")
     assert untouched not in " ".join(mismatches["message"])
     assert mismatches["message"].str.contains("中已不是这个项目").tolist() == [True]
+
+
+def test_a_project_named_like_the_feedback_issue_list_gets_another_tab(tmp_path):
+    listed = load_headers().sheet("issues")
+    path = write_unit_workbook(tmp_path / "甲局.xlsx", [ProjectForm(budget_unit=UNIT, project_name=listed)], year=2021,
+                               budget_unit=UNIT)
+    assert f"{listed}(2)" in openpyxl.load_workbook(path).sheetnames
+    assert read_workbook(path).projects[["sheet", "project_name"]].values.tolist() == [[f"{listed}(2)", listed]]
 
 
 def test_a_sheet_a_department_adds_to_a_template_is_noted(tmp_path):
