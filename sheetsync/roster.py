@@ -67,6 +67,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     columns, problems = _match_header(spec, header, header_rows[0] + 1)
     if problems:
         raise RosterError(_report(where, problems))
+    problems += _unknown_amounts(spec, header, columns, sheet.rows[header_rows[-1] + 1:], header_rows[0] + 1)
     labels = _header_labels(spec, sheet.rows, header_rows)
     entries: list[RosterEntry] = []
     for index in range(header_rows[-1] + 1, len(sheet.rows)):
@@ -308,6 +309,36 @@ def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[
             accepted = "、".join((column.label.text, *column.label.variants))
             problems.append((row, f"第{row}行（表头）：缺少必填列“{column.label.text}”（可用列名：{accepted}）"))
     return columns, problems
+
+
+def _unknown_amounts(spec: FormSpec, header: list[object], columns: dict[str, int], rows: list[list[object]],
+                     row: int) -> list[tuple[int, str]]:
+    """A problem for each column that holds amounts under a header naming neither of the form's
+    (预算金额（万元）), while one of the form's amount columns is missing: prefilling would leave its
+    amounts out without a word. With both amount columns found, others (上年预算) are kept for reference."""
+    missing = [_label(spec, name) for name in AMOUNT_FIELDS if name not in columns and _in_roster(spec, name)]
+    if not missing:
+        return []
+    problems = []
+    for index, cell in enumerate(header):
+        text = clean_text(cell)
+        if index in columns.values() or not _AMOUNT_HEADER.search(text) or _NOT_AMOUNT_HEADER.search(text):
+            continue
+        values = [line[index] for line in rows if index < len(line) and clean_text(line[index])]
+        if values and all(parse_amount(value).value is not None for value in values):
+            wanted = "或".join(f"“{label}”" for label in missing)
+            problems.append((row, f"第{row}行（表头）：列“{text}”填的像是金额，但看不出是哪一项预算，没有读取；"
+                                  f"若是{wanted}，请把表头改成这个名称，否则请删去这一列"))
+    return problems
+
+
+def _in_roster(spec: FormSpec, name: str) -> bool:
+    return any(column.name == name for column in spec.roster)
+
+
+# A header that names an amount, and one that names something about it that is no amount.
+_AMOUNT_HEADER = re.compile(r"预算|金额|资金|经费|万元|[（(]元[）)]")
+_NOT_AMOUNT_HEADER = re.compile(r"来源|渠道|科目|编码|代码|编号|性质|类型|类别|单位$")
 
 
 # A money unit in a header's brackets other than the form's 万元: 中期市财政预算（元）.

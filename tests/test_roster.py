@@ -303,3 +303,21 @@ def test_short_headers_of_the_annual_amount(tmp_path):
     for n, header in enumerate(["年度预算（万元）", "本年预算", "本年度预算"]):
         path = csv_file(tmp_path, f"预算单位,项目名称,{header}\n甲局,项目一,12.5\n", name=f"r{n}.csv")
         assert read_roster(path)[0].annual_budget_wan == 12.5, header
+
+
+def test_an_amount_column_under_a_header_of_no_form_field_is_refused(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称,预算金额（万元）,资金来源\n财务科,物业管理费,36.76,财政拨款\n")
+    message = problems_of(path)
+    assert "列“预算金额（万元）”填的像是金额，但看不出是哪一项预算" in message
+    assert "“中期市财政预算（万元）”或“本年度申请市财政预算资金（万元）”" in message
+    assert "资金来源" not in message
+
+
+def test_other_amount_columns_beside_both_of_the_forms_are_kept_for_reference(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",上年预算（万元）,功能科目编码\n财务科,物业管理费,3,1,2,2010101\n")
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费", "", 3.0, 1.0)]
+
+
+def test_a_text_column_whose_header_mentions_money_is_no_amount(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称,资金说明\n财务科,物业管理费,按合同支付\n")
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费")]
