@@ -18,11 +18,14 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import RosterError
 from .spec import FormSpec, RosterColumn, load_spec, normalize_label, without_bracketed
 from .values import clean_text, parse_amount
+
+if TYPE_CHECKING:
+    from .workbook import Grid
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 AMOUNT_FIELDS = ("midterm_budget_wan", "annual_budget_wan")
@@ -254,17 +257,24 @@ def _read_excel(path: Path) -> list[_Sheet]:
         raise RosterError(f"{path.name}: 无法读取花名册（{problem.message}）")
     with book:
         grids = [book.grid(name) for name in book.sheet_names]
-    sheets = [grid for grid in grids if not isinstance(grid, Issue)]
-    if not sheets:
-        raise RosterError(f"{path.name}: 无法读取花名册（{grids[0].message if grids else '没有工作表'}）")
-    visible = [grid for grid in sheets if grid.visible]
-    return [_Sheet(grid.name, _merges_filled(grid), list(grid.merged_ranges)) for grid in visible or sheets[:1]]
+        sheets = [grid for grid in grids if not isinstance(grid, Issue)]
+        if not sheets:
+            raise RosterError(f"{path.name}: 无法读取花名册（{grids[0].message if grids else '没有工作表'}）")
+        visible = [grid for grid in sheets if grid.visible]
+        return [_Sheet(grid.name, _cells(grid), list(grid.merged_ranges)) for grid in visible or sheets[:1]]
 
 
-def _merges_filled(grid) -> list[list[object]]:
-    """The sheet's rows with a merged range's value in each of its cells: 预算单位 merged down
-    over the unit's projects belongs to each of them."""
-    rows = [list(row) for row in grid.rows]
+class CellError(str):
+    """The error value a cell shows (``#N/A`` of a VLOOKUP that found nothing), which calamine
+    reads as empty: it is neither a name nor an amount."""
+
+
+def _cells(grid: Grid) -> list[list[object]]:
+    """The sheet's rows, a cell showing a formula's error value holding it as a :class:`CellError`,
+    and a merged range's value in each of its cells: 预算单位 merged down over the unit's projects
+    belongs to each of them."""
+    rows = [[CellError(error) if value == "" and (error := grid.error_at(r, c)) else value
+             for c, value in enumerate(row)] for r, row in enumerate(grid.rows)]
     for (r1, c1), (r2, c2) in grid.merged_ranges:
         if r1 >= len(rows) or c1 >= len(rows[r1]):
             continue
@@ -370,7 +380,10 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
             continue
         raw = cell(column.name)
         where = f"第{number}行“{column.label.text}”列"
-        if column.name in AMOUNT_FIELDS:
+        if isinstance(raw, CellError):
+            problems.append((number, f"{where}：单元格显示的是公式错误“{raw}”，没有内容可读；请改正公式，或改为直接填写"))
+            values[column.name] = None if column.name in AMOUNT_FIELDS else ""
+        elif column.name in AMOUNT_FIELDS:
             values[column.name] = _amount(raw, number, where, problems)
         else:
             text = clean_text(raw)

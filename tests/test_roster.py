@@ -321,3 +321,18 @@ def test_other_amount_columns_beside_both_of_the_forms_are_kept_for_reference(tm
 def test_a_text_column_whose_header_mentions_money_is_no_amount(tmp_path):
     path = csv_file(tmp_path, "预算单位,项目名称,资金说明\n财务科,物业管理费,按合同支付\n")
     assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费")]
+
+
+def test_a_cell_showing_a_formula_error_is_named_not_read_as_empty(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER.split(","))
+    ws.write_row(1, 0, ["财务科", "物业管理费"])
+    ws.write_formula(1, 2, "=VLOOKUP(B2,预算!A:B,2,0)", None, "#N/A")
+    ws.write_formula(2, 0, "=Sheet2!A1", None, "#REF!")
+    ws.write(2, 1, "水电费")
+    wb.close()
+    message = problems_of(path)
+    assert "第2行“中期市财政预算（万元）”列：单元格显示的是公式错误“#N/A”" in message
+    assert "第3行“预算单位”列：单元格显示的是公式错误“#REF!”" in message
