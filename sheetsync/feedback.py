@@ -36,7 +36,7 @@ from .headers import Headers, load_headers
 from .issues import Issue
 from .model import SUPERSEDED, readable_path
 from .names import FILE_NAME_MAX, SHEET_NAME_MAX, UniqueNames, safe_file_name, unique_sheet_names
-from .output import atomic_path, check_folder, check_writable, publish, staged_as, staging_folder
+from .output import atomic_path, check_folder, check_writable, publish_all, staged_as, staging_folder
 from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
 from .status import choose_copies
@@ -112,10 +112,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
         for source, target in zip(sources, targets):
             issues = by_file.get(source, pd.DataFrame(columns=collection.issues.columns))
             copies.append(_staged_copy(source, target, issues, superseded.get(source), headers, staging, taken))
-        for _copy, target in copies:
-            check_writable(target, force)
-        for copy, target in copies:
-            publish(copy.path, target)
+        publish_all([(copy.path, target) for copy, target in copies], force)
     for copy, target in copies:
         if on_copy is not None:
             on_copy(replace(copy, path=target))

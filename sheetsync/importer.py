@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .issues import Issue, issue
 from .model import Collection
-from .output import check_writable, publish, staged_as, staging_folder
+from .output import check_writable, publish_all, staged_as, staging_folder
 from .spec import FormSpec, load_spec
 from .status import mark_superseded
 from .text_form import FormText, ImportedForm, is_title
@@ -86,9 +86,7 @@ def import_text_files(paths: list[Path | str], out_dir: Path | str, *, force: bo
                 with staged_as(target):
                     write_unit_workbook(staging / target.name, [item.form for item in items], year=year,
                                         budget_unit=unit)
-            for target in targets:
-                check_writable(target, force)
-                publish(staging / target.name, target)
+            publish_all([(staging / target.name, target) for target in targets], force)
     return _collection(files), targets
 
 

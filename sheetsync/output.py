@@ -221,6 +221,45 @@ def publish(tmp: Path, path: Path) -> None:
         raise write_error(path, exc) from None
 
 
+def publish_all(staged: Sequence[tuple[Path, Path]], force: bool) -> None:
+    """Move each finished temporary file onto its output, all or none: when one cannot be put in
+    place (on Windows, a file open in Excel), the outputs published before it are taken back and
+    the files they replaced restored."""
+    done: list[tuple[Path, Path | None]] = []  # each output published, and the file it replaced, kept aside
+    try:
+        for tmp, path in staged:
+            check_writable(path, force)
+            aside = _set_aside(path)
+            done.append((path, aside))
+            publish(tmp, path)
+    except BaseException:
+        for path, aside in reversed(done):
+            with suppress(OSError):
+                if aside is not None:
+                    os.replace(aside, path)
+                else:
+                    path.unlink(missing_ok=True)
+        raise
+    for _path, aside in done:
+        if aside is not None:
+            with suppress(OSError):
+                aside.unlink()
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Move an existing ``path`` (replaced with --force) to a hidden name beside it, from which
+    it can be put back; None when there is none."""
+    if not os.path.lexists(path):
+        return None
+    aside = _file_beside(path)
+    try:
+        os.replace(path, aside)
+    except OSError as exc:
+        aside.unlink(missing_ok=True)
+        raise write_error(path, exc) from None
+    return aside
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
 from .names import unique_file_names, unique_sheet_names
-from .output import atomic_path, check_workbook_name, check_writable
+from .output import atomic_path, check_workbook_name, check_writable, publish_all, staged_as, staging_folder
 from .roster import RosterEntry, read_roster
 from .spec import FormSpec, Tree, column_letter, load_spec, normalize_label
 from .values import clean_text
@@ -77,8 +76,8 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
                                 form="dongguan_approval", force=False) -> list[Path]:
     """Write one workbook per budget unit of the roster into ``out_dir``, one sheet per project.
 
-    All workbooks are written to temporary files first and renamed only when every one
-    succeeded: an error leaves no partial output.
+    All workbooks are written to temporary files first and put in place only when every one
+    succeeded, all or none: an error leaves no partial output.
 
     >>> write_templates_from_roster("examples/roster.csv", "out/", year=2021)   # doctest: +SKIP
     [PosixPath('out/中国国际贸易促进委员会东莞市委员会.xlsx')]
@@ -97,7 +96,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
         check_writable(path, force)
         if os.path.realpath(path) == os.path.realpath(roster_path):
             raise OutputError(f"{path} is the roster; write the templates to another folder")
-    with ExitStack() as stack:
+    with staging_folder(out_dir) as staging:
         for (unit, mine), path in zip(units.items(), paths):
             names = unique_sheet_names([e.project_name for e in mine], taken=not_for_projects(spec))
             sheets = [
@@ -107,9 +106,10 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
                 ), tree)
                 for name, e in zip(names, mine)
             ]
-            tmp = stack.enter_context(atomic_path(path, force=force))
-            _write_workbook(tmp, spec, sheets, year=year, budget_unit=unit, framework=tree.key, password=password,
-                            rows_per_level2=spec.indicators.rows_per_level2)
+            with staged_as(path):
+                _write_workbook(staging / path.name, spec, sheets, year=year, budget_unit=unit, framework=tree.key,
+                                password=password, rows_per_level2=spec.indicators.rows_per_level2)
+        publish_all([(staging / path.name, path) for path in paths], force)
     return paths
 
 

@@ -117,3 +117,51 @@ def test_an_export_that_fails_leaves_no_folder_behind(tmp_path, monkeypatch):
                                     "--csv", str(tmp_path / "表" / "csv")])
     assert done.exit_code == 1 and "No space left on device" in done.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["汇总.xlsx"]
+
+
+def _failing_on(monkeypatch, name: str) -> None:
+    """os.replace failing onto ``name``, as it does on Windows for a file open in Excel."""
+    real = os.replace
+
+    def replace(src, dst):
+        if os.path.basename(dst) == name:
+            raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_publish_all_puts_back_what_was_there_when_one_output_cannot_be_moved_in(tmp_path, monkeypatch):
+    from sheetsync.errors import WriteError
+    from sheetsync.output import publish_all
+
+    staged = []
+    for name in ("甲.xlsx", "乙.xlsx", "丙.xlsx"):
+        (tmp_path / f".{name}.new").write_text(f"new {name}")
+        staged.append((tmp_path / f".{name}.new", tmp_path / name))
+    (tmp_path / "甲.xlsx").write_text("old 甲")
+    _failing_on(monkeypatch, "乙.xlsx")
+    with pytest.raises(WriteError, match="乙.xlsx"):
+        publish_all(staged, force=True)
+    assert (tmp_path / "甲.xlsx").read_text() == "old 甲"
+    assert not (tmp_path / "乙.xlsx").exists() and not (tmp_path / "丙.xlsx").exists()
+    # nothing set aside is left behind (the staged files are the staging folder's to remove)
+    assert {p.name for p in tmp_path.iterdir()} == {"甲.xlsx", ".乙.xlsx.new", ".丙.xlsx.new"}
+
+    monkeypatch.undo()
+    (tmp_path / ".甲.xlsx.new").write_text("new 甲.xlsx")
+    publish_all(staged, force=True)
+    assert {p.name for p in tmp_path.iterdir()} == {"甲.xlsx", "乙.xlsx", "丙.xlsx"}
+    assert (tmp_path / "甲.xlsx").read_text() == "new 甲.xlsx"
+
+
+def test_templates_from_a_roster_are_written_all_or_none(tmp_path, monkeypatch):
+    from sheetsync.template import write_templates_from_roster
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("预算单位,项目名称\n甲局,物业管理费\n乙局,水电费\n丙局,会议费\n", encoding="utf-8")
+    _failing_on(monkeypatch, "乙局.xlsx")
+    result = CliRunner().invoke(app, ["template", "--roster", str(roster), "--year", "2026", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "乙局.xlsx" in result.output
+    assert not (tmp_path / "out").exists()
+    monkeypatch.undo()
+    assert [p.name for p in write_templates_from_roster(roster, tmp_path / "out", year=2026)] == ["甲局.xlsx", "乙局.xlsx", "丙局.xlsx"]
