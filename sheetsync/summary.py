@@ -28,13 +28,13 @@ from .spec import FormSpec, load_spec
 from .status import Copies, blank_forms, choose_copies, copies_used, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
-from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER,
+from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER, ROSTER_UNIT_TABLE,
                              UNIT_TABLE, indicator_kinds, level1_order, project_table, structure_table,
-                             unit_table)
+                             unit_table, with_roster)
 from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
-         "warnings": COUNT, "projects": COUNT, "blank_projects": COUNT, "quantitative_share": SHARE,
+         "warnings": COUNT, "projects": COUNT, "blank_projects": COUNT, "roster_projects": COUNT, "missing_projects": COUNT, "quantitative_share": SHARE,
          "value_num": NUMBER, "year": NUMBER, "roster_row": COUNT}
 
 
@@ -151,8 +151,14 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     _write_continued(workbook, formats, headers, "indicators",
                      Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE)))
 
-    unit_columns = [c for c in UNIT_TABLE if c not in absent]
-    units = unit_table(projects, copies.indicators, copies.issues, collection.projects)[unit_columns]
+    status = None
+    if entries is not None or not copies.duplicates.empty or blank:
+        status = submission_status(entries, copies, headers, unread_files(collection), blank)
+    units = unit_table(projects, copies.indicators, copies.issues, collection.projects)
+    if entries is not None:
+        units = with_roster(units, entries, status, headers.status("missing"))
+    unit_columns = [c for c in (UNIT_TABLE if entries is None else ROSTER_UNIT_TABLE) if c not in absent]
+    units = units[unit_columns]
     kinds = _kinds(unit_columns)
     totals = _totals(units, kinds)
     totals[unit_columns.index("quantitative_share")] = share
@@ -178,8 +184,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     columns = ISSUE_TABLE + ["note"]
     _write_continued(workbook, formats, headers, "issues", Table(issues, headers.columns(columns), _kinds(columns), styles))
 
-    if entries is not None or not copies.duplicates.empty or blank:
-        status = submission_status(entries, copies, headers, unread_files(collection), blank)
+    if status is not None:
         flagged = {headers.status("missing"): "error", headers.status("duplicate"): "warning",
                    headers.status("outside"): "warning"}
         write_table(workbook, formats, headers.sheet("status"), Table(

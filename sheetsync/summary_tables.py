@@ -8,6 +8,7 @@ Each function returns a DataFrame whose columns are names known to
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from .model import Paths
 from .spec import FormSpec, normalize_label
 from .values import QUALITATIVE, QUANTITATIVE
 
+if TYPE_CHECKING:
+    from .roster import RosterEntry
+
 PROJECT_TABLE = ["budget_unit", "project_name", "project_code", "year", "midterm_budget_wan", "annual_budget_wan",
                  "midterm_goal", "annual_goal"]
 PROJECT_TRAILER = ["indicators", "quantitative_share", "errors", "warnings", "blank", "file", "sheet"]
@@ -23,6 +27,8 @@ INDICATOR_TABLE = ["budget_unit", "project_name", "period", "level1", "level2", 
                    "value_op", "value_num", "value_unit", "value_kind", "file", "sheet", "cell"]
 UNIT_TABLE = ["budget_unit", "projects", "blank_projects", "midterm_budget_wan", "annual_budget_wan", "indicators",
               "quantitative_share", "errors", "warnings"]
+# 单位汇总 with a roster: how many projects the roster gives each unit, and how many are not in.
+ROSTER_UNIT_TABLE = ["budget_unit", "roster_projects", "projects", "missing_projects", *UNIT_TABLE[2:]]
 ISSUE_TABLE = ["file", "sheet", "cell", "field", "severity", "code", "message"]
 STRUCTURE_MEASURES = ["indicators", "quantitative", "qualitative"]
 
@@ -105,6 +111,24 @@ def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFra
     for column in ("errors", "warnings"):
         units[column] = counts[column].reindex(units.index, fill_value=0).astype("int64")
     return units[UNIT_TABLE].reset_index(drop=True)
+
+
+def with_roster(units: pd.DataFrame, roster: list[RosterEntry], status: pd.DataFrame, missing: str) -> pd.DataFrame:
+    """:func:`unit_table` against a roster: every unit of the roster, those that sent no form
+    after the others, and per unit the roster's projects and those not submitted (rows of
+    ``status`` whose status reads ``missing``, blank forms among them)."""
+    keys = _unit_keys(units["budget_unit"])
+    named = pd.Series([entry.budget_unit for entry in roster], dtype=object)
+    listed = named.groupby(_unit_keys(named), sort=False)
+    first = listed.first()
+    absent = first[~first.index.isin(keys)]
+    zeros = {column: 0 for column in ("projects", "blank_projects", "indicators", "errors", "warnings")}
+    units = pd.concat([units, pd.DataFrame({"budget_unit": absent.tolist(), **zeros})], ignore_index=True)
+    keys = _unit_keys(units["budget_unit"])
+    not_sent = status[status["status"] == missing]
+    units["roster_projects"] = keys.map(listed.size()).fillna(0).astype("int64")
+    units["missing_projects"] = keys.map(not_sent.groupby(_unit_keys(not_sent["budget_unit"])).size()).fillna(0).astype("int64")
+    return units
 
 
 def indicator_kinds(indicators: pd.DataFrame) -> pd.DataFrame:

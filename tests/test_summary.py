@@ -294,6 +294,25 @@ def test_submission_status_against_the_roster(tmp_path, spec):
     assert len(_rows(book[h.sheet("indicators")])) == 1 + 3 * 3
 
 
+def test_units_against_the_roster_include_those_that_sent_nothing(tmp_path, spec):
+    h = load_headers()
+    found = [_form("东莞市甲局", "办公设备购置", 30.0, 10.0), _form("东莞市丁局", "不在名单的项目", 5.0, 1.0)]
+    roster = tmp_path / "名单.csv"
+    _roster(roster, spec, [["东莞市甲局", "办公设备购置", ""], ["东莞市甲局", "没交的项目", ""],
+                           ["东莞市丙局", "没交的项目", ""], ["东莞市 丙局", "也没交", ""]])
+    path = write_summary(Collection.from_forms(found, [], 2), tmp_path / "汇总.xlsx", roster=roster)
+    rows = _rows(openpyxl.load_workbook(path, data_only=True)[h.sheet("units")])
+    columns = ["budget_unit", "roster_projects", "projects", "missing_projects", "blank_projects", "annual_budget_wan"]
+    at = [rows[0].index(h.column(c)) for c in columns]
+    assert [tuple(row[i] for i in at) for row in rows] == [
+        tuple(h.column(c) for c in columns),
+        ("东莞市甲局", 2, 1, 1, 0, 10.0),
+        ("东莞市丁局", 0, 1, 0, 0, 1.0),
+        ("东莞市丙局", 2, 0, 2, 0, None),
+        (h.text("total"), 4, 2, 3, 0, 11.0),
+    ]
+
+
 def test_duplicates_are_listed_without_a_roster(tmp_path):
     h = load_headers()
     found = [_form("甲", "项目", 1.0, 1.0, file="a.xlsx", generated_at="2026-01-01T00:00:00"),
