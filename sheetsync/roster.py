@@ -57,7 +57,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     spec = form if isinstance(form, FormSpec) else load_spec(form)
     path = Path(path)
     candidates = [(sheet, _header_rows(spec, sheet)) for sheet in _read_rows(path)]
-    matching = [c for c in candidates if c[1] is not None and _has_required(spec, _joined_header(c[0].rows, c[1]))]
+    matching = [c for c in candidates if c[1] is not None and _has_required(spec, _joined_header(c[0], c[1]))]
     if len(matching) > 1:
         names = "、".join(f"“{sheet.name}”" for sheet, _ in matching)
         raise RosterError(f"{path.name}: 花名册有{len(matching)}个工作表都带表头（{names}），只能读一个："
@@ -66,7 +66,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     where = f"{path.name}（工作表“{sheet.name}”）" if sheet.name and len(candidates) > 1 else path.name
     if header_rows is None:
         raise RosterError(f"{where}: 花名册是空的，没有表头和项目。")
-    header = _joined_header(sheet.rows, header_rows)
+    header = _joined_header(sheet, header_rows)
     columns, problems = _match_header(spec, header, header_rows[0] + 1)
     if problems:
         raise RosterError(_report(where, problems))
@@ -148,10 +148,17 @@ def _under_group(sheet: _Sheet, row: int, col: int) -> bool:
     return any(r1 <= row == r2 and c1 <= col <= c2 and c1 < c2 for (r1, c1), (r2, c2) in sheet.merges)
 
 
-def _joined_header(rows: list[list[object]], header_rows: range) -> list[object]:
-    """One header row out of ``header_rows``: each column named by its lowest label."""
+def _joined_header(sheet: _Sheet, header_rows: range) -> list[object]:
+    """One header row out of ``header_rows``: each column named by its lowest label. A label
+    merged across columns with none below it names its first column only (项目名称 over C:D)."""
+    rows, last = sheet.rows, header_rows[-1]
     width = max(len(rows[r]) for r in header_rows)
-    return [_column_label([rows[r][c] for r in header_rows if c < len(rows[r])]) for c in range(width)]
+    labels = [_column_label([rows[r][c] for r in header_rows if c < len(rows[r])]) for c in range(width)]
+    for (r1, c1), (r2, c2) in sheet.merges:
+        if r1 <= last <= r2 and c1 < c2:
+            for c in range(c1 + 1, min(c2 + 1, width)):
+                labels[c] = ""
+    return labels
 
 
 def _column_label(cells: list[object]) -> str:

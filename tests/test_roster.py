@@ -336,3 +336,18 @@ def test_a_cell_showing_a_formula_error_is_named_not_read_as_empty(tmp_path):
     message = problems_of(path)
     assert "第2行“中期市财政预算（万元）”列：单元格显示的是公式错误“#N/A”" in message
     assert "第3行“预算单位”列：单元格显示的是公式错误“#REF!”" in message
+
+
+def test_a_header_label_merged_across_two_columns_names_one_column(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write(0, 0, "预算单位")
+    ws.merge_range(0, 1, 0, 2, "项目名称")
+    ws.write(0, 3, "本年度申请市财政预算资金（万元）")
+    ws.write_row(1, 0, ["财务科", "物业管理费", "", 2])
+    ws.merge_range(2, 1, 2, 2, "水电费")
+    ws.write(2, 0, "财务科")
+    wb.close()
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费", "", None, 2.0),
+                                 RosterEntry(3, "财务科", "水电费")]
