@@ -61,7 +61,7 @@ def _show_progress(quiet: bool) -> bool:
 @app.command()
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="Workbook to write (without --roster) or folder for one workbook per unit (with --roster).")],
-    roster: Annotated[Optional[Path], typer.Option("--roster", readable=False, help="CSV or XLSX with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", readable=False, help="CSV or workbook (XLSX, XLS, ODS, .et) with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
     year: Annotated[Optional[int], typer.Option("--year", min=2000, max=2100, help="Budget year printed on the form; defaults to next year.")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="Budget unit (预算单位) to prefill, without --roster.")] = None,
     count: Annotated[Optional[int], typer.Option("--count", min=1, max=500, help="Number of blank project sheets (default 1), without --roster.")] = None,

@@ -27,7 +27,6 @@ from .values import clean_text, parse_amount
 if TYPE_CHECKING:
     from .workbook import Grid
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 AMOUNT_FIELDS = ("midterm_budget_wan", "annual_budget_wan")
 # Encodings a roster saved by Excel or WPS on a Chinese Windows comes in; GB18030 is a
 # superset of GBK.
@@ -213,11 +212,23 @@ class _Sheet(NamedTuple):
 
 
 def _read_rows(path: Path) -> list[_Sheet]:
-    """Each visible sheet of the roster."""
+    """Each visible sheet of the roster: a workbook's (told by its content, so also WPS's .et
+    or an .xlsx named .csv), else the rows of a CSV."""
     _check_roster_file(path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+    if _is_workbook(path):
         return _read_excel(path)
     return [_Sheet("", _read_csv(path), [])]
+
+
+def _is_workbook(path: Path) -> bool:
+    from .safety import OLE_MAGIC, ZIP_MAGIC
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise RosterError(f"{path}: 无法读取花名册（{exc.strerror or exc}）。") from None
+    return head.startswith((ZIP_MAGIC, OLE_MAGIC))
 
 
 def _check_roster_file(path: Path) -> None:

@@ -351,3 +351,13 @@ def test_a_header_label_merged_across_two_columns_names_one_column(tmp_path):
     wb.close()
     assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费", "", None, 2.0),
                                  RosterEntry(3, "财务科", "水电费")]
+
+
+@pytest.mark.parametrize("name", ["名单.et", "名单.csv"])
+def test_a_workbook_roster_is_told_by_its_content_not_its_name(tmp_path, name):
+    # WPS saves its own .et (a compound file, as .xls); an .xls renamed .csv happens too.
+    from xls_files import write_xls
+
+    path = write_xls(tmp_path / name, {"Sheet1": {(0, 0): "预算单位", (0, 1): "项目名称",
+                                                  (1, 0): "财务科", (1, 1): "物业管理费"}})
+    assert read_roster(path) == [RosterEntry(2, "财务科", "物业管理费")]
