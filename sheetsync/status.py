@@ -187,6 +187,21 @@ def choose_copies(collection: Collection) -> Copies:
     )
 
 
+def counted_issues(copies: Copies) -> pd.DataFrame:
+    """``copies.issues`` as the summary counts them per project: a problem of the duplication
+    itself (one project on two sheets of one file), found on the sheet not used, on the sheet
+    used, whose row is the project's."""
+    issues = copies.issues
+    of_duplication = issues["code"].isin(_OF_THE_DUPLICATION)
+    in_one_file = copies.duplicates[copies.duplicates["file"] == copies.duplicates["winner_file"]]
+    if not of_duplication.any() or in_one_file.empty:
+        return issues
+    used = dict(zip(zip(in_one_file["file"], in_one_file["sheet"]), in_one_file["winner_sheet"]))
+    sheets = [used.get((file, sheet), sheet) if moved else sheet
+              for file, sheet, moved in zip(issues["file"], issues["sheet"], of_duplication)]
+    return issues.assign(sheet=sheets)
+
+
 def mark_superseded(collection: Collection) -> Collection:
     """``collection`` with its :data:`~sheetsync.model.SUPERSEDED` columns true on the rows of
     every copy that lost to another copy of its project (:func:`choose_copies`). Tables changed

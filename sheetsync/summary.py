@@ -25,7 +25,7 @@ from .output import atomic_path
 from .roster import RosterEntry, read_roster
 from .reader import form_specs
 from .spec import FormSpec, load_spec
-from .status import Copies, blank_forms, choose_copies, copies_used, submission_status, unread_files
+from .status import Copies, blank_forms, choose_copies, copies_used, counted_issues, submission_status, unread_files
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER, ROSTER_UNIT_TABLE,
@@ -128,7 +128,8 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     spec = headers.spec
     level1 = level1_order(copies.indicators, spec)
     blank = blank_forms(copies)
-    projects = project_table(copies.projects, copies.indicators, copies.issues, level1, copies.paths, blank)
+    counted = counted_issues(copies)
+    projects = project_table(copies.projects, copies.indicators, counted, level1, copies.paths, blank)
     filled = projects[~projects["blank"]]
     notes = [_continued_note(headers, "indicators", len(copies.indicators))]
     if blank:
@@ -154,7 +155,7 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     status = None
     if entries is not None or not copies.duplicates.empty or blank:
         status = submission_status(entries, copies, headers, unread_files(collection), blank)
-    units = unit_table(projects, copies.indicators, copies.issues, collection.projects)
+    units = unit_table(projects, copies.indicators, counted, collection.projects)
     if entries is not None:
         units = with_roster(units, entries, status, headers.status("missing"))
     unit_columns = [c for c in (UNIT_TABLE if entries is None else ROSTER_UNIT_TABLE) if c not in absent]

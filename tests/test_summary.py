@@ -313,6 +313,19 @@ def test_units_against_the_roster_include_those_that_sent_nothing(tmp_path, spec
     ]
 
 
+def test_a_project_on_two_sheets_of_one_file_counts_its_warning_on_the_row_used(tmp_path):
+    h = load_headers()
+    found = [_form("甲", "项目", 1.0, 1.0, file="a.xlsx", sheet="项目"),
+             _form("甲", "项目", 1.0, 1.0, file="a.xlsx", sheet="项目 (2)")]
+    twice = issue("project_twice_in_file", file="a.xlsx", sheet="项目 (2)", other="项目", project="项目", used="项目")
+    path = write_summary(Collection.from_forms(found, [twice], 1), tmp_path / "汇总.xlsx")
+    book = openpyxl.load_workbook(path, data_only=True)
+    for key in ("projects", "units"):
+        rows = _rows(book[h.sheet(key)])
+        warnings = rows[0].index(h.column("warnings"))
+        assert [row[warnings] for row in rows[1:]] == [1, 1], key
+
+
 def test_duplicates_are_listed_without_a_roster(tmp_path):
     h = load_headers()
     found = [_form("甲", "项目", 1.0, 1.0, file="a.xlsx", generated_at="2026-01-01T00:00:00"),
