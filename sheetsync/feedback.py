@@ -217,10 +217,16 @@ def annotate_copy(source: Path, target: Path, issues: pd.DataFrame, headers: Hea
 
 def _superseded_notes(superseded: pd.DataFrame | None, sheet_names: dict[str, str], headers: Headers) -> list[str]:
     """For each form of the copy superseded by a copy of its project in another file, which copy
-    was used (within one file, the ``project_twice_in_file`` warning says so)."""
+    was used (within one file, the ``project_twice_in_file`` warning says so): by its name, or
+    by its path as the tables give it when it has the name of the file superseded (a copy sent
+    again into another folder)."""
     if superseded is None:
         return []
-    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=Path(winner).name,
+
+    def named(winner: str, file: str) -> str:
+        return winner if Path(winner).name == Path(file).name else Path(winner).name
+
+    return [headers.text("superseded_note", sheet=sheet_names.get(sheet, sheet), winner=named(winner, file),
                          winner_sheet=winner_sheet)
             for file, sheet, winner, winner_sheet
             in superseded[["file", "sheet", "winner_file", "winner_sheet"]].itertuples(index=False) if winner != file]

@@ -123,6 +123,16 @@ def test_the_superseded_copy_gets_feedback_saying_which_copy_was_used(inbox, tmp
     assert any(str(row[3]).startswith("未填写") for row in rows)
 
 
+def test_a_copy_of_the_same_name_sent_again_into_a_subfolder_is_named_by_its_path(inbox, tmp_path):
+    again = inbox / "重发" / "原稿.xlsx"
+    again.parent.mkdir()
+    (inbox / "更正.xlsx").rename(again)
+    [copy, _] = write_feedback([inbox / "原稿.xlsx", again], tmp_path / "反馈")
+    rows = list(openpyxl.load_workbook(copy)[load_headers().sheet("issues")].iter_rows(values_only=True))
+    note = load_headers().text("superseded_note", sheet="项目1", winner=str(again), winner_sheet="项目1")
+    assert note in [row[0] for row in rows]
+
+
 def test_two_sheets_of_one_project_in_one_workbook_are_marked_by_read_workbook(tmp_path):
     path = write_workbook(tmp_path / "a.xlsx", [("项目1", SEED_FORM, Layout()), ("项目1 (2)", SEED_FORM, Layout())])
     result = read_workbook(path)
