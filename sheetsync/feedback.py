@@ -33,7 +33,7 @@ from .cell_comments import AUTHOR, MARK, their_text
 from .errors import InputError, OutputError, SheetsyncError
 from .feedback_marks import FEEDBACK, KIND, LIST_COLUMNS, LIST_FIRST_ROWS, copy_properties, is_problem_list
 from .headers import Headers, load_headers
-from .issues import Issue
+from .issues import NOT_SENT, Issue
 from .model import SUPERSEDED, readable_path
 from .names import FILE_NAME_MAX, SHEET_NAME_MAX, UniqueNames, safe_file_name, unique_sheet_names
 from .output import atomic_path, check_folder, check_writable, publish_all, staged_as, staging_folder
@@ -96,7 +96,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     headers = load_headers()
     by_file = _rows_by_file(collection.issues, files)
     superseded = _rows_by_file(choose_copies(collection).duplicates, files)
-    own = set(collection.issues.loc[collection.issues["code"].isin(["own_summary", "lock_file", "feedback_copy"]), "file"])
+    own = set(collection.issues.loc[collection.issues["code"].isin(NOT_SENT), "file"])
     sources = [f for f in files if str(f) not in own]
     targets = _targets(sources, out_dir, headers)
     # The copies of an earlier run, found among the inputs, are no inputs: they are replaced

@@ -16,6 +16,9 @@ WARNING = "warning"
 INFO = "info"
 
 ISSUE_COLUMNS = ["file", "sheet", "cell", "field", "severity", "code", "message"]
+# File-level notes on files no department sent as its forms: Excel's lock files, our own
+# summary, our unchanged feedback copies, the coordinator's roster.
+NOT_SENT = ("lock_file", "own_summary", "feedback_copy", "roster_file")
 
 # code → (severity, message template). Templates use the keyword parameters given to
 # issue(); the location (file, sheet, cell) is never repeated inside the message. The form's
@@ -35,6 +38,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "other_file": (INFO, "不是表格文件（{suffix}），没有读取；如是某单位提交的绩效目标表，请其另存为.xlsx后重新提交。"),
     "feedback_copy": (INFO, "这是为“{source}”生成的反馈副本，内容与原文件相同，原文件已在本次读取，本副本未重复计入。"),
     "lock_file": (INFO, "这是Excel打开文件时生成的临时锁定文件（~$开头），已跳过。"),
+    "roster_file": (INFO, "这是项目名单（带“预算单位”“项目名称”等列的表头），不是填报的表格，已跳过；如要对照名单查看提交情况，请用 --roster 指定它。"),
     "no_form": (ERROR, "文件中没有找到“{title}”，请使用下发的模板填写。"),
     "unreadable_sheet": (ERROR, "工作表无法读取（{detail}）。"),
     "range_too_large": (ERROR, "文件中有工作表的内容范围过大（共{cells}个单元格），无法读取，多半是远处的单元格误填了内容。请删除表格以外多余的行、列和内容后保存再提交。"),
@@ -108,6 +112,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cell_comment": (INFO, "单元格上有批注：“{text}”。批注不读入汇总表，其中如有需要填报的内容，请填写在表格中。"),
     "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，一般采用未隐藏的，见汇总表的提交情况）。如是不用的旧稿，请删除该工作表。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),
+    "roster_sheet": (INFO, "此工作表是项目名单（带“预算单位”“项目名称”等列的表头），不是绩效目标表，已跳过。"),
     "other_year": (WARNING, "本表是{year}年度的表格，而本次收集的表格大多是{round_year}年度的，请核对是否交错了年度的表格。"),
     "missing_label": (WARNING, "没有找到“{label}”这一栏，请勿删除或改写表格中的栏目名称。"),
 }

@@ -25,6 +25,7 @@ from .identity import IDENTITY_SHEET, Identity, SheetIdentity, parse_identity, r
 from .issues import Issue, issue
 from .locate import Layout, label_key, locate
 from .model import Collection, ProjectForm
+from .roster import is_roster
 from .safety import FileCheck, inspect_file
 from .sheet_reader import read_sheet
 from .spec import FormSpec, load_specs
@@ -107,6 +108,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     sheets: list[tuple[SheetRead, list[Issue]]] = []
     hidden: set[str] = set()
     unreadable: set[str] = set()
+    rosters: list[Issue] = []
     for name in book.sheet_names:
         if name == IDENTITY_SHEET:
             continue
@@ -116,6 +118,11 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
             unreadable.add(name)
             continue
         layout = _best_layout(grid, specs)
+        # A roster's header holds form labels (项目名称, the amounts), but no indicator table.
+        if ((layout is None or layout.header_row is None) and name not in ours
+                and any(is_roster(grid.rows, spec) for spec in specs)):
+            rosters.append(issue("roster_sheet", file=file, sheet=name))
+            continue
         if layout is None:
             if (name not in ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows)
                     and not is_problem_list(grid.rows, load_headers())):
@@ -140,9 +147,12 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     if not reads and blanks:
         reads, blanks = blanks, []
     if not reads:
-        titles = "、".join(s.title for s in specs)
-        result.issues.append(issue("no_form", file=file, title=titles))
+        if rosters:
+            result.issues.append(issue("roster_file", file=file))
+        else:
+            result.issues.append(issue("no_form", file=file, title="、".join(s.title for s in specs)))
         return result
+    result.issues += rosters
     if identity is not None:
         result.issues += checks.template_issues(reads[0][0].spec, identity, file)
         result.issues += _missing_sheets(identity, matched, book.sheet_names, file)

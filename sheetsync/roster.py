@@ -17,8 +17,10 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .errors import RosterError
 from .spec import FormSpec, RosterColumn, load_spec, normalize_label, without_bracketed
@@ -87,6 +89,18 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     if problems:
         raise RosterError(_report(where, problems))
     return entries
+
+
+def is_roster(rows: list[list[object]] | Sequence[Sequence[object]], spec: FormSpec) -> bool:
+    """Whether a sheet's rows are a roster rather than a form: within its first rows, a header
+    with the required columns, and a project named below it."""
+    filled = islice((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), _HEADER_SEARCH_ROWS)
+    for i in filled:
+        columns, _problems = _match_header(spec, list(rows[i]), 0)
+        required = [columns.get(column.name) for column in spec.roster if column.required]
+        if None not in required:
+            return any(at < len(row) and clean_text(row[at]) for row in rows[i + 1:] for at in required)
+    return False
 
 
 def _is_spare(row: list[object], columns: dict[str, int]) -> bool:
@@ -306,12 +320,13 @@ def _cells(grid: Grid) -> list[list[object]]:
 # --- checking ------------------------------------------------------------------------
 
 
-def _header_forms(column: RosterColumn) -> set[str]:
+@cache
+def _header_forms(column: RosterColumn) -> frozenset[str]:
     forms = set()
     for text in (column.label.text, *column.label.variants):
         forms.add(normalize_label(text))
         forms.add(without_bracketed(text))
-    return forms
+    return frozenset(forms)
 
 
 def _match_header(spec: FormSpec, header: list[object], row: int) -> tuple[dict[str, int], list[tuple[int, str]]]:

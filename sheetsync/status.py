@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .headers import Headers, load_headers
-from .issues import Issue, issue
+from .issues import NOT_SENT, Issue, issue
 from .feedback_marks import feedback_copies
 from .model import SUPERSEDED, Collection, Paths, project_key, readable_path
 from .spec import normalize_label
@@ -37,9 +37,6 @@ STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "projec
 # A losing copy's own file, sheet and project, as 提交情况 lists it.
 _OWN_COLUMNS = ["file", "sheet", "budget_unit", "project_name", "project_code"]
 DUPLICATE_COLUMNS = ["key", *_OWN_COLUMNS, "winner_file", "winner_sheet", "reason"]
-# File-level notes on what no department sent: Excel's lock files, our own summary and our
-# unchanged feedback copies.
-_NOT_SENT = ("lock_file", "own_summary", "feedback_copy")
 # Problems that are about a project sent twice: they stay problems whichever copy is used.
 _OF_THE_DUPLICATION = ("project_twice_in_file",)
 
@@ -358,7 +355,7 @@ def unread_files(collection: Collection) -> dict[str, str]:
     department sent that could not be used (a corrupt workbook, a PDF, a zip)."""
     issues = collection.issues
     used = set(collection.projects["file"])
-    file_level = issues[(issues["sheet"] == "") & ~issues["code"].isin(_NOT_SENT) & ~issues["file"].isin(used)]
+    file_level = issues[(issues["sheet"] == "") & ~issues["code"].isin(NOT_SENT) & ~issues["file"].isin(used)]
     return dict(file_level.drop_duplicates("file")[["file", "message"]].itertuples(index=False, name=None))
 
 

@@ -358,3 +358,30 @@ def test_workers_started_are_ended_when_submitting_is_interrupted(monkeypatch):
     with pytest.raises(SystemExit):
         reading._start_workers(multiprocessing.get_context("spawn"), 1, [["a.xlsx"], ["b.xlsx"]])
     assert ended == [True]
+
+
+def test_a_roster_among_the_forms_is_no_form_to_correct(tmp_path):
+    import openpyxl
+    from sheetsync.feedback import write_feedback
+
+    inbox = tmp_path / "收回"
+    inbox.mkdir()
+    write_workbook(inbox / "甲.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.Workbook()
+    book.active.append(["预算单位", "项目名称", "中期市财政预算（万元）", "本年度申请市财政预算资金（万元）"])
+    book.active.append([SEED_FORM.unit, SEED_FORM.name, 3, 1])
+    book.save(inbox / "名单.xlsx")
+    write_workbook(tmp_path / "one.xlsx", [("项目1", SEED_FORM, Layout())])
+    mixed = openpyxl.load_workbook(tmp_path / "one.xlsx")
+    roster = mixed.create_sheet("名单")
+    roster.append(["预算单位", "项目名称"])
+    roster.append([SEED_FORM.unit, SEED_FORM.name])
+    mixed.save(inbox / "乙.xlsx")
+
+    result = collect([inbox])
+    assert sorted(result.projects["file"].map(lambda f: Path(f).name)) == ["乙.xlsx", "甲.xlsx"]
+    notes = result.issues[result.issues["code"].str.startswith("roster")]
+    assert [(Path(f).name, s, c) for f, s, c in notes[["file", "sheet", "code"]].itertuples(index=False)] == [
+        ("乙.xlsx", "名单", "roster_sheet"), ("名单.xlsx", "", "roster_file")]
+    assert "no_form" not in set(result.issues["code"])
+    assert sorted(p.name for p in write_feedback([inbox], tmp_path / "反馈")) == ["乙_反馈.xlsx", "甲_反馈.xlsx"]
