@@ -351,7 +351,8 @@ class _SheetReader:
             read.renamed_columns.append((_ref(header, col), _text(header_cells[col]), label))
         # The header pasted again inside the table (for a second printed page) is no indicator.
         marker_col = periods[0].level3
-        marker = header_cells[marker_col]
+        labels = spec_labels(spec)
+        header_keys, starts = labels.header, labels.first_chars
         blank_sides: list[_BlankSide] = []
         longest3, longest_value = spec.indicators.level3_max_length, spec.indicators.value_max_length
         hidden = self._hidden_by_merges(header + 1, layout.table_end, frozenset(columns.values()))
@@ -360,7 +361,8 @@ class _SheetReader:
             row = plan.cells(rows[r])
             if r in hidden_rows:
                 row = ["" if (r, c) in hidden else value for c, value in enumerate(row)]
-            if marker != "" and row[marker_col] == marker and _repeats_header(row, header_cells, columns):
+            marker = row[marker_col]
+            if type(marker) is str and marker[:1] in starts and _repeats_header(row, columns, header_keys):
                 continue
             typed1 = row[level1_col]
             typed1 = typed1.strip() if type(typed1) is str else clean_text(typed1)
@@ -531,8 +533,12 @@ class _SheetReader:
         return found
 
 
-def _repeats_header(row: list[object], header: list[object], columns: dict[tuple[str, str], int]) -> bool:
-    return all(row[col] == header[col] for col in columns.values() if header[col] != "")
+def _repeats_header(row: list[object], columns: dict[tuple[str, str], int], header_keys: dict[str, frozenset[int]]) -> bool:
+    """Whether ``row`` holds the table's header again: two or more cells in the table's columns,
+    each a header label in any accepted spelling. Its 一级指标 cell may be missing, under the
+    merge of the 一级 it was pasted into."""
+    cells = [row[col] for col in columns.values() if row[col] != ""]
+    return len(cells) >= 2 and all(type(cell) is str and label_key(cell) in header_keys for cell in cells)
 
 
 def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[int, int]]:

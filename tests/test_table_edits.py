@@ -69,6 +69,19 @@ def test_the_header_pasted_again_inside_the_table_is_skipped(tmp_path):
     assert "unknown_level1" not in set(result.issues["code"])
 
 
+def test_the_header_pasted_again_under_a_level1_merge_or_spelt_otherwise_is_skipped(tmp_path):
+    def paste(sheet):
+        # Column B of row 9 lies under the 一级 merge: the paste left it out.
+        for c, text in zip(range(3, 9), ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "计划指标值"]):
+            sheet.cell(9, c).value = text
+
+    result = _edited(tmp_path, paste)
+    assert "三级指标" not in set(result.indicators["level3"])
+    assert "二级指标" not in set(result.indicators["level2"])
+    assert len(result.indicators) == SEED_INDICATORS - 2
+    assert not {"unknown_level1", "unknown_level2"} & set(result.issues["code"])
+
+
 def test_a_form_without_its_table_header_is_an_error(tmp_path):
     def clear(sheet):
         for c in range(2, 9):
