@@ -61,6 +61,7 @@ class SheetRead:
     error_cells: dict[str, str] = field(default_factory=dict)
     # (A1, A1 of the merge's first cell, text) of table cells covered by a merge that hold text.
     merged_hidden: list[tuple[str, str, str]] = field(default_factory=list)
+    hidden_fields: dict[str, str] = field(default_factory=dict)  # field read under a merge → the merge's first cell
     # (period, field, A1) of the 三级 and 指标值 cells of a row holding nothing but error values.
     error_rows: list[tuple[str, str, str]] = field(default_factory=list)
     # (period, field, length, the spec's most, A1) of 三级 and 指标值 longer than the spec allows
@@ -115,6 +116,9 @@ def field_issues(read: SheetRead) -> list[Issue]:
             if f.required or cell in read.error_cells:
                 found.append(_blank(read, cell, f.name, f"“{label}”", "missing_field", label=label))
             continue
+        if f.name in read.hidden_fields:
+            found.append(read.issue("merged_hidden_field", cell=cell, field=f.name, label=label,
+                                    merge=read.hidden_fields[f.name]))
         if f.kind == "amount":
             found += _amount_issues(read, f.name, label, raw, cell)
         elif f.max_length and len(clean_text(raw)) > f.max_length:

@@ -108,6 +108,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file_not_found": (ERROR, "找不到该文件，请核对路径。"),
     "blank_form": (INFO, "此工作表是未填写的空白表，已跳过。"),
     "project_twice_in_file": (WARNING, "这一工作表与工作表“{other}”是同一项目“{project}”（多半是复制工作表后修改的）。一个项目只应填一张表，汇总采用的是“{used}”，请删除不用的那一张。"),
+    "merged_hidden_field": (WARNING, "“{label}”填在了被合并单元格遮住的位置，表格里看不到，也打印不出来；已按所填内容读取。请取消从{merge}开始的合并，把内容填在{merge}中后再合并。"),
     "merged_hidden_text": (WARNING, "这个单元格被从{merge}开始的合并单元格遮住，其中的“{text}”在表格里看不到，未读取。如需要这项内容，请取消合并后单独填写。"),
     "cell_comment": (INFO, "单元格上有批注：“{text}”。批注不读入汇总表，其中如有需要填报的内容，请填写在表格中。"),
     "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，一般采用未隐藏的，见汇总表的提交情况）。如是不用的旧稿，请删除该工作表。"),

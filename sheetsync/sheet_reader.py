@@ -306,6 +306,8 @@ class _SheetReader:
         if raw != "":
             self.claimed.add(at)
             self.claim_repeats(value_area, raw)
+            if self._under_merge(value_area, at):
+                read.hidden_fields[f.name] = _ref(value_area[0], value_area[1])
         elif f.required:
             # Only where the blank is reported: an optional field is left blank on most forms
             # (批复意见 on all of them), and looking costs a read of the sheet's part.
@@ -329,6 +331,14 @@ class _SheetReader:
             if period := f.period_in(_text(label_value)):
                 setattr(read.form, f.period_field, period)
                 read.period_cells[f.period_field] = _ref(r, c)
+
+    def _under_merge(self, area: Area, at: tuple[int, int]) -> bool:
+        """Whether ``at``, a cell of ``area`` other than its first, lies under a merge starting
+        there: its text shows nowhere (the merge made again over a value typed after unmerging)."""
+        first = (area[0], area[1])
+        if at == first or (last := self.grid.merge_end(*first)) is None:
+            return False
+        return at[0] <= last[0] and at[1] <= last[1]
 
     # -- the indicator table
 

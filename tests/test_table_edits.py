@@ -3,9 +3,12 @@ again, the table emptied or its header lost, an indicator that starts like a fie
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 
-from fixtures_forms import SEED_FORM, Layout, read_edited, write_form
+from fixtures_forms import SEED_FORM, Layout, read_edited, write_form, write_workbook
+from zip_edits import rewrite_part
 from sheetsync.reader import read_workbook
 
 SEED_INDICATORS = 14
@@ -240,3 +243,21 @@ def test_a_level1_typed_with_a_colon_is_no_signature_line(tmp_path):
         result = _edited(tmp_path, edit)
         assert len(result.indicators) == SEED_INDICATORS
         assert "unclaimed_cell" not in result.issues.code.tolist()
+
+
+def test_a_goal_typed_under_a_merge_made_again_is_read_and_flagged(tmp_path):
+    # Unmerged, typed into G6, merged again keeping the hidden contents (LibreOffice offers it):
+    # the merge shows F6, empty, and G6's text prints nowhere.
+    path = write_workbook(tmp_path / "form.xlsx", [("项目1", SEED_FORM, Layout())])
+    book = openpyxl.load_workbook(path)
+    sheet = book["项目1"]
+    goal = sheet["F6"].value
+    sheet.unmerge_cells("F6:H6")
+    sheet["F6"], sheet["G6"] = None, goal
+    book.save(path)
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(rb"<mergeCells count=\"(\d+)\">",
+                                                lambda m: b'<mergeCells count="%d"><mergeCell ref="F6:H6"/>' % (int(m[1]) + 1), xml))
+    result = read_workbook(path)
+    assert result.projects["annual_goal"].tolist() == [goal]
+    assert _codes(result) == [["G6", "merged_hidden_field"]]
+    assert "F6" in result.issues["message"].iloc[0]
