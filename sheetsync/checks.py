@@ -57,6 +57,10 @@ class SheetRead:
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
     # (period, value as read, cell) of 指标值 Excel holds as a date: a typed 2021年12月 becomes one.
     date_values: list[tuple[str, str, str]] = field(default_factory=list)
+    # 三级 cells holding the number 0 (a formula such as =D8 copied down to a spare row), read as blank.
+    zero_rows: list[str] = field(default_factory=list)
+    # (period, field, text, cell) of 三级 and 指标值 holding a formula as text (=D8 in a cell formatted as text).
+    formula_texts: list[tuple[str, str, str, str]] = field(default_factory=list)
     # A1 → the error value (#DIV/0!) of a cell read as empty where a value belongs.
     error_cells: dict[str, str] = field(default_factory=dict)
     # (A1, A1 of the merge's first cell, text) of table cells covered by a merge that hold text.
@@ -259,6 +263,12 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
     for period, value, cell in read.date_values:
         found.append(read.issue("value_as_date", cell=cell, field="value", period=period, value=value))
+    if read.zero_rows:
+        found.append(read.issue("zero_rows", cell=read.zero_rows[0], field="level3", count=len(read.zero_rows),
+                                cells="、".join(read.zero_rows[:10]) + ("等" if len(read.zero_rows) > 10 else "")))
+    for period, name, text, cell in read.formula_texts:
+        found.append(read.issue("formula_as_text", cell=cell, field=name, what=f"{period}{spec.message_labels[name + '_label']}",
+                                text=text[:60]))
 
     seen: set[tuple[str, ...]] = set()
     for text, cell in read.level1_cells:

@@ -52,6 +52,9 @@ _LETTERS = [column_letter(c) for c in range(702)]
 _DATE_TYPES = (dt.date, dt.datetime, dt.time, dt.timedelta)
 # What it gives for a number: an .xls holds whole numbers as integers (RK records).
 _NUMBER_TYPES = (float, int)
+# A formula as text: = and a function, a cell or another sheet's cell (=SUM(, =D8, =项目1!E8),
+# not a target value written with = (=100%).
+FORMULA_TEXT = re.compile(r"=\s*(?:[A-Za-z][A-Za-z0-9.]*\s*\(|\$?[A-Za-z]{1,3}\$?\d+\b|'?[^'!=]+'?!)")
 
 
 def _ref(row: int, col: int) -> str:
@@ -393,9 +396,16 @@ class _SheetReader:
                     if typed2 != level2[index]:
                         level2_cells.append((period, level1, typed2, letter2 + row_number))
                     level2[index] = typed2
-                if not (level3 or value):
+                if not (level3 or value) or (level3 == "0" and value in ("0", "") and type(row[col3]) in _NUMBER_TYPES):
+                    # 三级指标 0 is a formula referring to an empty cell (=D8 copied down to spare rows).
+                    if level3 and letter3:
+                        read.zero_rows.append(letter3 + row_number)
                     blank_sides.append(_BlankSide(period, r, col3, letter3, value_col, value_letter))
                     continue
+                if letter3 and type(row[col3]) is str and level3[:1] == "=" and FORMULA_TEXT.match(level3):
+                    read.formula_texts.append((period, "level3", level3, letter3 + row_number))
+                if value_letter and type(raw) is str and value[:1] == "=" and FORMULA_TEXT.match(value):
+                    read.formula_texts.append((period, "value", value, value_letter + row_number))
                 value_cell = value_letter + row_number if value_letter else ""
                 if len(level3) > longest3 and letter3:
                     read.long_texts.append((period, "level3", len(level3), longest3, letter3 + row_number))

@@ -261,3 +261,24 @@ def test_a_goal_typed_under_a_merge_made_again_is_read_and_flagged(tmp_path):
     assert result.projects["annual_goal"].tolist() == [goal]
     assert _codes(result) == [["G6", "merged_hidden_field"]]
     assert "F6" in result.issues["message"].iloc[0]
+
+
+def test_zeros_of_formulas_copied_down_to_a_spare_row_are_no_indicator(tmp_path):
+    def copy_down(sheet):
+        sheet["G15"], sheet["H15"] = 0, 0  # =D15 and =E15 of an empty row, as Excel keeps their results
+
+    result = _edited(tmp_path, copy_down)
+    assert len(result.indicators) == SEED_INDICATORS
+    assert _codes(result) == [["G15", "zero_rows"]]
+    assert result.issues["severity"].tolist() == ["info"]
+
+
+def test_a_formula_kept_as_text_is_flagged(tmp_path):
+    def typed(sheet):
+        for ref, text in (("D15", "=D14"), ("E15", "=E14")):
+            sheet[ref] = text
+            sheet[ref].data_type = "s"  # a cell formatted as text keeps what was typed
+
+    result = _edited(tmp_path, typed)
+    assert _codes(result) == [["D15", "formula_as_text"], ["E15", "formula_as_text"]]
+    assert "“=D14”是公式的文字" in result.issues["message"].iloc[0]
