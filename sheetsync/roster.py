@@ -94,13 +94,15 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
 def is_roster(rows: list[list[object]] | Sequence[Sequence[object]], spec: FormSpec) -> bool:
     """Whether a sheet's rows are a roster rather than a form: within its first rows, a header
     with the required columns, and a project named below it."""
-    filled = islice((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), _HEADER_SEARCH_ROWS)
-    for i in filled:
-        columns, _problems = _match_header(spec, list(rows[i]), 0)
-        required = [columns.get(column.name) for column in spec.roster if column.required]
-        if None not in required:
+    for i in _first_filled(rows):
+        if (required := _required_columns(spec, list(rows[i]))) is not None:
             return any(at < len(row) and clean_text(row[at]) for row in rows[i + 1:] for at in required)
     return False
+
+
+def _first_filled(rows: Sequence[Sequence[object]]) -> list[int]:
+    """The first rows holding anything, among which a header is looked for."""
+    return list(islice((i for i, row in enumerate(rows) if any(clean_text(c) for c in row)), _HEADER_SEARCH_ROWS))
 
 
 def _is_spare(row: list[object], columns: dict[str, int]) -> bool:
@@ -125,7 +127,7 @@ def _is_total(row: list[object], columns: dict[str, int]) -> bool:
 def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:
     """The header: the first of the first non-empty rows that has the required columns (a
     title such as “2026年项目名单” often sits above it), else the first non-empty row."""
-    filled = [i for i, row in enumerate(rows) if any(clean_text(c) for c in row)][:_HEADER_SEARCH_ROWS]
+    filled = _first_filled(rows)
     return next((i for i in filled if _has_required(spec, rows[i])), filled[0] if filled else None)
 
 
@@ -204,8 +206,14 @@ def _repeated_labels(spec: FormSpec, columns: dict[str, int], row: list[object],
 
 def _has_required(spec: FormSpec, row: list[object]) -> bool:
     """Whether ``row`` names every required column: a header, whatever else is wrong with it."""
+    return _required_columns(spec, row) is not None
+
+
+def _required_columns(spec: FormSpec, row: list[object]) -> list[int] | None:
+    """Where ``row`` names each required column, or None when it misses one."""
     columns, _problems = _match_header(spec, row, 0)
-    return all(column.name in columns for column in spec.roster if column.required)
+    found = [columns.get(column.name) for column in spec.roster if column.required]
+    return None if None in found else found
 
 
 def _report(where: str, problems: list[tuple[int, str]]) -> str:

@@ -34,8 +34,9 @@ from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJEC
 from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
-         "warnings": COUNT, "projects": COUNT, "blank_projects": COUNT, "roster_projects": COUNT, "missing_projects": COUNT, "quantitative_share": SHARE,
-         "value_num": NUMBER, "year": NUMBER, "roster_row": COUNT}
+         "warnings": COUNT, "projects": COUNT, "blank_projects": COUNT, "roster_projects": COUNT,
+         "missing_projects": COUNT, "quantitative_share": SHARE, "value_num": NUMBER, "year": NUMBER,
+         "roster_row": COUNT}
 
 
 def _kinds(columns: list[str]) -> list[str]:
