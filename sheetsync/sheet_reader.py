@@ -188,6 +188,8 @@ def _table_plan(spec: FormSpec, columns: dict[tuple[str, str], int]) -> _TablePl
 _NO_TABLE = _TableArea(0, 0, frozenset(), frozenset(), frozenset())
 # A merged range larger than this is no cell's value repeated down the table.
 _MAX_COVERED_CELLS = 10_000
+# Blank rows or columns a department may have inserted between a label and its value.
+_MAX_INSERTED_BLANKS = 3
 
 
 class _SheetReader:
@@ -306,6 +308,8 @@ class _SheetReader:
         vc = label_area[3] + 1 if dc > 0 else c + dc
         value_area = area_at(self.grid, vr, vc, f.value_at)
         raw, at = _first_value(self.grid.rows, value_area)
+        if raw == "" and (moved := self._past_blank_cells(value_area, f, down=dr > 0)) is not None:
+            value_area, raw, at = moved
         if raw != "":
             self.claimed.add(at)
             self.claim_repeats(value_area, raw)
@@ -334,6 +338,32 @@ class _SheetReader:
             if period := f.period_in(_text(label_value)):
                 setattr(read.form, f.period_field, period)
                 read.period_cells[f.period_field] = _ref(r, c)
+
+    def _past_blank_cells(self, area: Area, f: FieldSpec, down: bool) -> tuple[Area, object, tuple[int, int]] | None:
+        """The value of a field when blank rows or columns were inserted between it and its label
+        (the goals a row under 中期滚动目标, an amount a column right of its label): the first
+        value within a few cells, before any other label and, below, above the table."""
+        layout, rows = self.layout, self.grid.rows
+        labels = {*layout.fields.values(), *((r, c) for r, c, _t in layout.blocks)}
+        if down:
+            end = min(area[2] + 1 + _MAX_INSERTED_BLANKS, len(rows))
+            if layout.header_row is not None:
+                end = min(end, layout.header_row)
+            cells = [(row, area[1]) for row in range(area[2] + 1, end)]
+            label_rows = {r for r, _c in labels}
+            ends = [row in label_rows for row, _c in cells]
+        else:
+            end = min(area[3] + 1 + _MAX_INSERTED_BLANKS, len(rows[area[0]]))
+            cells = [(area[0], col) for col in range(area[3] + 1, end)]
+            ends = [cell in labels for cell in cells]
+        for (row, col), is_label in zip(cells, ends):
+            if is_label:
+                return None
+            lower = area_at(self.grid, row, col, f.value_at)
+            raw, at = _first_value(rows, lower)
+            if raw != "":
+                return lower, raw, at
+        return None
 
     def _under_merge(self, area: Area, at: tuple[int, int]) -> bool:
         """Whether ``at``, a cell of ``area`` other than its first, lies under a merge starting

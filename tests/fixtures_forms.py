@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.cell_range import CellRange
 
 TITLE = "东莞市财政项目支出绩效目标批复表"
 OPINION = ("根据预算管理的有关规定，绩效目标由预算单位申报，作为预算审核安排、绩效运行监控、绩效自评、"
@@ -232,3 +233,28 @@ def read_edited(path: Path, edit, data: FormData = SEED_FORM):
             sheet[cell] = value
     book.save(path)
     return read_workbook(path)
+
+
+def insert_rows_as_excel(sheet, at: int, count: int = 1) -> None:
+    """Insert ``count`` rows before row ``at`` as Excel does: merges below move down with their
+    cells, merges across the row grow (openpyxl's insert_rows leaves merges where they were)."""
+    _insert_as_excel(sheet, at, count, rows=True)
+
+
+def insert_cols_as_excel(sheet, at: int, count: int = 1) -> None:
+    """Insert ``count`` columns before column ``at`` (1 for A) as Excel does; see insert_rows_as_excel."""
+    _insert_as_excel(sheet, at, count, rows=False)
+
+
+def _insert_as_excel(sheet, at: int, count: int, rows: bool) -> None:
+    merges = [CellRange(m.coord) for m in sheet.merged_cells.ranges]
+    for merge in merges:
+        sheet.unmerge_cells(merge.coord)
+    (sheet.insert_rows if rows else sheet.insert_cols)(at, count)
+    for merge in merges:
+        first, last = (merge.min_row, merge.max_row) if rows else (merge.min_col, merge.max_col)
+        if first >= at:
+            merge.shift(**({"row_shift": count} if rows else {"col_shift": count}))
+        elif last >= at:
+            merge.expand(**({"down": count} if rows else {"right": count}))
+        sheet.merge_cells(merge.coord)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from fixtures_forms import (INSERTED_ROWS, OFFICIAL_LABELS, OPINION, RETYPED_LABELS, SEED_FORM, Layout,
-                            read_edited, write_workbook, with_rows)
+                            insert_cols_as_excel, insert_rows_as_excel, read_edited, write_workbook, with_rows)
 from sheetsync.issues import ISSUE_COLUMNS
 from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, SUPERSEDED
 from sheetsync.reader import read_workbook
@@ -280,6 +280,29 @@ def test_a_workbook_without_a_form_is_an_issue(tmp_path):
     assert c.projects.empty and c.indicators.empty
     assert c.issues.code.tolist() == ["ignored_sheet", "no_form"]
     assert c.issues.severity.tolist() == ["info", "error"]
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_blank_rows_inserted_between_the_goal_labels_and_the_goals_lose_nothing(tmp_path, rows):
+    c = read_edited(tmp_path / "a.xlsx", lambda sheet: insert_rows_as_excel(sheet, 6, rows))
+    assert c.projects[["midterm_goal", "annual_goal"]].values.tolist() == [[SEED_FORM.midterm_goal, SEED_FORM.annual_goal]]
+    assert len(c.indicators) == len(SEED_INDICATORS) and c.issues.empty
+
+
+@pytest.mark.parametrize("column", range(1, 10))
+def test_a_column_inserted_anywhere_loses_nothing(tmp_path, column):
+    c = read_edited(tmp_path / "a.xlsx", lambda sheet: insert_cols_as_excel(sheet, column))
+    assert c.projects[["project_name", "midterm_budget_wan", "annual_budget_wan"]].values.tolist() == [[NAME, 0.75, 0.25]]
+    assert c.indicators["value"].tolist() == [row[4] for row in SEED_INDICATORS] and c.issues.empty
+
+
+def test_goals_left_blank_above_inserted_rows_are_missing_where_they_belong(tmp_path):
+    def edit(sheet):
+        insert_rows_as_excel(sheet, 6)
+        sheet["B7"] = sheet["F7"] = None
+
+    c = read_edited(tmp_path / "a.xlsx", edit)
+    assert c.issues[["cell", "code"]].values.tolist() == [["B6", "missing_field"], ["F6", "missing_field"]]
 
 
 def test_a_column_missing_from_the_header_loses_nothing(tmp_path):
