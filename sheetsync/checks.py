@@ -15,7 +15,7 @@ from .identity import Identity, SheetIdentity
 from .issues import Issue, issue
 from .model import ProjectForm
 from .spec import FieldSpec, FormSpec, normalize_label, period_years, without_bracketed
-from .values import Amount, clean_text, parse_amount
+from .values import Amount, clean_text, letter_o_as_zero, parse_amount
 
 # An amount in 万元 this large (10亿元 and up) on one city project is almost surely 元.
 YUAN_LIKELY_FROM = 100_000
@@ -263,6 +263,10 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
     for period, value, cell in read.date_values:
         found.append(read.issue("value_as_date", cell=cell, field="value", period=period, value=value))
+    for indicator in read.form.indicators:
+        if (read_as := letter_o_as_zero(indicator.value)) != indicator.value:
+            found.append(read.issue("letter_o_in_number", cell=indicator.cell, field="value",
+                                    period=indicator.period, value=indicator.value, read_as=read_as))
     if read.zero_rows:
         found.append(read.issue("zero_rows", cell=read.zero_rows[0], field="level3", count=len(read.zero_rows),
                                 cells="、".join(read.zero_rows[:10]) + ("等" if len(read.zero_rows) > 10 else "")))

@@ -157,6 +157,19 @@ _BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|(?:左右|上下)(?=$|[，,。；;、（）()])")
 # Text around a number beyond this many characters is a sentence, not a target value.
 _MAX_CONTEXT = 14
+# The letter O typed for a zero inside a number: ≥9O%, 1O0次, O.5万元 (not CO2, O2O or ISO9001).
+_LETTER_O = re.compile(r"(?<=\d)[OoＯｏ]+(?=[\d%‰.％．]|$)|(?<![A-Za-zＡ-Ｚａ-ｚ\d])[OoＯｏ](?=[.．]\d)")
+
+
+def letter_o_as_zero(text: str) -> str:
+    """``text`` with the letter O read as a zero where it stands inside a number.
+
+    >>> letter_o_as_zero("≥9O%"), letter_o_as_zero("CO2排放减少10%")
+    ('≥90%', 'CO2排放减少10%')
+    """
+    if "O" not in text and "o" not in text and "Ｏ" not in text and "ｏ" not in text:
+        return text
+    return _LETTER_O.sub(lambda m: "0" * len(m.group()), text)
 
 
 def _chinese_number(text: str) -> int | None:
@@ -189,7 +202,7 @@ def parse_value(text: object) -> ParsedValue:
     raw = clean_text(text)
     if not raw:
         return _NO_VALUE
-    s = unicodedata.normalize("NFKC", raw)
+    s = letter_o_as_zero(unicodedata.normalize("NFKC", raw))
     s = _THOUSANDS.sub("", _WHITESPACE.sub("", _BETWEEN_DIGITS.sub("；", s)))
     s = _POWER_UNIT.sub(lambda m: m.group(1) + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):

@@ -254,6 +254,16 @@ def test_a_percentage_excel_stored_as_a_number_is_flagged(tmp_path):
     assert result.indicators.loc[result.indicators["cell"] == "E14", "value"].tolist() == ["0.95"]
 
 
+def test_a_letter_o_in_a_number_is_read_as_zero_and_flagged(tmp_path):
+    from fixtures_forms import read_edited
+
+    result = read_edited(tmp_path / "o.xlsx", {"H14": "≥9O%", "E14": "O2O平台满意度≥95%"})
+    assert result.issues[["cell", "code", "severity"]].values.tolist() == [["H14", "letter_o_in_number", "warning"]]
+    assert "“≥90%”" in result.issues["message"].iloc[0]
+    row = result.indicators.loc[result.indicators["cell"] == "H14"].iloc[0]
+    assert (row["value"], row["value_op"], row["value_num"], row["value_unit"]) == ("≥9O%", "≥", 90.0, "%")
+
+
 def test_a_medium_term_period_from_another_year(tmp_path):
     path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
     book = openpyxl.load_workbook(path)
