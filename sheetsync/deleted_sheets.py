@@ -1,7 +1,8 @@
 """Sheets deleted from a workbook of our template whose projects arrived in another file.
 
 A department may send back only the sheet it corrected, or split its projects over two
-files. A sheet deleted from our template is a ``sheet_deleted`` error where it is read; when
+files. A sheet deleted from our template is a ``sheet_deleted`` error where it is read (a sheet
+emptied, ``sheet_emptied``); when
 its project (by the key the template recorded) arrived in another file of the round, the
 error becomes a ``sheet_sent_elsewhere`` note naming that file::
 
@@ -20,11 +21,15 @@ from .reader import read_identity, sheet_named
 from .status import project_keys
 
 
+# The errors of a template's sheet that no longer holds its project's form.
+GONE = ("sheet_deleted", "sheet_emptied")
+
+
 def sent_elsewhere(collection: Collection) -> Collection:
-    """``collection`` with each ``sheet_deleted`` error whose project another file holds made a
+    """``collection`` with each ``sheet_deleted`` or ``sheet_emptied`` error whose project another file holds made a
     ``sheet_sent_elsewhere`` note."""
     issues = collection.issues
-    deleted = np.flatnonzero((issues["code"] == "sheet_deleted").to_numpy())
+    deleted = np.flatnonzero(issues["code"].isin(GONE).to_numpy())
     if not len(deleted):
         return collection
     # Project key, and unit and name (a copy made by hand has no code) → (path, file shown) of each copy.

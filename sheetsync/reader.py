@@ -108,6 +108,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     sheets: list[tuple[SheetRead, list[Issue]]] = []
     hidden: set[str] = set()
     unreadable: set[str] = set()
+    formless: set[str] = set()
     rosters: list[Issue] = []
     for name in book.sheet_names:
         if name == IDENTITY_SHEET:
@@ -124,6 +125,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
             rosters.append(issue("roster_sheet", file=file, sheet=name))
             continue
         if layout is None:
+            formless.add(name)
             if (name not in ours and grid.visible and any(any(v != "" for v in row) for row in grid.rows)
                     and not is_problem_list(grid.rows, load_headers())):
                 result.issues.append(issue("ignored_sheet", file=file, sheet=name))
@@ -155,7 +157,7 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     result.issues += rosters
     if identity is not None:
         result.issues += checks.template_issues(reads[0][0].spec, identity, file)
-        result.issues += _missing_sheets(identity, matched, book.sheet_names, file)
+        result.issues += _missing_sheets(identity, matched, book.sheet_names, formless, file)
     # A form on a hidden sheet (often an old draft) comes after the visible ones.
     reads.sort(key=lambda pair: pair[0].sheet in hidden)
     for read, sheet_issues in reads:
@@ -227,14 +229,17 @@ def _holds(read: SheetRead, entry: SheetIdentity) -> bool:
     return bool(name) and label_key(entry.project_name) == name
 
 
-def _missing_sheets(identity: Identity, matched: set[str], present: list[str], file: str) -> list[Issue]:
+def _missing_sheets(identity: Identity, matched: set[str], present: list[str], formless: set[str],
+                    file: str) -> list[Issue]:
     """Records of assigned projects (with a project key) that no sheet holds: the sheet is gone,
-    or holds another project now."""
+    holds no form any more (cleared), or holds another project now."""
     found = []
     for entry in identity.sheets.values():
         if entry.project_key and entry.sheet not in matched:
             project = entry.project_name or entry.project_key
-            if entry.sheet in present:
+            if entry.sheet in formless:
+                found.append(issue("sheet_emptied", file=file, sheet=entry.sheet, what=sheet_named(entry.sheet, project)))
+            elif entry.sheet in present:
                 found.append(issue("identity_mismatch", file=file, sheet=entry.sheet,
                                    detail=f"模板中的工作表{sheet_named(entry.sheet, project)}中已不是这个项目"))
             else:

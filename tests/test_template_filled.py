@@ -283,6 +283,24 @@ def test_a_sheet_deleted_from_a_file_whose_project_came_in_another_is_a_note(tmp
     assert path.name in both["message"].iloc[0]
 
 
+def test_a_sheet_emptied_is_said_so_and_a_note_when_its_project_came_in_another(tmp_path):
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[2]
+    for merged in list(sheet.merged_cells.ranges):
+        sheet.unmerge_cells(str(merged))
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.value = None
+    emptied = path.with_name("清空.xlsx")
+    book.save(emptied)
+    alone = collect([emptied]).issues.query("sheet == @sheet.title")
+    assert alone[["code", "severity"]].values.tolist() == [["sheet_emptied", "error"]]
+    assert "已被清空" in alone["message"].iloc[0]
+    both = collect([path, emptied]).issues.query("sheet == @sheet.title and file == @emptied.__str__()")
+    assert both["code"].tolist() == ["sheet_sent_elsewhere"]
+
+
 def test_a_deleted_sheets_project_sent_on_a_hand_made_form_is_found_by_unit_and_name(tmp_path):
     from dataclasses import replace
 
