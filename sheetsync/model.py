@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.arrays import ArrowStringArray
 
-from .issues import ISSUE_COLUMNS, Issue
+from .issues import ISSUE_COLUMNS, NOT_SENT, Issue
 from .spec import normalize_label
 from .values import parse_value
 
@@ -304,9 +304,13 @@ class Collection:
         return int(((issues["severity"] == severity) & (issues[SUPERSEDED] == superseded)).sum())
 
     def summary_line(self, files: int) -> str:
-        """The closing line of counts the CLI prints; the copies superseded, and their problems, apart."""
-        line = (f"{files} files, {len(self.projects)} forms, {len(self.indicators)} indicators, "
+        """The closing line of counts the CLI prints; files no department sent (our own summaries
+        and feedback copies, rosters, lock files), and the copies superseded with their problems, apart."""
+        skipped = self.issues.loc[self.issues["code"].isin(NOT_SENT), "file"].nunique()
+        line = (f"{files - skipped} files, {len(self.projects)} forms, {len(self.indicators)} indicators, "
                 f"{self.error_count} errors, {self.warning_count} warnings")
+        if skipped:
+            line += f"; {skipped} other {'file' if skipped == 1 else 'files'} skipped (ours, a roster or a lock file)"
         superseded = int(self.projects[SUPERSEDED].sum())
         if superseded:
             line += (f"; {superseded} {'copy' if superseded == 1 else 'copies'} not used, superseded by another copy "
