@@ -17,7 +17,10 @@ BAR_HEIGHT, CHART_HEIGHT = 22, 288
 def _bars(projects: pd.DataFrame, units: pd.DataFrame, headers: Headers) -> tuple[pd.DataFrame, str]:
     """(name, amount) rows to chart and the chart's title."""
     if len(projects) <= MAX_BARS:
-        bars = projects[["project_name", "annual_budget_wan"]].set_axis(["name", "amount"], axis=1)
+        names = projects["project_name"]
+        # Projects of one name in two units: each bar says whose it is.
+        named = names.where(~names.duplicated(keep=False), names + "（" + projects["budget_unit"] + "）")
+        bars = pd.DataFrame({"name": named.to_numpy(), "amount": projects["annual_budget_wan"].to_numpy()})
         return bars, headers.text("chart_by_project")
     bars = units.loc[units["projects"] > 0, ["budget_unit", "annual_budget_wan"]].set_axis(["name", "amount"], axis=1)
     title = headers.text("chart_by_unit")

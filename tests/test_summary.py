@@ -245,6 +245,13 @@ def test_chart_by_project_then_by_unit(tmp_path, collection, forms, monkeypatch)
     assert h.text("chart_by_unit") in _chart_xml(path)
 
 
+def test_chart_bars_of_one_project_name_in_two_units_say_whose(tmp_path):
+    same = [_form("东莞市甲局", "培训", 2.0, 1.0), _form("东莞市乙局", "培训", 3.0, 2.0), _form("东莞市乙局", "印刷", 1.0, 0.5)]
+    path = write_summary(Collection.from_forms(same, [], 3), tmp_path / "a.xlsx")
+    rows = _rows(openpyxl.load_workbook(path)[load_headers().sheet("chart")])[1:]
+    assert [r[0] for r in rows] == ["培训（东莞市甲局）", "培训（东莞市乙局）", "印刷"]
+
+
 def test_empty_collection(tmp_path):
     h = load_headers()
     path = write_summary(Collection.from_forms([], [], 0), tmp_path / "empty.xlsx")
