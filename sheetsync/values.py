@@ -121,13 +121,16 @@ _NO_VALUE = ParsedValue("", None, "", "")  # an empty 指标值 is neither 定�
 
 # Operator words, tried longest first so that 不超过 wins over 超过 and 不低于 over 低于.
 _OPS_BEFORE = sorted([
-    ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"),
-    ("达到", "≥"), ("高于", ">"), ("超过", ">"), ("大于", ">"), ("多于", ">"),
-    ("小于或等于", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("不大于", "≤"),
-    ("控制在", "≤"), ("低于", "<"), ("少于", "<"), ("小于", "<"),
-    (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≤", "≤"), ("≧", "≥"), ("≦", "≤"), ("⩾", "≥"), ("⩽", "≤"),
-    (">", ">"), ("<", "<"), ("=", "="), ("±", "±"),
+    ("大于或等于", "≥"), ("大于等于", "≥"), ("高于或等于", "≥"), ("多于或等于", "≥"), ("不低于", "≥"), ("不少于", "≥"),
+    ("不小于", "≥"), ("至少", "≥"), ("最少", "≥"), ("达到", "≥"), ("高于", ">"), ("超过", ">"), ("大于", ">"), ("多于", ">"),
+    ("小于或等于", "≤"), ("小于等于", "≤"), ("低于或等于", "≤"), ("少于或等于", "≤"), ("不高于", "≤"), ("不超过", "≤"),
+    ("不多于", "≤"), ("不大于", "≤"), ("至多", "≤"), ("最多", "≤"), ("控制在", "≤"), ("低于", "<"), ("少于", "<"), ("小于", "<"),
+    (">=", "≥"), ("=>", "≥"), ("<=", "≤"), ("=<", "≤"), ("≥", "≥"), ("≤", "≤"), ("≧", "≥"), ("≦", "≤"), ("⩾", "≥"), ("⩽", "≤"),
+    (">", ">"), ("<", "<"), ("≈", "≈"), ("≒", "≈"), ("约等于", "≈"), ("=", "="), ("±", "±"),
 ], key=lambda op: -len(op[0]))
+# 不得低于 is 不低于: a word of comparison after a negation means its opposite.
+_NEGATION = re.compile(r"不(?:得|应该?|能|宜|可|会|准|许|要)?$|严禁$|禁止$")
+_NEGATED = {"<": "≥", ">": "≤"}
 _OPS_AFTER = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
               ("左右", "≈"), ("上下", "≈")]
 # 约 right before the number, alone or after a period or a word of counting (约50家, 每年约50家,
@@ -146,7 +149,7 @@ _CN_MEASURES = frozenset("次场个家人项份本套篇期批台件名所户座
 _DATE_OR_RANGE = re.compile(r"\d{4}\s*年|\d\s*年\s*[底初末]|\d\s*[年月]\s*\d|\d\s*[-~～至到]\s*\d|\d+/\d+")
 _DATE_UNITS = ("月", "日", "号", "时")
 # m2 and m3 (also ㎡ and m², which NFKC turns into m2) are units, not a second number.
-_POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcd]?m)([23])(?![\d.])")
+_POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcdKCD]?[mM])([23])(?![\d.])")
 _POWERS = {"2": "²", "3": "³"}
 _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
 # Spaces and line breaks (Alt+Enter) inside a value: ≥95\n% is ≥95%; between two digits they
@@ -157,6 +160,12 @@ _BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|(?:左右|上下)(?=$|[，,。；;、（）()])")
 # Text around a number beyond this many characters is a sentence, not a target value.
 _MAX_CONTEXT = 14
+# A note of what a bound includes: 3场（含）以上, 3次以上（含3次）, ≤10万元（含税）.
+_INCLUDED = re.compile(r"\((?:含|包含|包括)[^()]{0,12}\)")
+# A span of time and 内 with more after it: 5个工作日内完成, 24小时内响应, 3日内办结.
+_WITHIN = re.compile(r"(.*?(?:工作日|小时|分钟|天|日|周|月|年|季度|时))内.")
+# Periods a 一 before a count belongs to: 一年两次 is 每年两次.
+_PERIODS = frozenset("年周月天日")
 # The letter O typed for a zero inside a number: ≥9O%, 1O0次, O.5万元 (not CO2, O2O or ISO9001).
 _LETTER_O = re.compile(r"(?<=\d)[OoＯｏ]+(?=[\d%‰.％．]|$)|(?<![A-Za-zＡ-Ｚａ-ｚ\d])[OoＯｏ](?=[.．]\d)")
 
@@ -187,6 +196,16 @@ def _chinese_number(text: str) -> int | None:
 
 # Target values repeat a great deal across a collection round (≥95%, 有效, 及时, 100%).
 @lru_cache(maxsize=1 << 16)
+def _chinese_counts(text: str) -> list[tuple[re.Match[str], int]]:
+    """Each Chinese numeral of ``text`` that counts something (两场, 四个; not 一流 or 第一季度), with its value."""
+    counts = []
+    for cm in _CN_NUMBER.finditer(text):
+        if (text[cm.end():cm.end() + 1] in _CN_MEASURES and not text[:cm.start()].endswith("第")
+                and (value := _chinese_number(cm.group())) is not None):
+            counts.append((cm, value))
+    return counts
+
+
 def parse_value(text: object) -> ParsedValue:
     """Split a 指标值 into operator, number, unit and kind (定量/定性); the text itself is kept elsewhere.
 
@@ -204,7 +223,8 @@ def parse_value(text: object) -> ParsedValue:
         return _NO_VALUE
     s = letter_o_as_zero(unicodedata.normalize("NFKC", raw))
     s = _THOUSANDS.sub("", _WHITESPACE.sub("", _BETWEEN_DIGITS.sub("；", s)))
-    s = _POWER_UNIT.sub(lambda m: m.group(1) + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
+    s = _POWER_UNIT.sub(lambda m: m.group(1).lower() + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
+    s = _INCLUDED.sub("", s)
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):
         return _QUALITATIVE
 
@@ -217,32 +237,32 @@ def parse_value(text: object) -> ParsedValue:
         if before.endswith("第") or (before[-1:].isascii() and before[-1:].isalpha()):
             return _QUALITATIVE  # 第4季度 is an ordinal, as 第四季度; A1 and V2 are names
     else:
-        cn = None
-        for cm in _CN_NUMBER.finditer(s):
-            rest, before_numeral = s[cm.end():], s[:cm.start()]
-            if (rest[:1] in _CN_MEASURES and not before_numeral.endswith("第")
-                    and (value := _chinese_number(cm.group())) is not None):
-                cn = cm
-                num = float(value)
-                break
-        if cn is None:
+        counts = _chinese_counts(s)
+        if len(counts) > 1 and counts[0][0].group() == "一" and s[counts[0][0].end()] in _PERIODS:
+            counts = counts[1:]  # 一年两次, as 每年两次
+        if not counts:
             return _QUALITATIVE
+        cn, value = counts[0]
+        num = float(value)
         before, after = s[: cn.start()], s[cn.end():]
-    if _NUMBER.search(after):
+    if _NUMBER.search(after) or _chinese_counts(after):
         return _QUALITATIVE  # two numbers: a rule or a sentence, not one target
 
     op = ""
     for word, symbol in _OPS_BEFORE:
         if word in before:
+            at = before.index(word)
+            end = at + len(word)
+            if symbol in _NEGATED and (negation := _NEGATION.search(before, 0, at)):
+                symbol, at = _NEGATED[symbol], negation.start()
             op = symbol
-            before = before[: before.index(word)] + before[before.index(word) + len(word):]
+            before = before[:at] + before[end:]
             break
     about = _ABOUT.search(before)
     if about:
         before = before[: about.start()]
     stop = _UNIT_STOP.search(after)
     unit, tail = (after[: stop.start()], after[stop.start():]) if stop else (after, "")
-    tail = tail.removeprefix("(含)")  # 3场（含）以上
     for word, symbol in _OPS_AFTER:
         if tail.startswith(word) or tail.startswith("及" + word):
             op = op or symbol
@@ -250,6 +270,8 @@ def parse_value(text: object) -> ParsedValue:
             break
     if len(unit) > 1 and unit.endswith("内"):  # 5个工作日内, as 5个工作日以内
         unit, op = unit[:-1], op or "≤"
+    elif within := _WITHIN.match(unit):  # 5个工作日内完成
+        unit, op = within.group(1), op or "≤"
     if not op and unit.startswith(_DATE_UNITS):
         return _QUALITATIVE  # 9月, 10日前, 14时: a date or a time, not a quantity
     if len(before) + len(tail) > _MAX_CONTEXT or len(unit) > 8:
