@@ -56,6 +56,18 @@ class Inputs:
     others: list[str]
 
 
+def path_list(paths: Iterable[str | bytes | os.PathLike] | str | bytes | os.PathLike) -> list[str]:
+    """``paths`` as a list of text paths: one path given alone is one path, not the characters
+    of its name; a path in bytes (as a Windows zip's names arrive) is decoded as the system does.
+
+        >>> path_list("收回/财务科.xlsx"), path_list([b"a.xlsx", Path("b")])
+        (['收回/财务科.xlsx'], ['a.xlsx', 'b'])
+    """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    return [os.fsdecode(path) for path in paths]
+
+
 def expand_paths(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | os.PathLike] = ()) -> list[str]:
     """Files as given; folders searched recursively (symlinked folders too), sorted, for
     workbooks and ``~$`` lock files. A file reached twice (``收回/`` and ``收回/a.xlsx``) is
@@ -73,8 +85,8 @@ def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | o
     """:func:`expand_paths`, and the files of the folders searched that are not workbooks."""
     files: list[str] = []
     others: list[str] = []
-    seen: set[str] = {os.path.realpath(path) for path in exclude}
-    for path in paths:
+    seen: set[str] = {real_path(path) for path in path_list(exclude)}
+    for path in path_list(paths):
         # os.path.isdir, not Path.is_dir: a path that cannot be looked at (a name too long, a
         # folder not to be entered) is no folder, and is reported as an unreadable file.
         found, other = _search(Path(path)) if os.path.isdir(path) else ([str(path)], [])
@@ -87,7 +99,7 @@ def missing_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     """The paths that name no file or folder (a path through a file is one). A path that cannot
     be looked at (a name too long, a folder not to be entered) is not missing: reading it
     reports it as an unreadable file."""
-    return [str(path) for path in paths if _names_nothing(path)]
+    return [path for path in path_list(paths) if _names_nothing(path)]
 
 
 def _names_nothing(path: str | os.PathLike) -> bool:
@@ -103,7 +115,7 @@ def _names_nothing(path: str | os.PathLike) -> bool:
 def require_inputs(paths: Iterable[str | os.PathLike]) -> None:
     """Raise when none of ``paths`` names a file or folder (a folder mistyped): there is nothing
     to read. Some missing among others are read as issues."""
-    paths = [str(path) for path in paths]
+    paths = path_list(paths)
     if paths and len(missing_paths(paths)) == len(paths):
         raise InputError(f"no such file or folder: {', '.join(paths)}")
 
@@ -112,11 +124,20 @@ def _first_time(files: list[str], seen: set[str]) -> list[str]:
     """The files not reached before (by their real path), remembered in ``seen``."""
     new = []
     for file in files:
-        key = os.path.realpath(file)
+        key = real_path(file)
         if key not in seen:
             seen.add(key)
             new.append(file)
     return new
+
+
+def real_path(path: str) -> str:
+    """The path with its links followed, or as given when a link cannot be read (one into
+    /proc, say): reading it then reports why."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return os.path.abspath(path)
 
 
 # What macOS leaves beside a file copied to a shared drive (its resource fork, "._" and the
@@ -130,7 +151,7 @@ def _search(folder: Path) -> tuple[list[str], list[str]]:
     others: list[Path] = []
     visited: set[str] = set()
     for root, dirs, names in os.walk(folder, followlinks=True, onerror=lambda exc: found.append(Path(exc.filename))):
-        real = os.path.realpath(root)
+        real = real_path(root)
         if real in visited:  # a link back up the tree
             dirs.clear()
             continue
@@ -160,7 +181,7 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
         >>> c = collect(["收回/"], jobs=2)                # doctest: +SKIP
         >>> c.indicators.groupby("level1").size()         # doctest: +SKIP
     """
-    paths = list(paths)
+    paths = path_list(paths)
     inputs = find_inputs(paths, exclude=exclude)
     if not inputs.files:
         also = f" (other files: {len(inputs.others)}, such as {Path(inputs.others[0]).name})" if inputs.others else ""

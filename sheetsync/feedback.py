@@ -82,9 +82,9 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     replaced), and no copy may replace an input. ``on_copy`` is called with each
     :class:`FeedbackCopy` (the CLI prints its note).
     """
-    from .collect import collect, expand_paths, missing_paths
+    from .collect import collect, expand_paths, missing_paths, path_list, real_path
 
-    paths = [str(p) for p in paths]
+    paths = path_list(paths)
     missing = missing_paths(paths)
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
@@ -101,9 +101,9 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     targets = _targets(sources, out_dir, headers)
     # The copies of an earlier run, found among the inputs, are no inputs: they are replaced
     # (with force) like any earlier output.
-    inputs = {os.path.realpath(f) for f in sources}
+    inputs = {real_path(str(f)) for f in sources}
     for target in targets:
-        if os.path.realpath(target) in inputs:
+        if real_path(str(target)) in inputs:
             raise OutputError(f"{target} is one of the inputs; write the feedback to another folder")
         check_writable(target, force)
     with staging_folder(out_dir) as staging:

@@ -81,21 +81,21 @@ def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Pa
     differ, none be the folder of another, and none be the ``roster`` or one of the files
     ``inputs`` name, but for a summary of ours found in a folder searched (an earlier run's,
     which the reader passes over)."""
-    from .collect import expand_paths
+    from .collect import expand_paths, real_path
 
     check_workbook_name(workbook)
     outputs = [Path(p) for p in (workbook, *files)]
-    real = [Path(os.path.realpath(p)) for p in outputs]
+    real = [Path(real_path(str(p))) for p in outputs]
     for index, (path, key) in enumerate(zip(outputs, real)):
         for other, other_key in zip(outputs[:index], real[:index]):
             if key == other_key:
                 raise OutputError(f"{path} is given for two outputs; give each its own name")
             if key.is_relative_to(other_key) or other_key.is_relative_to(key):
                 raise OutputError(f"{path} and {other} are outputs of one run, and one would be the other's folder")
-    named = {os.path.realpath(p) for p in inputs}
-    input_files = {os.path.realpath(f) for f in expand_paths(inputs)}
+    named = {real_path(os.fsdecode(p)) for p in inputs}
+    input_files = {real_path(f) for f in expand_paths(inputs)}
     for path, key in zip(outputs, real):
-        if roster is not None and str(key) == os.path.realpath(roster):
+        if roster is not None and str(key) == real_path(str(roster)):
             raise OutputError(f"{path} is the roster; write the outputs elsewhere")
         if str(key) in input_files and (str(key) in named or not _our_summary(path)):
             raise OutputError(f"{path} is one of the inputs; write the outputs elsewhere")

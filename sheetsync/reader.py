@@ -57,7 +57,7 @@ def read_workbook(path: str | os.PathLike, *, spec: FormSpec | None = None) -> C
 
 def read_file(path: str | os.PathLike, *, spec: FormSpec | None = None) -> FileResult:
     """Read one file into forms and issues; a bad file is an issue, never an exception."""
-    file = str(path)
+    path = file = os.fsdecode(path)
     check = inspect_file(path)
     if check.issue is not None:
         return FileResult(issues=[check.issue])

@@ -281,6 +281,33 @@ def test_macos_leftovers_are_passed_over(inbox):
     assert expand_paths([inbox]) == [str(inbox / "甲局.xlsx")]
 
 
+def test_one_path_given_alone_or_in_bytes_is_one_path(tmp_path, inbox, monkeypatch):
+    _form(tmp_path / "别处.xlsx", name="别的项目")
+    monkeypatch.chdir(tmp_path)  # where the letters of the name, read as paths, would lead
+    one = collect(str(inbox / "甲局.xlsx"))
+    assert (one.file_count, one.projects["project_name"].tolist()) == (1, ["设备购置"])
+    assert one.issues.equals(collect([inbox / "甲局.xlsx"]).issues)
+    assert collect([os.fsencode(inbox)]).projects["file"].tolist() == [str(inbox / "甲局.xlsx")]
+
+
+def test_a_link_that_cannot_be_followed_is_reported_not_a_traceback(inbox, monkeypatch):
+    # A link into /proc (permission denied to root in a container): os.readlink fails.
+    import posixpath
+
+    (inbox / "链接").symlink_to(inbox / "甲局.xlsx")
+    followed = posixpath.realpath
+
+    def realpath(path, *args, **kwargs):
+        if "链接" in os.fspath(path):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return followed(path, *args, **kwargs)
+
+    monkeypatch.setattr(os.path, "realpath", realpath)
+    result = runner.invoke(app, ["check", str(inbox)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "1 files, 1 forms" in result.output and "链接" in result.output
+
+
 def test_a_pipe_named_like_a_workbook_is_an_issue_not_a_hang(inbox):
     os.mkfifo(inbox / "管道.xlsx")
     collection = collect([str(inbox)])
