@@ -110,6 +110,21 @@ def test_the_example_workbook_is_the_seed_imported(seed):
         back.indicators.drop(columns=INDICATORS_NOT_COMPARED), seed.indicators.drop(columns=INDICATORS_NOT_COMPARED))
 
 
+def test_the_example_workbook_is_laid_out_as_an_import_at_head(tmp_path):
+    # Formats, merges and validations as the writer makes them now (a stale copy had its input
+    # cells in General, where Excel turns a typed 95% into 0.95).
+    import openpyxl
+
+    [fresh] = import_text_files([SEED], tmp_path)[1]
+    bundled, made = (openpyxl.load_workbook(p) for p in (EXAMPLES / "forms" / fresh.name, fresh))
+    assert bundled.sheetnames == made.sheetnames
+    for old, new in zip(bundled.worksheets, made.worksheets):
+        assert [(c.coordinate, c.number_format) for row in old.iter_rows() for c in row] == \
+               [(c.coordinate, c.number_format) for row in new.iter_rows() for c in row]
+        assert sorted(map(str, old.merged_cells.ranges)) == sorted(map(str, new.merged_cells.ranges))
+        assert len(old.data_validations.dataValidation) == len(new.data_validations.dataValidation)
+
+
 def test_outputs_are_not_overwritten_without_force(tmp_path):
     import_text_files([SEED], tmp_path)
     target = tmp_path / f"{UNIT}.xlsx"
