@@ -161,17 +161,20 @@ def _field_validation(spec: FormSpec, f: FieldSpec, title: str) -> dict:
     if f.kind == "amount":
         options = {"validate": "decimal", "criteria": ">=", "value": 0}
         below = next((g for g in spec.fields if g.not_above == f.name), None)
+        rule = "须为不小于0的数字"
         if f.not_above:
             ref = _absolute_ref(spec.field(f.not_above).value_at)
             # Excel reads an empty cell as 0 in a validation bound: until the other amount is
             # filled in, the bound is Excel's largest number instead.
             maximum = f"=IF(ISBLANK({ref}),9.99E+307,{ref})"
             options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": maximum}
+            rule += f"，且不得超过“{spec.field(f.not_above).label.text}”"
         elif below is not None:
             # The amount the other may not exceed: at least the other once it is filled in
             # (prefilled from a roster, say).
             options["value"] = f"=MAX(0,{_absolute_ref(below.value_at)})"
-        options["error_message"] = f.prompt[:INPUT_MESSAGE_MAX]
+            rule += f"，且不得低于“{below.label.text}”"
+        options["error_message"] = f"{rule}。{f.prompt}"[:INPUT_MESSAGE_MAX]
     else:
         options = _length_validation(f.max_length or EXCEL_CELL_CHARS)
     options["error_title"] = title[:INPUT_TITLE_MAX]

@@ -126,10 +126,13 @@ def test_amount_and_text_validations(blank, spec):
                 ref = f"${column_letter(other.first_col)}${other.first_row + 1}"
                 # The bound is the other amount once it is filled in (an empty cell would read as 0).
                 assert dv.formula2 == f"IF(ISBLANK({ref}),9.99E+307,{ref})"
+                assert f"不得超过“{spec.field(f.not_above).label.text}”" in dv.error
             elif below is not None:
                 # At least the amount that may not exceed it, once that is filled in.
                 ref = f"${column_letter(below.value_at.first_col)}${below.value_at.first_row + 1}"
                 assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", f"MAX(0,{ref})")
+                # The clerk refused a number is told the rule, not only to type a number.
+                assert dv.error.startswith(f"须为不小于0的数字，且不得低于“{below.label.text}”。")
             else:
                 assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
         else:
