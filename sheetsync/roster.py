@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .errors import RosterError
 from .spec import FormSpec, RosterColumn, load_spec, normalize_label, without_bracketed
-from .values import clean_text, parse_amount
+from .values import clean_text, parse_amount, without_amount_note
 
 if TYPE_CHECKING:
     from .workbook import Grid
@@ -260,6 +260,8 @@ def _check_roster_file(path: Path) -> None:
         found = path.is_file()
     except OSError as exc:
         raise RosterError(f"{path}: 无法读取花名册（{exc.strerror or exc}）。") from None
+    if not found and path.is_dir():
+        raise RosterError(f"{path}: 这是一个文件夹，请给出花名册文件（.csv、.xlsx、.xls、.ods）的路径。")
     if not found:
         raise RosterError(f"{path}: 找不到花名册文件。")
 
@@ -439,6 +441,8 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
                 problems.append((number, f"{where}：为空，请填写"))
             elif limit and len(text) > limit:
                 problems.append((number, f"{where}：超过表格限定的{limit}字（现{len(text)}字），请精简"))
+            elif column.name == spec.unit_line.field and (problem := unit_name_problem(spec, text)):
+                problems.append((number, f"{where}：{problem}"))
             values[column.name] = text
     midterm, annual = values.get("midterm_budget_wan"), values.get("annual_budget_wan")
     if isinstance(midterm, float) and isinstance(annual, float) and annual > midterm:
@@ -457,6 +461,21 @@ _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+\d+$")
 _TOTALS = frozenset({"合计", "小计", "总计", "共计", "总合计"})
 
 
+def unit_name_problem(spec: FormSpec, name: str) -> str | None:
+    """Why ``name`` cannot be prefilled as the unit (the form's unit line would read back
+    otherwise), or None: it carries the line's label, or the note of the amounts' unit.
+
+        >>> unit_name_problem(load_spec(), "东莞市某局（单位：万元）")
+        '“东莞市某局（单位：万元）”中的“（单位：万元）”是金额单位的说明，不是单位名称，请删去'
+    """
+    label = spec.unit_line.label
+    if label and name.startswith(label) and name[len(label):len(label) + 1] in ("：", ":"):
+        return f"“{name}”以“{label}{name[len(label)]}”开头，表中已印有这几个字，请只填单位名称"
+    if (bare := without_amount_note(name)) != name:
+        return f"“{name}”中的“{name[len(bare):].strip()}”是金额单位的说明，不是单位名称，请删去"
+    return None
+
+
 def _max_length(spec: FormSpec, name: str) -> int | None:
     """The form's length limit for the field a roster column fills (none for a column the form lacks)."""
     try:
@@ -469,6 +488,9 @@ def _amount(raw: object, row: int, where: str, problems: list[tuple[int, str]]) 
     if clean_text(raw) == "":
         return None
     amount = parse_amount(raw)
+    if amount.too_large:
+        problems.append((row, f"{where}：{clean_text(raw)}太大，不像以万元为单位的金额（是否按“元”填写？），请核对"))
+        return None
     if amount.value is None:
         problems.append((row, f"{where}：“{clean_text(raw)}”不是数字，请填写以万元为单位的金额"))
         return None

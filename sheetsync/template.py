@@ -22,7 +22,7 @@ from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
 from .model import ProjectForm
 from .names import unique_file_names, unique_sheet_names
 from .output import atomic_path, check_workbook_name, check_writable, publish_all, staged_as, staging_folder
-from .roster import RosterEntry, read_roster
+from .roster import RosterEntry, read_roster, unit_name_problem
 from .spec import FormSpec, Tree, column_letter, load_spec, normalize_label
 from .values import clean_text
 from .xlsx import A4, Book, Sheet, check
@@ -63,6 +63,8 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
         raise TemplateError(f"count must be at least 1, not {count}")
     _check_password(password)
     unit = unit.strip()
+    if problem := unit_name_problem(spec, unit):
+        raise TemplateError(f"--unit: {problem}")
     names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=not_for_projects(spec))
     sheets = [ProjectSheet(n, ProjectForm(budget_unit=unit, year=year), tree, blank=True) for n in names]
     output = check_workbook_name(output)

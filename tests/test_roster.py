@@ -91,6 +91,7 @@ def test_empty_roster_and_missing_file(tmp_path):
     assert "空的" in problems_of(csv_file(tmp_path, ""))
     assert "没有任何项目" in problems_of(csv_file(tmp_path, HEADER + "\n", name="h.csv"))
     assert "找不到" in problems_of(tmp_path / "nope.csv")
+    assert "这是一个文件夹" in problems_of(tmp_path)
 
 
 def test_unreadable_excel_file(tmp_path):
@@ -155,6 +156,18 @@ def test_title_lines_above_the_header_are_passed_over(tmp_path):
 def test_a_name_longer_than_the_form_allows(tmp_path):
     message = problems_of(csv_file(tmp_path, HEADER + "\n财务科," + "长" * 201 + ",3,1\n"))
     assert "第2行“项目名称”列：超过表格限定的200字（现201字）" in message
+
+
+def test_a_unit_with_the_amount_note_or_the_line_label_is_refused(tmp_path):
+    # Prefilled as it is, the form's unit line would read back otherwise: every copy a mismatch.
+    message = problems_of(csv_file(tmp_path, HEADER + "\n东莞市某局　单位：万元,项目一,3,1\n预算单位：乙局,项目二,3,1\n"))
+    assert "第2行“预算单位”列：“东莞市某局　单位：万元”中的“单位：万元”是金额单位的说明" in message
+    assert "第3行“预算单位”列：“预算单位：乙局”以“预算单位：”开头" in message
+
+
+def test_an_amount_too_large_is_said_so(tmp_path):
+    message = problems_of(csv_file(tmp_path, HEADER + "\n财务科,项目一,1000000000000000,1\n"))
+    assert "太大" in message and "不是数字" not in message
 
 
 def test_a_duplicate_row_with_another_problem_is_named_for_both(tmp_path):

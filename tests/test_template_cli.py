@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from sheetsync.cli import app
@@ -104,3 +105,11 @@ def test_a_unit_of_spaces_leaves_the_unit_line_open(tmp_path, spec):
     ws = openpyxl.load_workbook(out).worksheets[1]
     cell = ws.cell(spec.unit_line.at.first_row + 1, 1)
     assert cell.value == spec.unit_line.text.format(budget_unit="") and not cell.protection.locked
+
+
+@pytest.mark.parametrize("unit", ["东莞市某局（单位：万元）", "预算单位：东莞市某局"])
+def test_a_unit_the_form_would_read_back_otherwise_is_refused(tmp_path, unit):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", "-o", str(out), "--unit", unit])
+    assert result.exit_code == 1 and "--unit:" in result.stderr and "请" in result.stderr
+    assert not out.exists()
