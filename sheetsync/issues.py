@@ -84,7 +84,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "identity_mismatch": (ERROR, "工作表与模板记录不符：{detail}。请勿修改预填的项目信息。"),
     "sheet_deleted": (ERROR, "模板中的工作表{what}已被删除，没有读到这个项目。如该项目仍要申报，请恢复该工作表后重新提交。"),
     "sheet_emptied": (ERROR, "模板中的工作表{what}里的表格已被清空或删除，没有读到这个项目。如该项目仍要申报，请按模板恢复该工作表、填写后重新提交。"),
-    "sheet_sent_elsewhere": (INFO, "模板中的工作表{what}不在本文件中，该项目已在“{other}”中收到。"),
+    "sheet_sent_elsewhere": (INFO, "模板中的工作表{what}在本文件中已被删除或清空，该项目已在“{other}”中收到。"),
     "old_template": (WARNING, "该文件使用的是旧版模板（第{found}版，现行第{current}版），请改用新模板。"),
     "unknown_template": (WARNING, "模板标识与当前表格规范不一致（{detail}），已按表格标签读取。"),
     # --- importing published text (sheetsync/importer.py, text_*.py); the cell is "第N行" --------
