@@ -194,8 +194,6 @@ def _chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
-# Target values repeat a great deal across a collection round (≥95%, 有效, 及时, 100%).
-@lru_cache(maxsize=1 << 16)
 def _chinese_counts(text: str) -> list[tuple[re.Match[str], int]]:
     """Each Chinese numeral of ``text`` that counts something (两场, 四个; not 一流 or 第一季度), with its value."""
     counts = []
@@ -206,6 +204,8 @@ def _chinese_counts(text: str) -> list[tuple[re.Match[str], int]]:
     return counts
 
 
+# Target values repeat a great deal across a collection round (≥95%, 有效, 及时, 100%).
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: object) -> ParsedValue:
     """Split a 指标值 into operator, number, unit and kind (定量/定性); the text itself is kept elsewhere.
 

@@ -157,3 +157,12 @@ def test_clean_text_drops_float_noise():
     assert clean_text(0.25) == "0.25"
     assert clean_text("  有效 \n") == "有效"
     assert clean_text(None) == ""
+
+
+def test_parsed_values_are_remembered():
+    # The same few hundred values recur on every sheet of a round: parsing each once is what
+    # keeps collect's speed (benchmarks/README.md); a decorator slipped onto a helper lost it.
+    parse_value.cache_clear()
+    parse_value("≥95%")
+    parse_value("≥95%")
+    assert parse_value.cache_info().hits == 1
