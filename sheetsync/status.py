@@ -475,27 +475,46 @@ def _first_positions(keys: Iterable) -> dict:
 
 
 def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
-    """The first unread file whose name holds the unit's (our templates are named after their
+    """The first unread file of ``unit`` (:func:`_files_of`)."""
+    return next(iter(_files_of(unit, unread, units)), None)
+
+
+def unread_owners(unread: dict[str, str], units: Iterable[str]) -> dict[str, str]:
+    """Each unread file (:func:`unread_files`) named after one of ``units`` → that unit's key
+    (:func:`~sheetsync.spec.normalize_label`), so that its problems count as the unit's."""
+    keys = {normalize_label(unit) for unit in units}
+    owners: dict[str, str] = {}
+    for key in sorted(keys):
+        for file in _files_of(key, unread, keys):
+            owners.setdefault(file, key)
+    return owners
+
+
+def _files_of(unit: str, unread: dict[str, str], units: set[str]) -> list[str]:
+    """The unread files whose name holds the unit's (our templates are named after their
     unit), or its name without the city or province it begins with when no other unit's is the
     same (东莞市教育局 sends 教育局.xlsx), and no longer name in ``units`` that holds it (财政局
     is in 财政局国库支付中心)."""
     key = normalize_label(unit)
     if not key:
-        return None
+        return []
     shorts = [_without_place(other) for other in units]
     names = [(key, list(units))]
     if (short := _without_place(key)) != key and shorts.count(short) == 1:
         names.append((short, shorts))
     for name, others in names:
         longer = [other for other in others if name in other and other != name]
+        files = []
         for file in unread:
             stem = normalize_label(Path(file).stem)
             at = stem.find(name)
             if at < 0 or any(other in stem for other in longer):
                 continue
             if _ANOTHER_UNIT.match(stem, at + len(name)) is None:
-                return file
-    return None
+                files.append(file)
+        if files:
+            return files
+    return []
 
 
 def _without_place(unit: str) -> str:

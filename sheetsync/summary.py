@@ -25,12 +25,13 @@ from .output import atomic_path
 from .roster import RosterEntry, read_roster
 from .reader import form_specs
 from .spec import FormSpec, load_spec
-from .status import Copies, blank_forms, choose_copies, copies_used, counted_issues, submission_status, unread_files
+from .status import (Copies, blank_forms, choose_copies, copies_used, counted_issues, submission_status,
+                     unread_files, unread_owners)
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER, ROSTER_UNIT_TABLE,
                              UNIT_TABLE, indicator_kinds, level1_order, project_table, structure_table,
-                             unit_table, with_roster)
+                             unit_issue_counts, unit_table, with_roster)
 from .xlsx import close_workbook
 
 KINDS = {"midterm_budget_wan": AMOUNT, "annual_budget_wan": AMOUNT, "indicators": COUNT, "errors": COUNT,
@@ -154,11 +155,14 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
                      Table(indicators, headers.columns(INDICATOR_TABLE), _kinds(INDICATOR_TABLE)))
 
     status = None
+    unread = unread_files(collection)
     if entries is not None or not copies.duplicates.empty or blank:
-        status = submission_status(entries, copies, headers, unread_files(collection), blank)
-    units = unit_table(projects, copies.indicators, counted, collection.projects)
+        status = submission_status(entries, copies, headers, unread, blank)
+    named = copies.projects["budget_unit"] if entries is None else [entry.budget_unit for entry in entries]
+    issue_counts = unit_issue_counts(counted, collection.projects, unread_owners(unread, named))
+    units = unit_table(projects, copies.indicators, issue_counts)
     if entries is not None:
-        units = with_roster(units, entries, status, headers.status("missing"))
+        units = with_roster(units, entries, status, headers.status("missing"), issue_counts)
     unit_columns = [c for c in (UNIT_TABLE if entries is None else ROSTER_UNIT_TABLE) if c not in absent]
     units = units[unit_columns]
     kinds = _kinds(unit_columns)

@@ -88,12 +88,11 @@ def _file_keys(projects: pd.DataFrame, indicators: pd.DataFrame, issues: pd.Data
     return [pd.Series(part, index=table.index) for part, table in zip(parts, tables)]
 
 
-def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
+def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issue_counts: pd.DataFrame) -> pd.DataFrame:
     """One row per budget unit, from :func:`project_table`'s rows and the indicators; a unit
     spelt with other spaces or brackets is the same unit, named as first written. Its projects
     and amounts are those of the forms filled in; the blank ones are counted apart. Its errors
-    and warnings are those of ``issues`` in its files (``forms`` are the rows of every copy
-    read), a file's own problems (a sheet deleted from our template) included."""
+    and warnings are its row of ``issue_counts`` (:func:`unit_issue_counts`)."""
     keys = _unit_keys(table["budget_unit"])
     grouped = table.groupby(keys, sort=False)
     units = pd.DataFrame({"budget_unit": grouped["budget_unit"].first()})
@@ -107,23 +106,24 @@ def unit_table(table: pd.DataFrame, indicators: pd.DataFrame, issues: pd.DataFra
     )
     kinds = indicator_kinds(indicators).groupby(_unit_keys(indicators["budget_unit"])).sum()
     units["quantitative_share"] = (kinds["quantitative"] / kinds["kinded"]).reindex(units.index)
-    counts = _unit_issue_counts(issues, forms)
-    for column in ("errors", "warnings"):
-        units[column] = counts[column].reindex(units.index, fill_value=0).astype("int64")
-    return units[UNIT_TABLE].reset_index(drop=True)
+    units = units.reset_index(drop=True)
+    return _with_issue_counts(units, issue_counts)[UNIT_TABLE]
 
 
-def with_roster(units: pd.DataFrame, roster: list[RosterEntry], status: pd.DataFrame, missing: str) -> pd.DataFrame:
+def with_roster(units: pd.DataFrame, roster: list[RosterEntry], status: pd.DataFrame, missing: str,
+                issue_counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`unit_table` against a roster: every unit of the roster, those that sent no form
-    after the others, and per unit the roster's projects and those not submitted (rows of
-    ``status`` whose status reads ``missing``, blank forms among them)."""
+    after the others (with the problems of the files they sent, ``issue_counts``), and per unit
+    the roster's projects and those not submitted (rows of ``status`` whose status reads
+    ``missing``, blank forms among them)."""
     keys = _unit_keys(units["budget_unit"])
     named = pd.Series([entry.budget_unit for entry in roster], dtype=object)
     listed = named.groupby(_unit_keys(named), sort=False)
     first = listed.first()
     absent = first[~first.index.isin(keys)]
-    zeros = {column: 0 for column in ("projects", "blank_projects", "indicators", "errors", "warnings")}
-    units = pd.concat([units, pd.DataFrame({"budget_unit": absent.tolist(), **zeros})], ignore_index=True)
+    zeros = {column: 0 for column in ("projects", "blank_projects", "indicators")}
+    absent = _with_issue_counts(pd.DataFrame({"budget_unit": absent.tolist(), **zeros}), issue_counts)
+    units = pd.concat([units, absent], ignore_index=True)
     keys = _unit_keys(units["budget_unit"])
     not_sent = status[status["status"] == missing]
     units["roster_projects"] = keys.map(listed.size()).fillna(0).astype("int64")
@@ -143,21 +143,28 @@ def _unit_keys(units: pd.Series) -> pd.Series:
     return units.map(keys)
 
 
-def _unit_issue_counts(issues: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
+def unit_issue_counts(issues: pd.DataFrame, forms: pd.DataFrame, owners: dict[str, str]) -> pd.DataFrame:
     """Errors and warnings per unit key: an issue is its sheet's unit's, else its file's when
-    the file's forms are all of one unit."""
+    the file's forms are all of one unit, else the unit that ``owners`` give its file (a file
+    that gave no form, :func:`sheetsync.status.unread_owners`). ``forms`` are the rows of every
+    copy read."""
     unit_keys = _unit_keys(forms["budget_unit"]).tolist()
     of_sheet = dict(zip(zip(forms["file"].tolist(), forms["sheet"].tolist()), unit_keys))
     of_file: dict[str, set[str]] = {}
     for file, key in zip(forms["file"].tolist(), unit_keys):
         of_file.setdefault(file, set()).add(key)
     sole = {file: next(iter(keys)) for file, keys in of_file.items() if len(keys) == 1}
-    owners = [of_sheet.get((file, sheet), sole.get(file))
+    owners = [of_sheet.get((file, sheet), sole.get(file, owners.get(file)))
               for file, sheet in zip(issues["file"].tolist(), issues["sheet"].tolist())]
     severity = issues["severity"].tolist()
     frame = pd.DataFrame({"unit": owners, "errors": [s == "error" for s in severity],
                           "warnings": [s == "warning" for s in severity]})
     return frame.dropna(subset=["unit"]).groupby("unit")[["errors", "warnings"]].sum()
+
+
+def _with_issue_counts(units: pd.DataFrame, issue_counts: pd.DataFrame) -> pd.DataFrame:
+    counts = issue_counts.reindex(_unit_keys(units["budget_unit"]).tolist(), fill_value=0)
+    return units.assign(**{column: counts[column].to_numpy(dtype="int64") for column in ("errors", "warnings")})
 
 
 def structure_table(indicators: pd.DataFrame, level1: list[str], spec: FormSpec) -> pd.DataFrame:

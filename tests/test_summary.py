@@ -320,6 +320,23 @@ def test_units_against_the_roster_include_those_that_sent_nothing(tmp_path, spec
     ]
 
 
+def test_a_file_a_unit_sent_that_could_not_be_read_counts_in_its_units_errors(tmp_path, spec):
+    h = load_headers()
+    found = [_form("东莞市甲局", "办公设备购置", 30.0, 10.0, file="收回/东莞市甲局.xlsx")]
+    problems = [issue("corrupt_file", file="收回/东莞市甲局(补充).xlsx", detail="zip损坏"),
+                issue("corrupt_file", file="收回/东莞市丙局.xlsx", detail="zip损坏"),
+                issue("lock_file", file="收回/~$东莞市丙局.xlsx")]
+    collection = Collection.from_forms(found, problems, 3)
+    roster = tmp_path / "名单.csv"
+    _roster(roster, spec, [["东莞市甲局", "办公设备购置", ""], ["东莞市丙局", "没交的项目", ""]])
+    for given in (None, roster):
+        path = write_summary(collection, tmp_path / f"汇总{given is None}.xlsx", roster=given)
+        rows = _rows(openpyxl.load_workbook(path, data_only=True)[h.sheet("units")])
+        at = [rows[0].index(h.column(c)) for c in ("budget_unit", "errors")]
+        expected = [("东莞市甲局", 1)] + ([("东莞市丙局", 1)] if given else []) + [(h.text("total"), 1 + bool(given))]
+        assert [tuple(row[i] for i in at) for row in rows[1:]] == expected, given
+
+
 def test_a_project_on_two_sheets_of_one_file_counts_its_warning_on_the_row_used(tmp_path):
     h = load_headers()
     found = [_form("甲", "项目", 1.0, 1.0, file="a.xlsx", sheet="项目"),
@@ -423,12 +440,12 @@ def test_tables_print_landscape_fitted_to_the_width_on_a4_or_a3_when_wide(tmp_pa
 
 def test_an_indicator_without_its_value_is_neither_quantitative_nor_qualitative():
     # Its three values: ≥95% twice (定量) and nothing (the clerk's level3_without_value): 2 of 2, not 2 of 3.
-    from sheetsync.summary_tables import project_table, structure_table, unit_table
+    from sheetsync.summary_tables import project_table, structure_table, unit_issue_counts, unit_table
 
     c = Collection.from_forms([_form("东莞市甲局", "培训", 2.0, 1.0, values=("≥95%", ""))], [])
     projects = project_table(c.projects, c.indicators, c.issues, ["预期产出指标", "满意度指标"])
     assert projects[["indicators", "quantitative_share"]].values.tolist() == [[3, 1.0]]
-    assert unit_table(projects, c.indicators, c.issues, c.projects)["quantitative_share"].tolist() == [1.0]
+    assert unit_table(projects, c.indicators, unit_issue_counts(c.issues, c.projects, {}))["quantitative_share"].tolist() == [1.0]
     structure = structure_table(c.indicators, ["预期产出指标", "满意度指标"], load_headers().spec)
     assert structure[("年度", "qualitative")].sum() == 0 and structure[("年度", "indicators")].sum() == 2
 
