@@ -131,6 +131,8 @@ _OPS_BEFORE = sorted([
 # 不得低于 is 不低于: a word of comparison after a negation means its opposite.
 _NEGATION = re.compile(r"不(?:得|应该?|能|宜|可|会|准|许|要)?$|严禁$|禁止$")
 _NEGATED = {"<": "≥", ">": "≤"}
+# 达 right before the number is 达到 (满意度达95%); 传达3次, 下达2批, 到达5个 are other words.
+_REACHES = re.compile(r"(?<![传下到表送抵转发通直])达$")
 _OPS_AFTER = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
               ("左右", "≈"), ("上下", "≈")]
 # 约 right before the number, alone or after a period or a word of counting (约50家, 每年约50家,
@@ -258,6 +260,8 @@ def parse_value(text: object) -> ParsedValue:
             op = symbol
             before = before[:at] + before[end:]
             break
+    if not op and _REACHES.search(before):
+        op, before = "≥", before[:-1]
     about = _ABOUT.search(before)
     if about:
         before = before[: about.start()]

@@ -87,6 +87,11 @@ from sheetsync.values import QUALITATIVE, QUANTITATIVE, clean_text, parse_amount
         ("最多5次", "≤", 5, "次"),
         ("≈50家", "≈", 50, "家"),
         ("=>95%", "≥", 95, "%"),
+        # 达 is 达到 right before the number, not in 传达 or 下达.
+        ("满意度达95%", "≥", 95, "%"),
+        ("达90%", "≥", 90, "%"),
+        ("传达3次", "=", 3, "次"),
+        ("下达2批", "=", 2, "批"),
         # 一 before a period is the period's (每年); the count comes after it.
         ("一年两次", "=", 2, "次"),
         ("一年不少于两次", "≥", 2, "次"),
