@@ -30,7 +30,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the issues as JSON r
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {readable_text(message)}", err=True)
+    typer.echo(f"错误：{readable_text(message)}", err=True)
     return typer.Exit(1)
 
 
@@ -39,19 +39,22 @@ def _shown(path: Path) -> str:
 
 
 def _print_issues(records: list[dict], as_json: bool) -> None:
+    from .headers import load_headers
+
     if as_json:
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if not records:
         return
+    severity = load_headers().severity
     for r in records:
         where = " ".join(x for x in (r["file"], r["sheet"], r["cell"]) if x)
         superseded = ""
         if r[SUPERSEDED]:
             used = r["used_instead"]
-            superseded = (f" (copy not used: {used['file']} {used['sheet']} is used instead)" if used
-                          else " (copy not used: superseded by another copy)")
-        typer.echo(f"{r['severity']:<7} {where}  [{r['code']}] {r['message']}{superseded}")
+            superseded = (f"（未采用的副本，采用的是 {used['file']} {used['sheet']}）" if used
+                          else "（未采用的副本，已被另一份副本取代）")
+        typer.echo(f"{severity(r['severity'])}  {where}  [{r['code']}] {r['message']}{superseded}")
 
 
 def _show_progress(quiet: bool) -> bool:
@@ -81,9 +84,9 @@ def template(
     from . import template as templates
 
     if roster is not None and (unit is not None or count is not None):
-        raise _fail("--unit and --count are for a template without --roster; the roster names the units and projects")
+        raise _fail("--unit 和 --count 只用于不带 --roster 的模板；带 --roster 时，单位和项目由名单给出。")
     if roster is not None and output.suffix.lower() == ".xlsx":
-        raise _fail(f"with --roster, -o is the folder for one workbook per unit, not a workbook ({output})")
+        raise _fail(f"带 --roster 时，-o 应是文件夹（每个单位写一个工作簿），不是工作簿（{output}）。")
     try:
         if roster is None:
             paths = [templates.write_template(output, year=year, unit=unit or "", count=count or 1, framework=framework,
@@ -95,7 +98,7 @@ def template(
         raise _fail(str(exc)) from exc
     for path in paths:
         typer.echo(_shown(path))
-    typer.echo(f"{len(paths)} workbooks written", err=True)
+    typer.echo(f"已写出{len(paths)}个工作簿", err=True)
 
 
 @app.command()
@@ -187,9 +190,9 @@ def _collect_with_progress(paths: list[str], jobs: int, quiet: bool, exclude: li
     counts = {"forms": 0, "errors": 0}
 
     def label(_item: object) -> str:
-        return f"{counts['forms']} forms, {counts['errors']} errors"
+        return f"{counts['forms']}张表，{counts['errors']}个错误"
 
-    with typer.progressbar(length=len(files), label="Reading", item_show_func=label, show_pos=True,
+    with typer.progressbar(length=len(files), label="读取中", item_show_func=label, show_pos=True,
                            file=sys.stderr) as bar:
         def on_file(forms: int, errors: int) -> None:
             counts["forms"] += forms
@@ -220,13 +223,13 @@ def feedback(
         errors += copy.errors
         typer.echo(f"{_shown(copy.source)} -> {_shown(copy.path)}")
         if copy.note:
-            typer.echo(f"note: {copy.note}", err=True)
+            typer.echo(f"说明：{copy.note}", err=True)
 
     try:
         written = write_feedback([str(p) for p in paths], output, force=force, on_copy=report)
     except SheetsyncError as exc:
         raise _fail(str(exc)) from exc
-    typer.echo(f"{len(written)} feedback files written, {errors} errors", err=True)
+    typer.echo(f"已写出{len(written)}个反馈文件，共{errors}个错误", err=True)
     if errors:
         raise typer.Exit(1)
 

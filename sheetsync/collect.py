@@ -23,7 +23,7 @@ from multiprocessing.context import BaseContext
 from dataclasses import dataclass
 import os
 from pathlib import Path
-from typing import Callable, Generator, Iterable, Iterator
+from typing import Callable, Generator, Iterable, Iterator, Sequence
 
 from .errors import InputError
 from .feedback_marks import feedback_copies, without_unchanged_copies
@@ -112,12 +112,22 @@ def _names_nothing(path: str | os.PathLike) -> bool:
     return False
 
 
+def missing_error(paths: Sequence[str]) -> InputError:
+    return InputError(f"找不到文件或文件夹：{'、'.join(paths)}")
+
+
+def no_workbooks_error(paths: Sequence[str], others: Sequence[str] = ()) -> InputError:
+    """None of ``paths`` is or holds a workbook; ``others`` are the other files found there."""
+    also = f"（另有{len(others)}个其他文件，如“{Path(others[0]).name}”）" if others else ""
+    return InputError(f"{'、'.join(map(str, paths))} 中没有找到表格文件（{'、'.join(WORKBOOK_SUFFIXES)}）{also}。")
+
+
 def require_inputs(paths: Iterable[str | os.PathLike]) -> None:
     """Raise when none of ``paths`` names a file or folder (a folder mistyped): there is nothing
     to read. Some missing among others are read as issues."""
     paths = path_list(paths)
     if paths and len(missing_paths(paths)) == len(paths):
-        raise InputError(f"no such file or folder: {', '.join(paths)}")
+        raise missing_error(paths)
 
 
 def _first_time(files: list[str], seen: set[str]) -> list[str]:
@@ -184,8 +194,7 @@ def collect(paths: Iterable[str | os.PathLike], *, jobs: int = 1, on_file: OnFil
     paths = path_list(paths)
     inputs = find_inputs(paths, exclude=exclude)
     if not inputs.files:
-        also = f" (other files: {len(inputs.others)}, such as {Path(inputs.others[0]).name})" if inputs.others else ""
-        raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(map(str, paths))}{also}")
+        raise no_workbooks_error(paths, inputs.others)
     parts = list(_read_all(inputs.files, jobs, on_file))
     notes = [note for note in map(other_file_issue, inputs.others) if note is not None]
     if notes:

@@ -29,7 +29,7 @@ class WriteError(OutputError):
     """The system refused to write an output (a full disk, a read-only folder): its path and why."""
 
     def __init__(self, path: object, reason: str) -> None:
-        super().__init__(f"cannot write {path}: {reason}")
+        super().__init__(f"无法写入 {path}：{reason}")
         self.path = path
         self.reason = reason
 

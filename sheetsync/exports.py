@@ -130,7 +130,7 @@ def export_sqlite(collection: Collection, path: Path | str, *, force: bool = Fal
                     for first in range(0, len(frame), SQLITE_ROWS):
                         frame.iloc[first:first + SQLITE_ROWS].to_sql(name, connection, index=False, if_exists="append")
         except (sqlite3.Error, pd.errors.DatabaseError) as exc:  # a full disk, as SQLite reports it
-            raise OutputError(f"cannot write {path}: {exc}") from None
+            raise OutputError(f"无法写入 {path}：{exc}") from None
         finally:
             connection.close()
     return Path(path)

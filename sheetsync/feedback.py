@@ -30,14 +30,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cell_comments import AUTHOR, MARK, their_text
-from .errors import InputError, OutputError, SheetsyncError
+from .errors import OutputError, SheetsyncError
 from .feedback_marks import FEEDBACK, KIND, LIST_COLUMNS, LIST_FIRST_ROWS, copy_properties, is_problem_list
 from .headers import Headers, load_headers
 from .issues import NOT_SENT, Issue
 from .model import SUPERSEDED, readable_path
 from .names import FILE_NAME_MAX, SHEET_NAME_MAX, UniqueNames, safe_file_name, unique_sheet_names
 from .output import atomic_path, check_folder, check_writable, publish_all, staged_as, staging_folder
-from .safety import WORKBOOK_SUFFIXES, FileCheck, inspect_file
+from .safety import FileCheck, inspect_file
 from .sheet_extensions import keep_sheet_validations
 from .status import choose_copies
 from .workbook import open_workbook
@@ -67,9 +67,9 @@ class FeedbackCopy:
     def note(self) -> str:
         source = readable_path(str(self.source))
         if self.unreadable:
-            return f"{source}: cannot be opened or annotated; {self.path.name} lists its problems only"
+            return f"{source}：无法打开或标注，{self.path.name} 只列出它的问题。"
         if self.rebuilt:
-            return f"{source}: cannot be annotated in place; rebuilt from its cells as {self.path.name}"
+            return f"{source}：无法在原文件上标注，已按其单元格内容重建为 {self.path.name}。"
         return ""
 
 
@@ -82,16 +82,16 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     replaced), and no copy may replace an input. ``on_copy`` is called with each
     :class:`FeedbackCopy` (the CLI prints its note).
     """
-    from .collect import collect, expand_paths, missing_paths, path_list, real_path
+    from .collect import collect, expand_paths, missing_error, missing_paths, no_workbooks_error, path_list, real_path
 
     paths = path_list(paths)
     missing = missing_paths(paths)
     if missing:
-        raise InputError(f"no such file or folder: {', '.join(missing)}")
+        raise missing_error(missing)
     out_dir = check_folder(out_dir)
     files = [Path(f) for f in expand_paths(paths)]
     if not files:
-        raise InputError(f"no workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found in {', '.join(paths)}")
+        raise no_workbooks_error(paths)
     collection = collect([str(f) for f in files])
     headers = load_headers()
     by_file = _rows_by_file(collection.issues, files)
@@ -104,7 +104,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: Path | str, *, force: b
     inputs = {real_path(str(f)) for f in sources}
     for target in targets:
         if real_path(str(target)) in inputs:
-            raise OutputError(f"{target} is one of the inputs; write the feedback to another folder")
+            raise OutputError(f"{target} 是要读取的文件之一，请把反馈写到另一个文件夹。")
         check_writable(target, force)
     with staging_folder(out_dir) as staging:
         copies = []

@@ -307,14 +307,14 @@ class Collection:
         """The closing line of counts the CLI prints; files no department sent (our own summaries
         and feedback copies, rosters, lock files), and the copies superseded with their problems, apart."""
         skipped = self.issues.loc[self.issues["code"].isin(NOT_SENT), "file"].nunique()
-        line = (f"{files - skipped} files, {len(self.projects)} forms, {len(self.indicators)} indicators, "
-                f"{self.error_count} errors, {self.warning_count} warnings")
+        line = (f"{files - skipped}个文件，{len(self.projects)}张表，{len(self.indicators)}条指标，"
+                f"{self.error_count}个错误，{self.warning_count}个警告")
         if skipped:
-            line += f"; {skipped} other {'file' if skipped == 1 else 'files'} skipped (ours, a roster or a lock file)"
+            line += f"；另跳过{skipped}个不是填报表的文件（本工具的输出、项目名单或锁定文件）"
         superseded = int(self.projects[SUPERSEDED].sum())
         if superseded:
-            line += (f"; {superseded} {'copy' if superseded == 1 else 'copies'} not used, superseded by another copy "
-                     f"({self._count('error', superseded=True)} errors, {self._count('warning', superseded=True)} warnings)")
+            line += (f"；{superseded}张表是重复提交、未采用的副本（其中{self._count('error', superseded=True)}个错误，"
+                     f"{self._count('warning', superseded=True)}个警告）")
         return line
 
 

@@ -49,9 +49,9 @@ def check_folder(path: Path | str) -> Path:
 
 def _check_place(path: Path, force: bool) -> None:
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give the name of the file to write")
+        raise OutputError(f"{path} 是文件夹，请给出要写入的文件名。")
     if path.exists() and not force:
-        raise OutputExistsError(f"{path} exists; use --force to overwrite it")
+        raise OutputExistsError(f"{path} 已存在；如要覆盖，请加 --force。")
     _check_folders_above(path)
 
 
@@ -59,10 +59,9 @@ def _check_folders_above(path: Path) -> None:
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
+                raise OutputError(f"无法写入 {path}：{parent} 是文件，不是文件夹。")
             if not os.access(parent, os.W_OK | os.X_OK):
-                raise OutputError(f"cannot write {path}: the folder {parent} may not be written in "
-                                  "(it is read-only, or you have no permission)")
+                raise OutputError(f"无法写入 {path}：文件夹 {parent} 不能写入（只读，或没有权限）。")
             break
 
 
@@ -70,7 +69,7 @@ def check_workbook_name(path: Path | str) -> Path:
     """Raise unless ``path`` names an .xlsx: what we write is one, whatever the name says."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise OutputError(f"{path}: the workbook written is an .xlsx; give a file name ending in .xlsx")
+        raise OutputError(f"{path}：写出的工作簿是.xlsx格式，请给出以.xlsx结尾的文件名。")
     return path
 
 
@@ -89,16 +88,16 @@ def check_outputs(workbook: Path | str, inputs: list[str], *, files: Sequence[Pa
     for index, (path, key) in enumerate(zip(outputs, real)):
         for other, other_key in zip(outputs[:index], real[:index]):
             if key == other_key:
-                raise OutputError(f"{path} is given for two outputs; give each its own name")
+                raise OutputError(f"{path} 被指定为两个输出，请给每个输出各起一个名字。")
             if key.is_relative_to(other_key) or other_key.is_relative_to(key):
-                raise OutputError(f"{path} and {other} are outputs of one run, and one would be the other's folder")
+                raise OutputError(f"{path} 和 {other} 是同一次运行的输出，一个会成为另一个的文件夹，请换个位置。")
     named = {real_path(os.fsdecode(p)) for p in inputs}
     input_files = {real_path(f) for f in expand_paths(inputs)}
     for path, key in zip(outputs, real):
         if roster is not None and str(key) == real_path(str(roster)):
-            raise OutputError(f"{path} is the roster; write the outputs elsewhere")
+            raise OutputError(f"{path} 是项目名单，请把输出写到别处。")
         if str(key) in input_files and (str(key) in named or not _our_summary(path)):
-            raise OutputError(f"{path} is one of the inputs; write the outputs elsewhere")
+            raise OutputError(f"{path} 是要读取的文件之一，请把输出写到别处。")
 
 
 def _our_summary(path: Path) -> bool:
@@ -114,9 +113,9 @@ def output_folder(path: Path | str) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise OutputError(f"{path} is a file; give a folder for the outputs") from None
+        raise OutputError(f"{path} 是文件，请给出存放输出的文件夹。") from None
     except OSError as exc:
-        raise OutputError(f"cannot create the folder {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"无法创建文件夹 {path}：{exc.strerror or exc}。") from None
     return path
 
 
@@ -179,7 +178,7 @@ def atomic_path(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         try:
             yield tmp
             if not force and path.exists():
-                raise OutputExistsError(f"{path} appeared while it was being written; use --force to overwrite it")
+                raise OutputExistsError(f"{path} 在写出期间被别的程序建立了；如要覆盖，请加 --force。")
             publish(tmp, path)
         except OSError as exc:
             _close_archives(exc, tmp)

@@ -535,6 +535,5 @@ def roster_line(collection: Collection, roster: Sequence) -> str:
     headers = load_headers()
     status = submission_status(roster, choose_copies(collection), headers, unread_files(collection))["status"]
     counts = status.value_counts()
-    names = {"submitted": "submitted", "missing": "missing", "duplicate": "duplicate copies",
-             "outside": "outside the roster"}
-    return "roster: " + ", ".join(f"{int(counts.get(headers.status(key), 0))} {name}" for key, name in names.items())
+    return "对照名单：" + "，".join(f"{headers.status(key)}{int(counts.get(headers.status(key), 0))}项"
+                                   for key in ("submitted", "missing", "duplicate", "outside"))

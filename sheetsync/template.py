@@ -60,11 +60,11 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
     year = year or default_year()
     tree = spec.tree(framework or spec.default_framework)
     if count < 1:
-        raise TemplateError(f"count must be at least 1, not {count}")
+        raise TemplateError(f"项目表的张数至少为1，现为{count}。")
     _check_password(password)
     unit = unit.strip()
     if problem := unit_name_problem(spec, unit):
-        raise TemplateError(f"--unit: {problem}")
+        raise TemplateError(f"--unit：{problem}")
     names = unique_sheet_names([spec.blank_sheet_name.format(number=i) for i in range(1, count + 1)], taken=not_for_projects(spec))
     sheets = [ProjectSheet(n, ProjectForm(budget_unit=unit, year=year), tree, blank=True) for n in names]
     output = check_workbook_name(output)
@@ -91,13 +91,13 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     entries = read_roster(roster_path, form=spec)
     out_dir = Path(out_dir)
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise OutputError(f"{out_dir} is a file; with --roster the output is a folder")
+        raise OutputError(f"{out_dir} 是文件；带 --roster 时，输出应是文件夹。")
     units = _by_unit(entries)
     paths = [out_dir / f"{name}.xlsx" for name in unique_file_names(list(units))]
     for path in paths:
         check_writable(path, force)
         if os.path.realpath(path) == os.path.realpath(roster_path):
-            raise OutputError(f"{path} is the roster; write the templates to another folder")
+            raise OutputError(f"{path} 是项目名单，请把模板写到另一个文件夹。")
     with staging_folder(out_dir) as staging:
         for (unit, mine), path in zip(units.items(), paths):
             names = unique_sheet_names([e.project_name for e in mine], taken=not_for_projects(spec))
@@ -129,8 +129,7 @@ def _check_password(password: str | None) -> None:
     # Excel and LibreOffice check a sheet's password through a hash of its bytes, and
     # XlsxWriter hashes each character whole: a Chinese password would lock the sheet for good.
     if password and not (password.isascii() and password.isprintable()):
-        raise TemplateError("the password may hold only ASCII letters, digits and signs (no Chinese characters); "
-                            "密码只能使用英文字母、数字和符号")
+        raise TemplateError("密码只能使用英文字母、数字和符号（不能有汉字）。")
 
 
 def write_unit_workbook(path, forms: list[ProjectForm], *, year, budget_unit, framework=None, password=None,

@@ -47,15 +47,15 @@ def test_the_summary_may_not_replace_an_input(inbox):
     source = inbox / "甲局.xlsx"
     before = source.read_bytes()
     result = runner.invoke(app, ["collect", str(inbox), "-o", str(source), "--force", "-q"])
-    assert result.exit_code == 1 and "one of the inputs" in result.output
+    assert result.exit_code == 1 and "是要读取的文件之一" in result.output
     assert source.read_bytes() == before
 
 
 @pytest.mark.parametrize(("extra", "says"), [
-    (["--sqlite", "{out}"], "two outputs"),
-    (["--csv", "{out}"], "folder"),
-    (["--csv", "{tmp}/t", "--sqlite", "{tmp}/t/projects.csv"], "two outputs"),
-    (["--parquet", "{tmp}/t", "--sqlite", "{tmp}/t"], "folder"),
+    (["--sqlite", "{out}"], "被指定为两个输出"),
+    (["--csv", "{out}"], "文件夹"),
+    (["--csv", "{tmp}/t", "--sqlite", "{tmp}/t/projects.csv"], "被指定为两个输出"),
+    (["--parquet", "{tmp}/t", "--sqlite", "{tmp}/t"], "文件夹"),
 ])
 def test_two_outputs_may_not_share_a_path(tmp_path, inbox, extra, says):
     out = tmp_path / "s.xlsx"
@@ -69,7 +69,7 @@ def test_csv_and_parquet_tables_may_share_a_folder(tmp_path, inbox):
     tables = tmp_path / "tables"
     result = runner.invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"),
                                  "--csv", str(tables), "--parquet", str(tables), "-q"])
-    assert result.exit_code in (0, 1) and "error:" not in result.output
+    assert result.exit_code in (0, 1) and "错误：" not in result.output
     assert sorted(p.name for p in tables.iterdir()) == sorted(f"{t}.{ext}" for t in ("projects", "indicators", "issues")
                                                               for ext in ("csv", "parquet"))
 
@@ -130,7 +130,7 @@ def test_a_sub_folder_that_cannot_be_opened_is_an_issue(inbox, monkeypatch):
     result = runner.invoke(app, ["check", str(inbox)])
     assert result.exit_code == 1 and "[unreadable_folder]" in result.output
     result = runner.invoke(app, ["feedback", str(inbox), "-o", str(inbox.parent / "反馈")])
-    assert result.exit_code == 1 and "办公室: cannot be opened or annotated; 办公室_反馈.xlsx lists its problems only" in result.output
+    assert result.exit_code == 1 and "办公室：无法打开或标注，办公室_反馈.xlsx 只列出它的问题。" in result.output
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists folders whatever their permissions")
@@ -167,7 +167,7 @@ def test_feedback_exits_1_when_a_file_has_errors(tmp_path, inbox):
     _form(inbox / "乙局.xlsx", name="")
     result = runner.invoke(app, ["feedback", str(inbox), "-o", str(tmp_path / "反馈")])
     assert result.exit_code == 1
-    assert "2 feedback files written" in result.output
+    assert "已写出2个反馈文件" in result.output
 
 
 def test_feedback_inside_the_folder_it_reads_ignores_its_own_copies(inbox):
@@ -183,7 +183,7 @@ def test_feedback_is_written_whole_or_not_at_all(tmp_path, inbox):
     out = tmp_path / "反馈"
     out.mkdir()
     (out / "乙局_反馈.xlsx").write_bytes(b"an earlier copy")
-    with pytest.raises(Exception, match="exists"):
+    with pytest.raises(Exception, match="已存在"):
         write_feedback([inbox], out)
     assert sorted(p.name for p in out.iterdir()) == ["乙局_反馈.xlsx"]
 
@@ -255,11 +255,11 @@ def test_the_roster_is_no_output_and_no_form(tmp_path, inbox):
     kept = roster.read_bytes()
     for extra in (["-o", str(roster)], ["-o", str(tmp_path / "s.xlsx"), "--sqlite", str(roster)]):
         result = runner.invoke(app, ["collect", str(inbox), "--roster", str(roster), *extra, "--force", "-q"])
-        assert result.exit_code == 1 and "is the roster" in result.output
+        assert result.exit_code == 1 and "是项目名单" in result.output
         assert roster.read_bytes() == kept
     # Kept among the forms, it is read as the roster only.
     result = runner.invoke(app, ["collect", str(inbox), "--roster", str(roster), "-o", str(tmp_path / "s.xlsx"), "-q"])
-    assert "1 files, 1 forms" in result.output and "1 submitted, 0 missing" in result.output
+    assert "1个文件，1张表" in result.output and "已提交1项，未提交0项" in result.output
 
 
 def test_a_summary_written_among_the_inputs_can_be_written_again(inbox):
@@ -267,11 +267,11 @@ def test_a_summary_written_among_the_inputs_can_be_written_again(inbox):
     runner.invoke(app, ["collect", str(inbox), "-o", str(out), "-q"])
     first = out.read_bytes()
     result = runner.invoke(app, ["collect", str(inbox), "-o", str(out), "-q", "--force"])
-    assert "error:" not in result.output and "1 files, 1 forms" in result.output  # the summary: own_summary
-    assert "1 other file skipped" in result.output
+    assert "错误：" not in result.output and "1个文件，1张表" in result.output  # the summary: own_summary
+    assert "另跳过1个不是填报表的文件" in result.output
     assert out.read_bytes() != first
     named = runner.invoke(app, ["collect", str(inbox), str(out), "-o", str(out), "-q", "--force"])
-    assert named.exit_code == 1 and "one of the inputs" in named.output  # named as an input, it is one
+    assert named.exit_code == 1 and "是要读取的文件之一" in named.output  # named as an input, it is one
 
 
 def test_macos_leftovers_are_passed_over(inbox):
@@ -305,7 +305,7 @@ def test_a_link_that_cannot_be_followed_is_reported_not_a_traceback(inbox, monke
     monkeypatch.setattr(os.path, "realpath", realpath)
     result = runner.invoke(app, ["check", str(inbox)])
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "1 files, 1 forms" in result.output and "链接" in result.output
+    assert "1个文件，1张表" in result.output and "链接" in result.output
 
 
 def test_a_pipe_named_like_a_workbook_is_an_issue_not_a_hang(inbox):
@@ -322,7 +322,7 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_it_reads(tmp_path, in
     (Path(os.fsdecode(os.fsencode(inbox) + b"/" + "说明".encode("gbk") + b".pdf"))).write_bytes(b"%PDF-1.4")
     result = runner.invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"), "-q",
                                  "--csv", str(tmp_path / "t"), "--sqlite", str(tmp_path / "t.db")])
-    assert "error:" not in result.output and "2 files, 2 forms" in result.output
+    assert "错误：" not in result.output and "2个文件，2张表" in result.output
     collection = collect([str(inbox)])
     assert sorted(collection.projects["file"]) == [str(inbox / "乙局.xlsx"), str(inbox / "甲局.xlsx")]
     assert str(inbox / "说明.pdf") in set(collection.issues["file"])
@@ -351,12 +351,12 @@ def test_names_that_are_not_utf8_are_printed_as_they_read(tmp_path, inbox):
     out = tmp_path / "反馈"
     result = runner.invoke(app, ["feedback", str(inbox), "-o", str(out)])
     assert f"{inbox / '乙局.xlsx'} -> {out / '乙局_反馈.xlsx'}" in result.stdout
-    assert f"note: {inbox / '丙局.xlsx'}: cannot be opened or annotated" in result.stderr
+    assert f"说明：{inbox / '丙局.xlsx'}：无法打开或标注" in result.stderr
     assert (out / "乙局_反馈.xlsx").is_file()  # the copy is named as its source reads
     written = runner.invoke(app, ["template", "-o", str(_gbk(tmp_path, "模板.xlsx"))])
     assert written.stdout == f"{tmp_path / '模板.xlsx'}\n"
     again = runner.invoke(app, ["template", "-o", str(_gbk(tmp_path, "模板.xlsx"))])
-    assert again.stderr == f"error: {tmp_path / '模板.xlsx'} exists; use --force to overwrite it\n"
+    assert again.stderr == f"错误：{tmp_path / '模板.xlsx'} 已存在；如要覆盖，请加 --force。\n"
     imported = runner.invoke(app, ["import-text", str(SEED), "-o", str(_gbk(tmp_path, "导入"))])
     assert f"{tmp_path / '导入'}/" in imported.stdout
 
@@ -375,7 +375,7 @@ def test_a_read_only_output_folder_is_one_error_line(tmp_path, inbox, monkeypatc
     out = tmp_path / "输出"
     _no_folder_made_here(monkeypatch)
     result = runner.invoke(app, [*(a.format(inbox=inbox) for a in command), "-o", str(out)])
-    assert (result.exit_code, result.stderr) == (1, f"error: cannot write {out}: Operation not permitted\n")
+    assert (result.exit_code, result.stderr) == (1, f"错误：无法写入 {out}：Operation not permitted\n")
     assert not out.exists()  # the folder made for the outputs is removed again
 
 
@@ -388,7 +388,7 @@ def test_an_input_path_that_cannot_be_looked_at_is_an_unreadable_file(tmp_path, 
                     ["feedback", "-o", str(tmp_path / "反馈"), "--force"]):
         result = runner.invoke(app, [command[0], str(_long_name(tmp_path)), *command[1:]])
         assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
-        assert "error:" not in result.output and "1 errors" in result.output
+        assert "错误：" not in result.output and "1个错误" in result.output
     assert collect([str(_long_name(tmp_path))]).issues["code"].tolist() == ["unreadable_file"]
     locked = inbox / "办公室"
     locked.mkdir()
@@ -401,7 +401,7 @@ def test_an_input_path_that_cannot_be_looked_at_is_an_unreadable_file(tmp_path, 
 
     monkeypatch.setattr(os, "stat", guarded)
     result = runner.invoke(app, ["feedback", str(locked / "乙局.xlsx"), "-o", str(tmp_path / "反馈2")])
-    assert result.exit_code == 1 and "乙局.xlsx: cannot be opened or annotated" in result.stderr
+    assert result.exit_code == 1 and "乙局.xlsx：无法打开或标注" in result.stderr
     row = collect([str(locked / "乙局.xlsx")]).issues.iloc[0]
     assert (row["code"], "Permission denied" in row["message"]) == ("unreadable_file", True)
 
@@ -413,7 +413,7 @@ def test_a_roster_or_output_path_that_cannot_be_looked_at_is_one_error_line(tmp_
                     ["template", "-o", str(_long_name(tmp_path).parent), "--roster", str(EXAMPLES / "roster.csv")]):
         result = runner.invoke(app, command)
         assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
-        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        assert result.stderr.startswith("错误：") and result.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["收回"]
 
 
@@ -446,7 +446,7 @@ def test_a_full_disk_is_one_error_line_naming_the_output(tmp_path, inbox, monkey
     monkeypatch.setattr(sys, "unraisablehook", left_to_collect.append)
     monkeypatch.setattr(zipfile.io, "open", full_disk)  # how XlsxWriter's and openpyxl's ZipFile open
     result = runner.invoke(app, [a.format(inbox=inbox, out=out) for a in command])
-    assert (result.exit_code, result.stderr) == (1, f"error: cannot write {out / written}: No space left on device\n")
+    assert (result.exit_code, result.stderr) == (1, f"错误：无法写入 {out / written}：No space left on device\n")
     del result  # and with it the failed run's frames, as when the program ends
     gc.collect()
     assert left_to_collect == []  # no second report of the error from a ZipFile left open
@@ -462,9 +462,9 @@ def test_import_text_says_a_file_is_missing_or_a_folder(tmp_path):
 def test_collect_refuses_when_no_path_given_exists(tmp_path, inbox):
     out = tmp_path / "汇总.xlsx"
     result = runner.invoke(app, ["collect", str(tmp_path / "收会"), "-o", str(out), "-q"])
-    assert (result.exit_code, result.stderr) == (1, f"error: no such file or folder: {tmp_path / '收会'}\n")
+    assert (result.exit_code, result.stderr) == (1, f"错误：找不到文件或文件夹：{tmp_path / '收会'}\n")
     assert not out.exists()
     some = runner.invoke(app, ["collect", str(tmp_path / "收会"), str(inbox), "-o", str(out), "-q"])
-    assert some.exit_code == 1 and "2 files, 1 forms" in some.stdout  # the missing one is an issue row
+    assert some.exit_code == 1 and "2个文件，1张表" in some.stdout  # the missing one is an issue row
     issues = collect([str(tmp_path / "收会"), str(inbox)]).issues
     assert issues.loc[issues["code"] == "file_not_found", "file"].tolist() == [str(tmp_path / "收会")]

@@ -181,13 +181,13 @@ def test_nothing_to_read_is_an_error_not_an_empty_result(tmp_path):
     from sheetsync.errors import InputError
 
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no workbooks"):
+    with pytest.raises(InputError, match="没有找到表格文件"):
         collect([tmp_path / "empty"])
     (tmp_path / "empty" / "甲局.pdf").write_bytes(b"%PDF-1.4")
-    with pytest.raises(InputError, match=r"other files: 1, such as 甲局.pdf"):
+    with pytest.raises(InputError, match=r"另有1个其他文件，如“甲局.pdf”"):
         collect([tmp_path / "empty"])
     result = CliRunner().invoke(app, ["check", str(tmp_path / "empty")])
-    assert result.exit_code == 1 and "no workbooks" in result.output
+    assert result.exit_code == 1 and "没有找到表格文件" in result.output
 
 
 def test_collect_checks_every_output_and_the_roster_before_reading(tmp_path):
@@ -196,7 +196,7 @@ def test_collect_checks_every_output_and_the_roster_before_reading(tmp_path):
     (tmp_path / "csv" / "issues.csv").write_text("old")
     runner = CliRunner()
     result = runner.invoke(app, ["collect", str(folder), "-o", str(tmp_path / "s.xlsx"), "--csv", str(tmp_path / "csv")])
-    assert result.exit_code == 1 and "issues.csv exists" in result.output
+    assert result.exit_code == 1 and "issues.csv 已存在" in result.output
     bad_roster = tmp_path / "roster.csv"
     bad_roster.write_text("预算单位\n某局\n", encoding="utf-8")
     result = runner.invoke(app, ["collect", str(folder), "-o", str(tmp_path / "s.xlsx"), "--roster", str(bad_roster)])
@@ -315,9 +315,9 @@ def test_the_progress_bar_counts_files_forms_and_errors(tmp_path):
         shown += chunk
     os.close(leader)
     assert done.returncode == 1  # the folder holds files with errors
-    assert "3 files, 3 forms" in done.stdout and "1 other file skipped" in done.stdout  # the lock file
+    assert "3个文件，3张表" in done.stdout and "另跳过1个" in done.stdout  # the lock file
     text = shown.decode()
-    assert "Reading" in text and "4/4" in text and "3 forms, 3 errors" in text
+    assert "读取中" in text and "4/4" in text and "3张表，3个错误" in text
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork is used on Linux only")

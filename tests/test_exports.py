@@ -153,7 +153,7 @@ def test_a_full_disk_is_an_output_error_and_leaves_nothing_behind(tmp_path, monk
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pyarrow.parquet, "write_table", no_space)
-    with pytest.raises(OutputError, match="projects.parquet: No space left on device"):
+    with pytest.raises(OutputError, match="projects.parquet：No space left on device"):
         exports.export_parquet(collection, tmp_path / "tables")
 
     import xlsxwriter.workbook

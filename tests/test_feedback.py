@@ -277,7 +277,7 @@ def test_a_zip_bomb_is_not_opened_for_its_copy(tmp_path):
 def test_a_missing_input_is_an_error(tmp_path):
     from sheetsync.errors import InputError
 
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="找不到文件"):
         write_feedback([tmp_path / "nowhere.xlsx"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -406,7 +406,7 @@ def test_a_copy_that_cannot_be_annotated_lists_the_problems(tmp_path, inbox, mon
     assert book.sheetnames == [h.sheet("issues")]
     assert _issue_list(book)[0][1] == h.text("list_only_note")
     # 乙局's copy has no cell to mark, so it is made as ever.
-    assert [note.unreadable for note in notes] == [False, True] and "annotated" in notes[1].note
+    assert [note.unreadable for note in notes] == [False, True] and "无法打开或标注" in notes[1].note
 
 
 def test_an_xlsx_openpyxl_cannot_open_is_rebuilt_from_its_cells(tmp_path, inbox):
@@ -422,7 +422,7 @@ def test_an_xlsx_openpyxl_cannot_open_is_rebuilt_from_its_cells(tmp_path, inbox)
     sheet = book[issues["sheet"].iloc[0]]
     assert sheet["B4"].value == "办公设备购置"
     assert all(issues["message"].iloc[i] in sheet[cell].comment.text for i, cell in enumerate(issues["cell"]) if cell)
-    assert notes[0].rebuilt and not notes[0].unreadable and "rebuilt" in notes[0].note
+    assert notes[0].rebuilt and not notes[0].unreadable and "重建" in notes[0].note
 
 
 def test_copies_put_back_among_the_inputs_are_not_read_twice(inbox):

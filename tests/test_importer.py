@@ -144,7 +144,7 @@ def test_cli_import_text(tmp_path, seed):
     assert (out / f"{UNIT}.xlsx").is_file()
     printed = json.loads(result.stdout)
     assert printed == issue_records(seed)
-    assert "16 forms" in result.stderr and "0 errors" in result.stderr
+    assert "16张表" in result.stderr and "0个错误" in result.stderr
 
     again = runner.invoke(app, ["import-text", str(SEED), "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.stderr

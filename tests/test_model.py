@@ -23,7 +23,7 @@ def test_collection_tables_have_stable_columns_and_types():
     pd.testing.assert_frame_equal(result.indicators[["value_op", "value_num", "value_kind"]], expected,
                                   check_dtype=False)
     assert (result.error_count, result.warning_count) == (1, 0)
-    assert result.summary_line(1) == "1 files, 1 forms, 2 indicators, 1 errors, 0 warnings"
+    assert result.summary_line(1) == "1个文件，1张表，2条指标，1个错误，0个警告"
 
 
 def test_empty_collection_keeps_its_columns():

@@ -53,19 +53,19 @@ def test_a_folder_or_a_file_in_the_way_is_a_clear_error(tmp_path):
     from sheetsync.output import output_folder
 
     (tmp_path / "folder").mkdir()
-    with pytest.raises(OutputError, match="is a folder"):
+    with pytest.raises(OutputError, match="是文件夹"):
         with atomic_path(tmp_path / "folder", force=True):
             pass
     (tmp_path / "file.xlsx").write_text("x")
-    with pytest.raises(OutputError, match="is a file"):
+    with pytest.raises(OutputError, match="是文件"):
         with atomic_path(tmp_path / "file.xlsx" / "summary.xlsx"):
             pass
-    with pytest.raises(OutputError, match="is a file"):
+    with pytest.raises(OutputError, match="是文件"):
         output_folder(tmp_path / "file.xlsx")
 
 
 def test_a_name_longer_than_the_file_system_allows_is_a_clear_error(tmp_path):
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match="无法写入"):
         check_writable(tmp_path / ("长" * 100 + ".xlsx"), False)
 
 
@@ -84,14 +84,14 @@ def read_only_folder(tmp_path):
 
 
 def test_a_read_only_folder_is_refused_before_any_work(read_only_folder, tmp_path):
-    with pytest.raises(OutputError, match="may not be written in"):
+    with pytest.raises(OutputError, match="不能写入"):
         check_writable(read_only_folder / "汇总.xlsx", force=False)
-    with pytest.raises(OutputError, match="may not be written in"):
+    with pytest.raises(OutputError, match="不能写入"):
         check_writable(read_only_folder / "csv" / "projects.csv", force=False)
     # The summary is not written when an export could not be: the run is refused before reading.
     done = CliRunner().invoke(app, ["collect", "examples/forms", "-o", str(tmp_path / "汇总.xlsx"),
                                     "--csv", str(read_only_folder / "csv")])
-    assert done.exit_code == 1 and "may not be written in" in done.output
+    assert done.exit_code == 1 and "不能写入" in done.output
     assert not (tmp_path / "汇总.xlsx").exists()
 
 
@@ -101,7 +101,7 @@ def test_feedback_into_a_read_only_folder_is_refused_before_reading(read_only_fo
 
     monkeypatch.setattr(sys.modules["sheetsync.collect"], "collect", no_reading)
     done = CliRunner().invoke(app, ["feedback", "examples/forms", "-o", str(read_only_folder / "反馈")])
-    assert done.exit_code == 1 and "may not be written in" in done.output
+    assert done.exit_code == 1 and "不能写入" in done.output
 
 
 def test_an_export_that_fails_leaves_no_folder_behind(tmp_path, monkeypatch):

@@ -66,7 +66,7 @@ def test_cli_collect_writes_what_the_library_writes(tmp_path, inbox, spec):
     collection = collect([inbox])
     assert result.exit_code == (1 if collection.error_count else 0), result.output
     assert collection.summary_line(collection.file_count) in result.output
-    assert "roster: 1 submitted, 1 missing, 0 duplicate copies, 2 outside the roster" in result.output
+    assert "对照名单：已提交1项，未提交1项，重复提交0项，名单外2项" in result.output
     status = list(openpyxl.load_workbook(out / "汇总.xlsx")[h.sheet("status")].iter_rows(values_only=True))[1:]
     assert sorted(r[0] for r in status) == sorted([h.status("submitted"), h.status("missing"),
                                                    h.status("outside"), h.status("outside")])
@@ -83,5 +83,5 @@ def test_cli_feedback(tmp_path, inbox):
     result = CliRunner().invoke(app, ["feedback", str(inbox), "-o", str(tmp_path / "反馈")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "反馈").iterdir()) == ["东莞市乙局_反馈.xlsx", "东莞市甲局_反馈.xlsx"]
-    assert "2 feedback files written" in result.output
+    assert "已写出2个反馈文件" in result.output
     assert f"{inbox / '东莞市甲局.xlsx'} -> {tmp_path / '反馈' / '东莞市甲局_反馈.xlsx'}" in result.output

@@ -63,19 +63,19 @@ def test_only_the_problems_of_the_copies_used_count(inbox):
     superseded_errors = int(result.issues.query("superseded and severity == 'error'").shape[0])
     assert superseded_errors >= 1
     assert result.summary_line(3) == (
-        f"3 files, 3 forms, {len(result.indicators)} indicators, 1 errors, {result.warning_count} warnings; "
-        f"1 copy not used, superseded by another copy ({superseded_errors} errors, 0 warnings)")
+        f"3个文件，3张表，{len(result.indicators)}条指标，1个错误，{result.warning_count}个警告；"
+        f"1张表是重复提交、未采用的副本（其中{superseded_errors}个错误，0个警告）")
 
 
 def test_a_round_whose_only_errors_were_corrected_exits_0(inbox, tmp_path):
     (inbox / "乙.xlsx").unlink()
     result = CliRunner().invoke(app, ["collect", str(inbox), "-o", str(tmp_path / "s.xlsx"), "-q"])
     assert result.exit_code == 0, result.output
-    assert "0 errors" in result.output and "1 copy not used" in result.output
+    assert "0个错误" in result.output and "1张表是重复提交" in result.output
     checked = CliRunner().invoke(app, ["check", str(inbox)])
     assert checked.exit_code == 0, checked.output
     assert "原稿.xlsx 项目1" in checked.output
-    assert f"(copy not used: {inbox / '更正.xlsx'} 项目1 is used instead)" in checked.output
+    assert f"（未采用的副本，采用的是 {inbox / '更正.xlsx'} 项目1）" in checked.output
     records = json.loads(CliRunner().invoke(app, ["check", str(inbox), "--json"]).stdout)
     assert records and all(r["superseded"] for r in records)
     assert all(r["used_instead"] == {"file": str(inbox / "更正.xlsx"), "sheet": "项目1"} for r in records)
@@ -114,7 +114,7 @@ def test_the_superseded_copy_gets_feedback_saying_which_copy_was_used(inbox, tmp
     (inbox / "乙.xlsx").unlink()
     result = CliRunner().invoke(app, ["feedback", str(inbox), "-o", str(tmp_path / "反馈")])
     assert result.exit_code == 0, result.output
-    assert "2 feedback files written, 0 errors" in result.output
+    assert "已写出2个反馈文件，共0个错误" in result.output
     sheet = openpyxl.load_workbook(tmp_path / "反馈" / "原稿_反馈.xlsx")[load_headers().sheet("issues")]
     rows = list(sheet.iter_rows(values_only=True))
     note = load_headers().text("superseded_note", sheet="项目1", winner="更正.xlsx", winner_sheet="项目1")

@@ -390,7 +390,7 @@ def test_a_full_disk_is_an_output_error_naming_the_template(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", no_space)
-    with pytest.raises(OutputError, match="模板.xlsx: No space left on device") as failed:
+    with pytest.raises(OutputError, match="模板.xlsx：No space left on device") as failed:
         write_template(tmp_path / "模板.xlsx", year=YEAR, unit="某局", count=1)
     del failed
     with warnings.catch_warnings():

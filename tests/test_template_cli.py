@@ -75,7 +75,7 @@ def test_options_that_do_not_go_with_a_roster_are_refused(tmp_path):
         result = runner.invoke(app, ["template", "--roster", "examples/roster.csv", "-o", str(out), *extra])
         assert result.exit_code == 1 and "--roster" in result.stderr
     result = runner.invoke(app, ["template", "--roster", "examples/roster.csv", "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 1 and "folder" in result.stderr
+    assert result.exit_code == 1 and "文件夹" in result.stderr
     assert not list(tmp_path.iterdir())
 
 
@@ -88,7 +88,7 @@ def test_a_roster_is_never_overwritten_by_a_template(tmp_path):
     book.save(roster)
     kept = roster.read_bytes()
     result = runner.invoke(app, ["template", "--roster", str(roster), "-o", str(tmp_path), "--force"])
-    assert result.exit_code == 1 and "is the roster" in result.stderr
+    assert result.exit_code == 1 and "是项目名单" in result.stderr
     assert roster.read_bytes() == kept
 
 
@@ -111,5 +111,5 @@ def test_a_unit_of_spaces_leaves_the_unit_line_open(tmp_path, spec):
 def test_a_unit_the_form_would_read_back_otherwise_is_refused(tmp_path, unit):
     out = tmp_path / "t.xlsx"
     result = runner.invoke(app, ["template", "-o", str(out), "--unit", unit])
-    assert result.exit_code == 1 and "--unit:" in result.stderr and "请" in result.stderr
+    assert result.exit_code == 1 and "--unit：" in result.stderr and "请" in result.stderr
     assert not out.exists()
