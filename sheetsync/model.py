@@ -282,12 +282,13 @@ class Collection:
                           self.file_count, paths)
 
     def without_files(self, files: set[str]) -> Collection:
-        """This collection without the rows of ``files`` (as the tables name them), nor their count."""
+        """This collection without the rows of ``files`` (as the tables name them); they still
+        count among the files read (:meth:`summary_line` counts a file no department sent apart)."""
         kept = [~table["file"].isin(files).to_numpy() for table in (self.projects, self.indicators, self.issues)]
         tables = [table[keep].reset_index(drop=True)
                   for table, keep in zip((self.projects, self.indicators, self.issues), kept)]
         paths = None if self.paths is None else Paths(*(p[keep] for p, keep in zip(self.paths, kept)))
-        return Collection(*tables, file_count=self.file_count - len(files), paths=paths)
+        return Collection(*tables, file_count=self.file_count, paths=paths)
 
     @property
     def error_count(self) -> int:
