@@ -442,7 +442,7 @@ class _SheetReader:
                 if len(value) > longest_value and value_cell:
                     read.long_texts.append((period, "value", len(value), longest_value, value_cell))
                 groups.add((period, level1))
-                if type(raw) in _NUMBER_TYPES and 0 < raw <= 1 and shown is None:
+                if type(raw) in _NUMBER_TYPES and 0 < raw < 1 and shown is None:
                     read.fraction_values.append((period, value, value_cell))
                 elif type(raw) in _DATE_TYPES:
                     read.date_values.append((period, value, value_cell))

@@ -247,6 +247,7 @@ def test_a_percentage_excel_stored_as_a_number_is_flagged(tmp_path):
     # A fraction whose format does not say it is a percentage (an .xlsx shown as a
     # percentage is read as one: test_number_format.py).
     sheet["E14"] = 0.95
+    sheet["E15"] = 1  # one system, one Ukey: a count, not 100%
     book.save(path)
     result = read_workbook(path)
     flagged = result.issues[result.issues["code"] == "value_as_fraction"]

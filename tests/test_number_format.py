@@ -141,7 +141,7 @@ def test_a_damaged_styles_part_leaves_the_warning(tmp_path):
     rewrite_part(path, "xl/styles.xml", lambda xml: xml.replace(b"<cellXfs", b'<cellXfs a="1" a="2"'))
     result = read_workbook(path)
     assert _values(result)["E14"] == "0.95"
-    assert sorted(_fractions(result)) == ["E11", "E14", "H12"]
+    assert sorted(_fractions(result)) == ["E11", "E14"]  # not H12's 1: a count of one as likely as 100%
 
 
 def test_ods_percentage_cells_by_position_through_repeats_and_covered_cells():
