@@ -12,13 +12,16 @@ can report it::
 from __future__ import annotations
 
 import html
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Encodings the published text comes in: UTF-8 (with or without BOM), else the Chinese
-# national encoding that Windows tools write.
+# national encoding that Windows tools write. UTF-16 (Notepad's "Unicode", Excel's "Unicode
+# 文本") is known by its byte-order mark.
 ENCODINGS = ("utf-8-sig", "gb18030")
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
@@ -37,6 +40,8 @@ def line_ref(number: int) -> str:
 def read_text(path: Path | str) -> str:
     """The file's text; raises UnicodeDecodeError when no known encoding fits."""
     data = Path(path).read_bytes()
+    if data.startswith(_UTF16_MARKS):
+        return data.decode("utf-16")
     for encoding in ENCODINGS[:-1]:
         try:
             return data.decode(encoding)

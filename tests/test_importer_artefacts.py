@@ -283,9 +283,10 @@ def test_several_forms_in_one_file_get_unique_sheet_names(spec, tmp_path):
     assert len(result.indicators) == 16
 
 
-def test_gbk_text_is_read(spec, tmp_path):
-    result = import_text(FormText(spec).write(tmp_path, encoding="gbk"))
-    assert result.projects.loc[0, "budget_unit"] == UNIT
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])  # utf-16: Notepad's "Unicode", with its mark
+def test_gbk_and_utf16_text_is_read(spec, tmp_path, encoding):
+    result = import_text(FormText(spec).write(tmp_path, encoding=encoding))
+    assert result.projects.loc[0, "budget_unit"] == UNIT and result.issues.empty
 
 
 def test_a_bad_amount_is_an_error_and_no_title_means_no_form(spec, tmp_path):
