@@ -118,7 +118,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "hidden_form": (WARNING, "此工作表是隐藏的，其中的表格也已读取（同一项目另有未隐藏的表格时，一般采用未隐藏的，见汇总表的提交情况）。如是不用的旧稿，请删除该工作表。"),
     "ignored_sheet": (INFO, "此工作表不是绩效目标表（没有找到表格标签），已跳过。"),
     "roster_sheet": (INFO, "此工作表是项目名单（带“预算单位”“项目名称”等列的表头），不是绩效目标表，已跳过。"),
-    "other_year": (WARNING, "本表是{year}年度的表格，而本次收集的表格大多是{round_year}年度的，请核对是否交错了年度的表格。"),
+    "other_year": (WARNING, "本表是{year}年度的表格，而本次收集的是{round_year}年度的表格，请核对是否交错了年度的表格。"),
     "missing_label": (WARNING, "没有找到“{label}”这一栏，请勿删除或改写表格中的栏目名称。"),
 }
 

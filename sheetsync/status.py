@@ -111,7 +111,12 @@ def _mtime(path: str) -> float | None:
 
 
 def round_year(projects: pd.DataFrame) -> int | None:
-    """The year of most forms of a round (the latest of years as frequent), None when none says."""
+    """The year a round collects: the latest of the forms on our templates (a template of an
+    earlier year is last year's form sent again, however many units sent theirs); without any,
+    the year of most forms (the latest of years as frequent); None when no form says."""
+    ours = projects.loc[projects["generated_at"].str.strip() != "", "year"].dropna()
+    if not ours.empty:
+        return int(ours.max())
     counts = projects["year"].dropna().value_counts()
     if counts.empty:
         return None

@@ -234,6 +234,28 @@ def test_last_years_copy_loses_to_this_years_and_is_flagged():
     assert "2021年度" in flag.message and "2022年度" in flag.message
 
 
+def test_the_rounds_year_is_the_latest_of_our_templates_however_many_sent_last_years():
+    from sheetsync.status import other_year_issues, round_year
+
+    h = load_headers()
+    # 丁局 sends its three projects on last year's template, 甲局 this year's and, later, last year's.
+    old = [replace(_form(name, "收回/丁局.xlsx", unit="丁局", generated_at="2025-01-05T00:00:00"), year=2025)
+           for name in ("丁1", "丁2", "丁3")]
+    this_year = replace(_form("甲1", "收回/甲局.xlsx", unit="甲局", generated_at="2026-01-05T00:00:00"), year=2026)
+    again = replace(_form("甲1", "收回/甲局_去年.xlsx", unit="甲局", generated_at="2025-01-05T00:00:00"), year=2025)
+    by_hand = replace(_form("乙1", "收回/乙局.xlsx", unit="乙局"), year=2027)  # not our template: no say
+    collection = Collection.from_forms([*old, this_year, again, by_hand], [])
+    assert round_year(collection.projects) == 2026
+    copies = choose_copies(collection)
+    assert copies.duplicates[["file", "reason"]].values.tolist() == [["收回/甲局_去年.xlsx", "year"]]
+    flagged = sorted({flag.file for flag in other_year_issues(collection.projects)})
+    assert flagged == ["收回/丁局.xlsx", "收回/乙局.xlsx", "收回/甲局_去年.xlsx"]
+    status = submission_status(None, copies, h)
+    assert h.status_note("by_year") in status.loc[status["status"] == h.status("duplicate"), "note"].item()
+    # Without our templates, the year of most forms.
+    assert round_year(Collection.from_forms([replace(f, generated_at="") for f in old] + [by_hand], []).projects) == 2025
+
+
 def test_a_round_of_one_year_has_no_other_year():
     from sheetsync.status import other_year_issues, round_year
 
