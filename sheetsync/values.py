@@ -142,14 +142,16 @@ _ABOUT = re.compile(r"(?:^|大|[年月季周天日次]|均|共|计)约为?$")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+")
-_NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+−]?(?:\d+(?:\.\d+)?|\.\d+)")
 # A Chinese numeral counts only before a measure word (两场, 四个): 一流 and 第一季度 are words.
 _CN_MEASURES = frozenset("次场个家人项份本套篇期批台件名所户座条辆张支部类种天周年月")
-# A calendar year (2021年, 2021年度, 22年底), a month or day with more after it (2020年9月, 9月30日), a
-# range (5-9月) or a fraction or date written with a slash. A month, day or hour alone is
-# handled below: 9月 is a date, ≤3日 and 5日内 are durations.
-_DATE_OR_RANGE = re.compile(r"\d{4}\s*年|\d\s*年\s*[底初末]|\d\s*[年月]\s*\d|\d\s*[-~～至到]\s*\d|\d+/\d+")
-_DATE_UNITS = ("月", "日", "号", "时")
+# A calendar year (2021年, 2021年度, 22年底, 二〇二四年), a month or day with more after it (2020年9月,
+# 9月30日), a range (5-9月), a fraction or date written with a slash, or a year and month with a
+# dot (2024.6前完成, 2024.12.31). A month, day or hour alone, or a number before 前, is handled
+# below: 9月 and 12.31前 are dates, ≤3日 and 5日内 are durations.
+_DATE_OR_RANGE = re.compile(r"\d{4}\s*年|\d\s*年\s*[底初末]|\d\s*[年月]\s*\d|\d\s*[-~～至到]\s*\d|\d+/\d+"
+                            r"|[〇零一二三四五六七八九]{4}\s*年|(?<![\d.])(?:19|20)\d\d\.(?:1[0-2]|0?[1-9])(?![\d%‰万千亿元])")
+_DATE_UNITS = ("月", "日", "号", "时", "前", "之前", "以前")
 # m2 and m3 (also ㎡ and m², which NFKC turns into m2) are units, not a second number.
 _POWER_UNIT = re.compile(r"(?<![A-Za-z])([kcdKCD]?[mM])([23])(?![\d.])")
 _POWERS = {"2": "²", "3": "³"}
@@ -159,13 +161,15 @@ _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
 _WHITESPACE = re.compile(r"\s+")
 _BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 # 左右 and 上下 end a unit only at the end of the value or before punctuation: 50家上下游企业.
-_UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|(?:左右|上下)(?=$|[，,。；;、（）()])")
+_UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|或(?=以上|以下|以内|之内)|(?:左右|上下)(?=$|[，,。；;、（）()])")
 # Text around a number beyond this many characters is a sentence, not a target value.
 _MAX_CONTEXT = 14
 # A note of what a bound includes: 3场（含）以上, 3次以上（含3次）, ≤10万元（含税）.
 _INCLUDED = re.compile(r"\((?:含|包含|包括)[^()]{0,12}\)")
 # A span of time and 内 with more after it: 5个工作日内完成, 24小时内响应, 3日内办结.
 _WITHIN = re.compile(r"(.*?(?:工作日|小时|分钟|天|日|周|月|年|季度|时))内.")
+# A unit in brackets right after the number: ≥100（人）, as ≥100人.
+_BRACKETED_UNIT = re.compile(r"^\(([^()\d]{1,4})\)")
 # Periods a 一 before a count belongs to: 一年两次 is 每年两次.
 _PERIODS = frozenset("年周月天日")
 # The letter O typed for a zero inside a number: ≥9O%, 1O0次, O.5万元 (not CO2, O2O or ISO9001).
@@ -247,8 +251,9 @@ def parse_value(text: object) -> ParsedValue:
         cn, value = counts[0]
         num = float(value)
         before, after = s[: cn.start()], s[cn.end():]
-    if _NUMBER.search(after) or _chinese_counts(after):
-        return _QUALITATIVE  # two numbers: a rule or a sentence, not one target
+    after = _BRACKETED_UNIT.sub(r"\1", after)
+    if _NUMBER.search(after) or _chinese_counts(after.lstrip("十百千") if m else after):
+        return _QUALITATIVE  # two numbers: a rule or a sentence, not one target (3千人 is one)
 
     op = ""
     for word, symbol in _OPS_BEFORE:
@@ -268,7 +273,7 @@ def parse_value(text: object) -> ParsedValue:
     stop = _UNIT_STOP.search(after)
     unit, tail = (after[: stop.start()], after[stop.start():]) if stop else (after, "")
     for word, symbol in _OPS_AFTER:
-        if tail.startswith(word) or tail.startswith("及" + word):
+        if tail.startswith((word, "及" + word, "或" + word)):
             op = op or symbol
             tail = tail.split(word, 1)[1]
             break

@@ -104,6 +104,11 @@ from sheetsync.values import QUALITATIVE, QUANTITATIVE, clean_text, parse_amount
         ("≥9O%", "≥", 90, "%"),  # the letter O for a zero (letter_o_in_number)
         ("1OO%", "=", 100, "%"),
         ("≤O.5万元", "≤", 0.5, "万元"),
+        ("3次或以上", "≥", 3, "次"),
+        ("≥.95", "≥", 0.95, ""),
+        ("≥100（人）", "≥", 100, "人"),  # the unit in brackets
+        ("≥3千人", "≥", 3, "千人"),
+        ("≥2024.5万元", "≥", 2024.5, "万元"),  # a number, not a year and month
     ],
 )
 def test_quantitative_values(text, op, num, unit):
@@ -115,8 +120,10 @@ def test_quantitative_values(text, op, num, unit):
     "text",
     ["有效", "及时", "满意", "合格以上", "一流", "第一季度完成", "每年5-9月", "2020年9月", "达成/部分达成/未达成",
      "2021年度", "2025年底前", "O2O平台上线", "通过ISO9001认证", "CO2排放达标",
-     "两年一次", "每两年一次", "2年一次",  # two numbers, as 2年1次 "第4季度前", "9月", "每月10日前", "14时前", "三月", "9月30日", "22年底前", "21年初", "第1季度", "@SUM(A1)", "V2版本", "≥**%", "预算执行率≥",
+     "两年一次", "每两年一次", "2年一次",  # two numbers, as 2年1次
+     "第4季度前", "9月", "每月10日前", "14时前", "三月", "9月30日", "22年底前", "21年初", "第1季度", "@SUM(A1)", "V2版本", "≥**%", "预算执行率≥",
      "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。",
+     "2024.6前完成", "2024.12.31", "12.31前", "10日前完成", "二〇二四年底前",  # dates
      "100%完成年度工作任务",  # a sentence after the percent sign
      "100\n200人次", "3 5",  # two numbers on two lines, not one
      "≥" + "9" * 400 + "个"],  # a number too long to be one (it would be infinite)
