@@ -173,8 +173,9 @@ class Layout:
 
     @property
     def is_form(self) -> bool:
-        """A sheet is a form when it has the indicator table or at least two field labels."""
-        return self.header_row is not None or len(self.fields) >= 2
+        """A sheet is a form when it has the indicator table or field labels on two rows at least
+        (a list of projects, the labels heading its columns in one row, is none)."""
+        return self.header_row is not None or len({row for row, _ in self.fields.values()}) >= 2
 
     @property
     def score(self) -> int:

@@ -139,6 +139,14 @@ def test_sheets_renamed_reordered_and_an_instructions_sheet(tmp_path):
     }]))
 
 
+def test_a_list_of_projects_the_clerk_added_is_no_form(tmp_path):
+    list_sheet = [["序号", "项目名称", "中期市财政预算（万元）", "本年度申请市财政预算资金（万元）"], [1, NAME, 0.75, 0.25]]
+    path = write_workbook(tmp_path / "list.xlsx", [("证书", SEED_FORM, Layout())], extra_first={"项目清单": list_sheet})
+    c = read_workbook(path)
+    assert c.projects["sheet"].tolist() == ["证书"]
+    assert c.issues[["sheet", "code"]].values.tolist() == [["项目清单", "ignored_sheet"]]
+
+
 def test_amounts_typed_as_text_are_numbers_with_a_warning(tmp_path):
     data = replace(SEED_FORM, midterm_budget="６６．００万元", annual_budget="1,234.5")
     path = write_workbook(tmp_path / "text.xlsx", [("项目1", data, Layout())])
