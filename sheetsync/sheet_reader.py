@@ -299,9 +299,7 @@ class _SheetReader:
             return
         r, c = where
         label_value = self.grid.rows[r][c]  # a label found in the sheet, so within it
-        self.claimed.add(where)
         label_area = area_at(self.grid, r, c, f.label_at)
-        self.claim_repeats(label_area, label_value)
         dr, dc = f.offset
         # The value sits beside or below the label, past the label's own merge.
         vr = label_area[2] + 1 if dr > 0 else r + dr
@@ -310,6 +308,16 @@ class _SheetReader:
         raw, at = _first_value(self.grid.rows, value_area)
         if raw == "" and (moved := self._past_blank_cells(value_area, f, down=dr > 0)) is not None:
             value_area, raw, at = moved
+        if raw != "" and self._in_table_or_label(r, at):
+            raw, at = "", (value_area[0], value_area[1])  # the goals' row deleted: the table's header is no goal
+        # Text typed into the label's own cell, after the label (中期滚动目标（…）⏎三年内…), is the
+        # value, or with the value in its place, the label's cell is left to be reported unclaimed.
+        typed = _beyond_label(label_value, f.label.prefix) if type(label_value) is str else ""
+        if typed and raw == "":
+            value_area, raw, at = (r, c, r, c), typed, where
+        if not typed or at == where:
+            self.claimed.add(where)
+            self.claim_repeats(label_area, label_value)
         if raw != "":
             self.claimed.add(at)
             self.claim_repeats(value_area, raw)
@@ -338,6 +346,14 @@ class _SheetReader:
             if period := f.period_in(_text(label_value)):
                 setattr(read.form, f.period_field, period)
                 read.period_cells[f.period_field] = _ref(r, c)
+
+    def _in_table_or_label(self, label_row: int, at: tuple[int, int]) -> bool:
+        """Whether the cell ``at``, taken for the value of a field labelled on ``label_row``, is in the
+        indicator table below that label, or is another field's label."""
+        header = self.layout.header_row
+        if header is not None and label_row < header <= at[0]:
+            return True
+        return at in self.layout.fields.values()
 
     def _past_blank_cells(self, area: Area, f: FieldSpec, down: bool) -> tuple[Area, object, tuple[int, int]] | None:
         """The value of a field when blank rows or columns were inserted between it and its label
@@ -605,6 +621,25 @@ def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[in
             if row[c] != "":
                 return row[c], (r, c)
     return "", (first_row, first_col)
+
+
+# The period a label names, in brackets after it: 中期滚动目标（2026年--2028年）.
+_LABEL_PERIOD = re.compile(r"^\s*[（(][^（）()]*[）)]")
+
+
+def _beyond_label(text: str, prefix: str) -> str:
+    """What was typed after a label matched by its ``prefix`` and the period in brackets after
+    it, in the label's own cell: ``中期滚动目标（2026年--2028年）⏎三年内举办9次会议`` → ``三年内举办9次会议``."""
+    if not prefix:
+        return ""
+    at = 0
+    for char in prefix:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text) or text[at] != char:
+            return ""
+        at += 1
+    return _LABEL_PERIOD.sub("", text[at:], count=1).strip(" \t\r\n\u3000：:")
 
 
 def _after_label(text: str, label: str) -> str:

@@ -246,6 +246,22 @@ def insert_cols_as_excel(sheet, at: int, count: int = 1) -> None:
     _insert_as_excel(sheet, at, count, rows=False)
 
 
+def delete_rows_as_excel(sheet, at: int, count: int = 1) -> None:
+    """Delete ``count`` rows from row ``at`` as Excel does: merges below move up, merges across the
+    rows shrink, merges within them go (openpyxl's delete_rows leaves merges where they were)."""
+    merges = [CellRange(m.coord) for m in sheet.merged_cells.ranges]
+    for merge in merges:
+        sheet.unmerge_cells(merge.coord)
+    sheet.delete_rows(at, count)
+    last = at + count - 1
+    for merge in merges:
+        gone = max(0, min(merge.max_row, last) - max(merge.min_row, at) + 1)
+        first = merge.min_row - count if merge.min_row > last else min(merge.min_row, at)
+        end = first + merge.max_row - merge.min_row - gone
+        if end >= first and (end > first or merge.max_col > merge.min_col):
+            sheet.merge_cells(start_row=first, start_column=merge.min_col, end_row=end, end_column=merge.max_col)
+
+
 def _insert_as_excel(sheet, at: int, count: int, rows: bool) -> None:
     merges = [CellRange(m.coord) for m in sheet.merged_cells.ranges]
     for merge in merges:

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from fixtures_forms import (INSERTED_ROWS, OFFICIAL_LABELS, OPINION, RETYPED_LABELS, SEED_FORM, Layout,
-                            insert_cols_as_excel, insert_rows_as_excel, read_edited, write_workbook, with_rows)
+                            delete_rows_as_excel, insert_cols_as_excel, insert_rows_as_excel, read_edited,
+                             write_workbook, with_rows)
 from sheetsync.issues import ISSUE_COLUMNS
 from sheetsync.model import INDICATOR_COLUMNS, PROJECT_COLUMNS, SUPERSEDED
 from sheetsync.reader import read_workbook
@@ -311,6 +312,30 @@ def test_goals_left_blank_above_inserted_rows_are_missing_where_they_belong(tmp_
 
     c = read_edited(tmp_path / "a.xlsx", edit)
     assert c.issues[["cell", "code"]].values.tolist() == [["B6", "missing_field"], ["F6", "missing_field"]]
+
+
+@pytest.mark.parametrize("between", ["\n", "：", "\n："])
+def test_a_goal_typed_into_its_labels_cell_is_read(tmp_path, between):
+    def edit(sheet):
+        sheet["B5"] = sheet["B5"].value + between + SEED_FORM.midterm_goal
+        sheet["B6"] = None
+
+    c = read_edited(tmp_path / "a.xlsx", edit)
+    assert c.projects[["midterm_goal", "midterm_period"]].values.tolist() == [[SEED_FORM.midterm_goal, "2021-2023"]]
+    assert c.issues.empty
+
+
+def test_a_goal_in_its_labels_cell_beside_one_in_its_place_is_reported(tmp_path):
+    c = read_edited(tmp_path / "a.xlsx", lambda sheet: sheet.cell(5, 2, sheet["B5"].value + "\n旧的目标"))
+    assert c.projects["midterm_goal"].tolist() == [SEED_FORM.midterm_goal]
+    assert c.issues[["cell", "code"]].values.tolist() == [["B5", "unclaimed_cell"]]
+
+
+def test_the_goals_row_deleted_leaves_them_missing_not_read_from_the_tables_header(tmp_path):
+    c = read_edited(tmp_path / "a.xlsx", lambda sheet: delete_rows_as_excel(sheet, 6))
+    assert c.projects[["midterm_goal", "annual_goal"]].values.tolist() == [["", ""]]
+    assert c.issues[["cell", "code"]].values.tolist() == [["B6", "missing_field"], ["F6", "missing_field"]]
+    assert len(c.indicators) == len(SEED_INDICATORS)
 
 
 def test_a_column_missing_from_the_header_loses_nothing(tmp_path):
