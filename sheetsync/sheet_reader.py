@@ -283,7 +283,7 @@ class _SheetReader:
                         self.claim_repeats((r, col, r, c + self.spec.columns - 1), value)
                         read.unit_cell = _ref(r, col)
                         break
-            read.form.budget_unit = unit
+            read.form.budget_unit, read.unit_more = _unit_name(unit)
 
     def _read_blocks(self) -> None:
         spans = dict(self.spec.labels)
@@ -640,6 +640,17 @@ def _beyond_label(text: str, prefix: str) -> str:
             return ""
         at += 1
     return _LABEL_PERIOD.sub("", text[at:], count=1).strip(" \t\r\n\u3000：:")
+
+
+# A seal's place noted after the unit's name: 东莞市某局（盖章）.
+_SEAL_NOTE = re.compile(r"\s*[（(](?:单位)?(?:盖章|公章|签章|加盖公章)[）)]\s*$")
+
+
+def _unit_name(line: str) -> tuple[str, str]:
+    """The unit's name on the unit line, its first line without a seal's note, and the lines after
+    it (填报人：张三 电话：…)."""
+    first, _, more = line.strip().partition("\n")
+    return _SEAL_NOTE.sub("", first).strip(), more.strip()
 
 
 def _after_label(text: str, label: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -418,7 +419,11 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
             if match in blank:  # the template sent back as it came: not submitted, but say where
                 found(match, "missing", entry.row, headers.status_note("missing_blank"))
             else:
-                found(match, "submitted", entry.row, submitted_note(match))
+                unit = records[match]["budget_unit"]
+                other_unit = normalize_label(unit) != normalize_label(entry.budget_unit)
+                notes = [headers.status_note("other_unit", unit=unit, roster_unit=entry.budget_unit) if other_unit else "",
+                         submitted_note(match)]
+                found(match, "submitted", entry.row, "".join(notes))
         else:
             sent = _sent_by(entry.budget_unit, unread or {}, units)
             if sent:
@@ -446,12 +451,19 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
 def _roster_matches(roster: Sequence, projects: pd.DataFrame) -> dict[int, int]:
     """Roster entry → the project found for it (positions): by its unit and code, then by its
     unit and name, then by its code alone, so that a form carrying another unit's code by mistake
-    does not take that unit's place."""
+    does not take that unit's place, and last by a name that only one entry and one form have, the
+    form's unit being none of the roster's (misspelt, or typed over the line's label)."""
     units = [normalize_label(unit) for unit in projects["budget_unit"]]
     codes = [normalize_label(code) for code in projects["project_code"]]
     by_unit_code = _first_positions(zip(units, codes))
     by_unit_name = _first_positions(zip(units, map(normalize_label, projects["project_name"])))
     by_code = _first_positions(codes)
+    names = [normalize_label(name) for name in projects["project_name"]]
+    found = Counter(names)
+    listed = Counter(normalize_label(entry.project_name) for entry in roster)
+    roster_units = {normalize_label(entry.budget_unit) for entry in roster}
+    by_name = {name: i for name, i in _first_positions(names).items()
+               if found[name] == 1 and units[i] not in roster_units}
 
     def keys(entry) -> tuple[str, str, str]:
         return normalize_label(entry.budget_unit), normalize_label(entry.project_code), normalize_label(entry.project_name)
@@ -460,6 +472,7 @@ def _roster_matches(roster: Sequence, projects: pd.DataFrame) -> dict[int, int]:
         lambda k: by_unit_code.get((k[0], k[1])) if k[1] else None,
         lambda k: by_unit_name.get((k[0], k[2])),
         lambda k: by_code.get(k[1]) if k[1] else None,
+        lambda k: by_name.get(k[2]) if listed[k[2]] == 1 else None,
     ]
     matches: dict[int, int] = {}
     for way in ways:

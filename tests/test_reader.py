@@ -165,6 +165,19 @@ def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(tmp_path, line
     assert c.issues.empty
 
 
+@pytest.mark.parametrize("seal", ["（盖章）", "(单位盖章)", " （公章）"])
+def test_a_seals_note_after_the_unit_is_not_part_of_it(tmp_path, seal):
+    c = read_edited(tmp_path / "unit.xlsx", {"A3": f"预算单位：{UNIT}{seal}"})
+    assert c.projects.budget_unit.tolist() == [UNIT] and c.issues.empty
+
+
+def test_lines_after_the_unit_on_its_line_are_no_part_of_it_and_reported(tmp_path):
+    c = read_edited(tmp_path / "unit.xlsx", {"A3": f"预算单位：{UNIT}\n填报人：张三 电话：12345678"})
+    assert c.projects.budget_unit.tolist() == [UNIT]
+    assert c.issues[["cell", "code"]].values.tolist() == [["A3", "unit_line_more"]]
+    assert "“填报人：张三 电话：12345678”" in c.issues["message"].item() and f"“{UNIT}”" in c.issues["message"].item()
+
+
 def test_a_unit_line_longer_than_any_label_is_read(tmp_path):
     unit = "东莞市" + "某" * 120 + "局"
     c = read_edited(tmp_path / "unit.xlsx", {"A3": f"预算单位：{unit}"})

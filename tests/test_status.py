@@ -353,6 +353,21 @@ def test_a_template_sheet_sent_back_unfilled_is_not_submitted():
         [h.status("submitted"), "项目3", ""]]
 
 
+def test_a_form_whose_unit_the_roster_does_not_know_is_matched_by_a_name_only_it_has():
+    h = load_headers()
+    forms = [_form("展会补贴", "收回/丙.xlsx", unit="东莞市丙局 填报人张三"),  # the unit misspelt
+             _form("办公设备购置", "收回/乙.xlsx", unit="东莞市乙局"),  # a roster unit: its own project
+             _form("培训", "收回/丁.xlsx", unit="")]  # the unit's line typed over
+    roster = [RosterEntry(2, "东莞市丙局", "展会补贴"), RosterEntry(3, "东莞市甲局", "办公设备购置"),
+              RosterEntry(4, "东莞市乙局", "宣传"), RosterEntry(5, "东莞市丁局", "培训"), RosterEntry(6, "东莞市戊局", "培训")]
+    status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), h)
+    assert status[["roster_row", "status", "file"]].values.tolist() == [
+        [2, h.status("submitted"), "收回/丙.xlsx"], [3, h.status("missing"), ""], [4, h.status("missing"), ""],
+        [5, h.status("missing"), ""], [6, h.status("missing"), ""],  # 培训 is two units': whose is unknown
+        [pd.NA, h.status("outside"), "收回/乙.xlsx"], [pd.NA, h.status("outside"), "收回/丁.xlsx"]]
+    assert status["note"].iloc[0] == h.status_note("other_unit", unit="东莞市丙局 填报人张三", roster_unit="东莞市丙局")
+
+
 def test_a_project_sent_on_last_years_form_is_submitted_with_a_note_and_shows_the_rosters_code():
     h = load_headers()
     forms = [replace(_form("甲", "a.xlsx"), year=2026), replace(_form("乙", "b.xlsx"), year=2026),
