@@ -22,11 +22,13 @@ and a point typed as text (``!.``, ``\\.``) moves the decimal point, so ``0!.000
 ::
 
     >>> shown_format('0.0%'), shown_format('#,##0.00'), shown_format('#,##0"元"')
-    (Shown(percent=1, before='', after='', scale=0, decimals=0), None, Shown(percent=None, before='', after='元', scale=0, decimals=0))
+    (Shown(percent=1, before='', after='', scale=0, decimals=0, width=0), None, Shown(percent=None, before='', after='元', scale=0, decimals=0, width=0))
     >>> shown_format('"≥"0%').text(0.95), shown_format('0"次"').text(3.0)
     ('≥95%', '3次')
     >>> shown_format('0!.0,"万"'), shown_format('0!.0,"万"').text(225678.0)
-    (Shown(percent=None, before='', after='万', scale=4, decimals=1), '22.5678万')
+    (Shown(percent=None, before='', after='万', scale=4, decimals=1, width=0), '22.5678万')
+    >>> shown_format('00000').text(124)
+    '00124'
     >>> percent_text(0.95, 0), percent_text(1.0, 2), percent_text(0.955, 0)
     ('95%', '100.00%', '95.5%')
 """
@@ -49,19 +51,23 @@ from .values import clean_text
 class Shown(NamedTuple):
     """How a number format shows a number: as a percentage with ``percent`` decimals (None: as
     the number), between the format's own text; a scaled number divided by 10 ** ``scale``
-    (read with every digit; the format's ``decimals`` only make :meth:`format_code`)."""
+    (read with every digit; the format's ``decimals`` only make :meth:`format_code`); a whole
+    number with at least ``width`` digits, zeros before it (``00000`` shows 124 as 00124)."""
 
     percent: int | None = None
     before: str = ""
     after: str = ""
     scale: int = 0
     decimals: int = 0
+    width: int = 0
 
     def text(self, number: float) -> str:
         if self.scale:
             digits = scaled_text(number, self.scale)
         else:
             digits = clean_text(number) if self.percent is None else percent_text(number, self.percent)
+        if self.width and digits.isdigit():
+            digits = digits.zfill(self.width)
         return f"{self.before}{digits}{self.after}"
 
     def format_code(self) -> str:
@@ -125,7 +131,7 @@ def shown_format(code: str) -> Shown | None:
     before: list[str] = []
     after: list[str] = []
     digits = has_point = typed_point = False
-    decimals = commas = 0
+    decimals = commas = zeros = 0
     for m in _PIECE.finditer(code):
         quoted, escaped, section_end, digit, _percent, decimal_point, comma, bare = m.groups()
         if section_end:
@@ -134,6 +140,8 @@ def shown_format(code: str) -> Shown | None:
             digits = True
             if has_point:
                 decimals += 1
+            elif digit == "0":
+                zeros += 1
             commas = 0  # a comma between digits only groups them
         elif comma:
             if digits and not after:
@@ -148,8 +156,9 @@ def shown_format(code: str) -> Shown | None:
     if typed_point and not decimals:
         after.insert(0, ".")  # a point typed after the digits only shows as itself
     scale = commas * 3 + (decimals if typed_point else 0)
+    width = zeros if zeros > 1 and not scale and not has_point else 0
     shown = Shown(percent_decimals(code), "".join(before).translate(_CURRENCY).strip(),
-                  "".join(after).translate(_CURRENCY).strip(), scale, decimals if scale else 0)
+                  "".join(after).translate(_CURRENCY).strip(), scale, decimals if scale else 0, width)
     if shown.scale and shown.percent is not None:
         return None
     return shown if shown != Shown() else None

@@ -311,12 +311,20 @@ class CellError(str):
     reads as empty: it is neither a name nor an amount."""
 
 
+def _shown(grid: Grid, r: int, c: int, value: object) -> object:
+    """A cell's value as the roster reads it: a formula's error value as a :class:`CellError`, a
+    whole number shown with zeros before it (a 项目编码 00124 through the format 00000) as shown."""
+    if value == "" and (error := grid.error_at(r, c)):
+        return CellError(error)
+    if type(value) in (int, float) and (shown := grid.shown(r, c)) is not None and shown.width:
+        return shown.text(value)
+    return value
+
+
 def _cells(grid: Grid) -> list[list[object]]:
-    """The sheet's rows, a cell showing a formula's error value holding it as a :class:`CellError`,
-    and a merged range's value in each of its cells: 预算单位 merged down over the unit's projects
-    belongs to each of them."""
-    rows = [[CellError(error) if value == "" and (error := grid.error_at(r, c)) else value
-             for c, value in enumerate(row)] for r, row in enumerate(grid.rows)]
+    """The sheet's rows (each cell as :func:`_shown` reads it), and a merged range's value in each
+    of its cells: 预算单位 merged down over the unit's projects belongs to each of them."""
+    rows = [[_shown(grid, r, c, value) for c, value in enumerate(row)] for r, row in enumerate(grid.rows)]
     for (r1, c1), (r2, c2) in grid.merged_ranges:
         if r1 >= len(rows) or c1 >= len(rows[r1]):
             continue

@@ -351,6 +351,18 @@ def test_a_cell_showing_a_formula_error_is_named_not_read_as_empty(tmp_path):
     assert "第3行“预算单位”列：单元格显示的是公式错误“#REF!”" in message
 
 
+def test_a_code_shown_with_zeros_before_it_keeps_them(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["预算单位", "项目名称", "项目编码", "中期市财政预算（万元）"])
+    ws.write_row(1, 0, ["财务科", "物业管理费", 124, 30])
+    ws.write_number(1, 2, 124, wb.add_format({"num_format": "00000"}))
+    wb.close()
+    [entry] = read_roster(path)
+    assert (entry.project_code, entry.midterm_budget_wan) == ("00124", 30.0)
+
+
 def test_a_header_label_merged_across_two_columns_names_one_column(tmp_path):
     path = tmp_path / "r.xlsx"
     wb = xlsxwriter.Workbook(path)
