@@ -178,6 +178,11 @@ def test_lines_after_the_unit_on_its_line_are_no_part_of_it_and_reported(tmp_pat
     assert "“填报人：张三 电话：12345678”" in c.issues["message"].item() and f"“{UNIT}”" in c.issues["message"].item()
 
 
+def test_a_period_typed_over_the_year_line_names_the_forms_first_year(tmp_path):
+    c = read_edited(tmp_path / "year.xlsx", {"A2": "（2021-2023年度）"})
+    assert c.projects["year"].tolist() == [2021] and c.issues.empty
+
+
 def test_a_unit_line_longer_than_any_label_is_read(tmp_path):
     unit = "东莞市" + "某" * 120 + "局"
     c = read_edited(tmp_path / "unit.xlsx", {"A3": f"预算单位：{unit}"})
