@@ -11,8 +11,8 @@ can report it::
 
 from __future__ import annotations
 
-import html
 import codecs
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
