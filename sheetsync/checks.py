@@ -55,6 +55,9 @@ class SheetRead:
     # one of a typed "95%" in a cell not formatted as text. In an .xlsx the cell's format tells
     # (sheetsync.number_format); in an .xlsb, or a cell shown as a plain number, the clerk is asked.
     fraction_values: list[tuple[str, str, str]] = field(default_factory=list)
+    # (period, lines, cell of the 三级指标) of a row whose 三级指标 and 指标值 hold as many lines:
+    # several indicators typed into one row.
+    crammed_rows: list[tuple[str, int, str]] = field(default_factory=list)
     # (period, value as read, cell) of 指标值 Excel holds as a date: a typed 2021年12月 becomes one.
     date_values: list[tuple[str, str, str]] = field(default_factory=list)
     # 三级 cells holding the number 0 (a formula such as =D8 copied down to a spare row), read as blank.
@@ -265,6 +268,8 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("renamed_column", cell=cell, text=text, label=label))
     for period, value, cell in read.fraction_values:
         found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
+    for period, count, cell in read.crammed_rows:
+        found.append(read.issue("indicators_in_one_row", cell=cell, field="level3", period=period, count=count))
     for period, value, cell in read.date_values:
         found.append(read.issue("value_as_date", cell=cell, field="value", period=period, value=value))
     for indicator in read.form.indicators:

@@ -62,6 +62,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unit_line_more": (WARNING, "{unit_label}一栏在单位名称后另起一行填了“{text}”，已只把第一行“{unit}”读作单位名称，请核对。"),
     "text_too_long": (WARNING, "“{label}”超过{max_length}字（现{length}字），请精简。"),
     # --- indicators ---------------------------------------------------------
+    "indicators_in_one_row": (WARNING, "这一行的{period}{level3_label}和{value_label}都分{count}行填写，看起来是{count}个指标填在了同一行，汇总时只算一个指标（定性）。请每个指标各占一行。"),
     "empty_level1": (ERROR, "{level1_label}“{level1}”下没有填写任何{period}{level3_label}，请至少填写一项。"),
     "level3_without_value": (ERROR, "{period}{level3_label}“{level3}”未填写{value_label}，请补充。"),
     "value_without_level3": (ERROR, "{period}{value_label}“{value}”没有对应的{level3_label}名称，请补充。"),

@@ -457,6 +457,8 @@ class _SheetReader:
                     read.long_texts.append((period, "level3", len(level3), longest3, letter3 + row_number))
                 if len(value) > longest_value and value_cell:
                     read.long_texts.append((period, "value", len(value), longest_value, value_cell))
+                if "\n" in level3 and "\n" in value and (count := _line_count(level3)) > 1 and count == _line_count(value):
+                    read.crammed_rows.append((period, count, letter3 + row_number))
                 groups.add((period, level1))
                 if type(raw) in _NUMBER_TYPES and 0 < raw < 1 and shown is None:
                     read.fraction_values.append((period, value, value_cell))
@@ -621,6 +623,10 @@ def _first_value(rows: list[list[object]], area: Area) -> tuple[object, tuple[in
             if row[c] != "":
                 return row[c], (r, c)
     return "", (first_row, first_col)
+
+
+def _line_count(text: str) -> int:
+    return sum(1 for line in text.split("\n") if line.strip())
 
 
 # The period a label names, in brackets after it: 中期滚动目标（2026年--2028年）.

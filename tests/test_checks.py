@@ -265,6 +265,16 @@ def test_a_letter_o_in_a_number_is_read_as_zero_and_flagged(tmp_path):
     assert (row["value"], row["value_op"], row["value_num"], row["value_unit"]) == ("≥9O%", "≥", 90.0, "%")
 
 
+def test_several_indicators_typed_into_one_row_are_flagged(tmp_path):
+    from fixtures_forms import read_edited
+
+    edits = {"D8": "举办会议次数\n参会企业数", "E8": "≥3次\n≥100家",
+             "G8": "举办会议次数", "H8": "≥3次\n全年"}  # 年度: one 三级指标, its value on two lines: no flag
+    result = read_edited(tmp_path / "two.xlsx", edits)
+    assert result.issues[["cell", "code", "severity"]].values.tolist() == [["D8", "indicators_in_one_row", "warning"]]
+    assert "中期三级指标和指标值都分2行填写" in result.issues["message"].item()
+
+
 def test_a_medium_term_period_from_another_year(tmp_path):
     path = write_workbook(tmp_path / "f.xlsx", [("项目1", SEED_FORM, Layout())])
     book = openpyxl.load_workbook(path)
