@@ -407,7 +407,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
             return ""
         return headers.status_note("other_year", year=form_year, round_year=year)
 
-    units = {normalize_label(entry.budget_unit) for entry in roster or ()}
+    files_of = _UnitFiles(unread or {}, {normalize_label(entry.budget_unit) for entry in roster or ()})
     unit_files: dict[str, str] = {}  # unit → the first file it sent that gave forms
     for record in records:
         unit_files.setdefault(normalize_label(record["budget_unit"]), record["file"])
@@ -425,7 +425,7 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
                          submitted_note(match)]
                 found(match, "submitted", entry.row, "".join(notes))
         else:
-            sent = _sent_by(entry.budget_unit, unread or {}, units)
+            sent = next(iter(files_of(entry.budget_unit)), None)
             if sent:
                 note = headers.status_note("missing_unread", file=Path(sent).name, problem=unread[sent])
             elif (other := unit_files.get(normalize_label(entry.budget_unit))) is not None:
@@ -492,47 +492,47 @@ def _first_positions(keys: Iterable) -> dict:
     return first
 
 
-def _sent_by(unit: str, unread: dict[str, str], units: set[str]) -> str | None:
-    """The first unread file of ``unit`` (:func:`_files_of`)."""
-    return next(iter(_files_of(unit, unread, units)), None)
-
-
 def unread_owners(unread: dict[str, str], units: Iterable[str]) -> dict[str, str]:
     """Each unread file (:func:`unread_files`) named after one of ``units`` → that unit's key
     (:func:`~sheetsync.spec.normalize_label`), so that its problems count as the unit's."""
     keys = {normalize_label(unit) for unit in units}
+    files_of = _UnitFiles(unread, keys)
     owners: dict[str, str] = {}
     for key in sorted(keys):
-        for file in _files_of(key, unread, keys):
+        for file in files_of(key):
             owners.setdefault(file, key)
     return owners
 
 
-def _files_of(unit: str, unread: dict[str, str], units: set[str]) -> list[str]:
-    """The unread files whose name holds the unit's (our templates are named after their
-    unit), or its name without the city or province it begins with when no other unit's is the
-    same (东莞市教育局 sends 教育局.xlsx), and no longer name in ``units`` that holds it (财政局
-    is in 财政局国库支付中心)."""
-    key = normalize_label(unit)
-    if not key:
-        return []
-    shorts = [_without_place(other) for other in units]
-    names = [(key, list(units))]
-    if (short := _without_place(key)) != key and shorts.count(short) == 1:
-        names.append((short, shorts))
-    for name, others in names:
-        longer = [other for other in others if name in other and other != name]
-        files = []
-        for file in unread:
-            stem = normalize_label(Path(file).stem)
-            at = stem.find(name)
-            if at < 0 or any(other in stem for other in longer):
+class _UnitFiles:
+    """The unread files of a unit among ``units`` (keys): those whose name holds the unit's (our
+    templates are named after their unit), or its name without the city or province it begins
+    with when no other unit's is the same (东莞市教育局 sends 教育局.xlsx), and no longer name in
+    ``units`` that holds it (财政局 is in 财政局国库支付中心)."""
+
+    def __init__(self, unread: Iterable[str], units: set[str]) -> None:
+        self._stems = {file: normalize_label(Path(file).stem) for file in unread}
+        self._units = list(units)
+        self._shorts = [_without_place(unit) for unit in self._units] if self._stems else []
+        self._short_counts = Counter(self._shorts)
+
+    def __call__(self, unit: str) -> list[str]:
+        key = normalize_label(unit)
+        if not key or not self._stems:
+            return []
+        names = [(key, self._units)]
+        if (short := _without_place(key)) != key and self._short_counts[short] == 1:
+            names.append((short, self._shorts))
+        for name, others in names:
+            named = [(file, stem, at) for file, stem in self._stems.items() if (at := stem.find(name)) >= 0]
+            if not named:
                 continue
-            if _ANOTHER_UNIT.match(stem, at + len(name)) is None:
-                files.append(file)
-        if files:
-            return files
-    return []
+            longer = [other for other in others if name in other and other != name]
+            files = [file for file, stem, at in named if not any(other in stem for other in longer)
+                     and _ANOTHER_UNIT.match(stem, at + len(name)) is None]
+            if files:
+                return files
+        return []
 
 
 def _without_place(unit: str) -> str:
