@@ -77,6 +77,7 @@ class SheetRead:
     year_found: bool = False
     unit_cell: str = ""
     unit_more: str = ""  # lines after the unit's name on its line (填报人：张三 电话：…)
+    unit_unlabelled: bool = False  # the unit's name typed over the line's label (东莞市某局, no 预算单位：)
     table_cell: str = ""  # the first cell of the indicator table's header; "" when it was not found
     renamed_columns: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, text, label) of retyped headers
     period_cells: dict[str, str] = field(default_factory=dict)  # period field → A1 of the label naming it
@@ -110,9 +111,13 @@ def field_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("missing_year", field="year"))
     if not form.budget_unit:
         found.append(read.issue("missing_unit", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit"))
-    elif read.unit_more:
-        found.append(read.issue("unit_line_more", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit",
-                                text=read.unit_more, unit=form.budget_unit))
+    else:
+        if read.unit_unlabelled:
+            found.append(read.issue("unit_label_missing", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit",
+                                    unit=form.budget_unit))
+        if read.unit_more:
+            found.append(read.issue("unit_line_more", cell=read.unit_cell, field=spec.unit_line.field or "budget_unit",
+                                    text=read.unit_more, unit=form.budget_unit))
     for f, label in _fields_with_labels(spec):
         if f.period_field and f.period_field in read.period_cells:
             found += _period_issues(read, f.period_field, label)

@@ -59,6 +59,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing_year": (WARNING, "未找到年度（如“（2021 年度）”），请补充。"),
     "period_not_from_year": (WARNING, "“{label}”的期间为{period}，没有从本表年度{year}年开始，可能沿用了往年的表格，请核对年度和期间。"),
     "missing_unit": (ERROR, "未填写{unit_label}，请补充。"),
+    "unit_label_missing": (WARNING, "{unit_label}一栏没有“{unit_label}：”字样，已把“{unit}”读作单位名称，请在单位名称前补上“{unit_label}：”。"),
     "unit_line_more": (WARNING, "{unit_label}一栏在单位名称后另起一行填了“{text}”，已只把第一行“{unit}”读作单位名称，请核对。"),
     "text_too_long": (WARNING, "“{label}”超过{max_length}字（现{length}字），请精简。"),
     # --- indicators ---------------------------------------------------------

@@ -90,8 +90,8 @@ def _build_labels(spec: FormSpec) -> Labels:
     exact[normalize_label(spec.title)] = ("title", spec.title)
     for key in spec.indicators.label.accepted:
         exact[key] = ("table", "label")
-    if spec.unit_line.label:
-        prefixes.append((normalize_label(spec.unit_line.label), "unit", spec.unit_line.field or ""))
+    for label in filter(None, (spec.unit_line.label, *spec.unit_line.variants)):
+        prefixes.append((normalize_label(label), "unit", spec.unit_line.field or ""))
 
     slots: list[tuple[str, str]] = []
     slot_columns: list[int] = []

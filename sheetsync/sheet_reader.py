@@ -271,7 +271,7 @@ class _SheetReader:
             self.claim(r, c)
             text = _text(self.grid.value(r, c))
             self.claim_repeats(self._line_area(r, c), text)
-            unit = _after_label(text, self.spec.unit_line.label or "")
+            unit = _after_label(text, (self.spec.unit_line.label or "", *self.spec.unit_line.variants))
             read.unit_cell = _ref(r, c)
             if not unit:
                 # A hand-made form may put the unit's name in the next non-empty cell.
@@ -284,6 +284,42 @@ class _SheetReader:
                         read.unit_cell = _ref(r, col)
                         break
             read.form.budget_unit, read.unit_more = _unit_name(unit)
+            self._claim_amount_notes(r, c)
+        elif (line := self._unlabelled_unit()) is not None:
+            r, c, unit = line
+            self.claim(r, c)
+            self.claim_repeats(self._line_area(r, c), self.grid.value(r, c))
+            read.unit_cell, read.unit_unlabelled = _ref(r, c), True
+            read.form.budget_unit, read.unit_more = _unit_name(unit)
+            self._claim_amount_notes(r, c)
+
+    def _claim_amount_notes(self, r: int, c: int) -> None:
+        """The amounts' unit noted in a cell of its own on the unit line (单位：万元) is part of the line."""
+        for col in range(c + 1, c + self.spec.columns):
+            value = self.grid.value(r, col)
+            if type(value) is str and value.strip() and not without_amount_note(" " + value).strip():
+                self.claim(r, col)
+
+    def _unlabelled_unit(self) -> tuple[int, int, str] | None:
+        """The unit's name typed over the unit line's label (东莞市某局 where 预算单位：东莞市某局
+        belongs): the one text, no label's colon in it, of the one row between the form's title
+        or year line and its first field."""
+        layout = self.layout
+        lines = [at for at in (layout.title, layout.year and layout.year[:2]) if at is not None]
+        if not lines or not layout.fields:
+            return None
+        top, first = max(r for r, _c in lines), min(r for r, _c in layout.fields.values())
+        rows = [(r, cols) for r, cols in layout.filled if top < r < first]
+        if len(rows) != 1:
+            return None
+        r, cols = rows[0]
+        values = [self.grid.rows[r][c] for c in cols]
+        if any(type(value) is not str for value in values) or {self.grid.value(*at) for at in lines} & set(values):
+            return None
+        texts = [(c, text) for c, value in zip(cols, values) if (text := without_amount_note(" " + value).strip())]
+        if len({text for _c, text in texts}) != 1 or any(sep in texts[0][1] for sep in "：:"):
+            return None
+        return r, *texts[0]
 
     def _read_blocks(self) -> None:
         spans = dict(self.spec.labels)
@@ -659,12 +695,12 @@ def _unit_name(line: str) -> tuple[str, str]:
     return _SEAL_NOTE.sub("", first).strip(), more.strip()
 
 
-def _after_label(text: str, label: str) -> str:
-    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none), without the amount
-    unit noted after it (``东莞市某局    单位：万元``)."""
+def _after_label(text: str, labels: tuple[str, ...]) -> str:
+    """``预算单位：东莞市某局`` → ``东莞市某局`` (any colon, spaces, or none; or another of the
+    line's ``labels``), without the amount unit noted after it (``东莞市某局    单位：万元``)."""
     stripped = without_amount_note(text.strip())
     for sep in ("：", ":"):
         if sep in stripped:
             return stripped.split(sep, 1)[1].strip()
     compact = stripped.replace(" ", "").replace("\u3000", "")
-    return compact[len(label):].strip() if compact.startswith(label) else ""
+    return next((compact[len(label):].strip() for label in labels if label and compact.startswith(label)), "")

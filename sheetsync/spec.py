@@ -209,6 +209,7 @@ class LineSpec:
     label: str | None = None
     field: str | None = None
     prompt: str = ""
+    variants: tuple[str, ...] = ()  # other labels a hand-made form gives the line (填报单位)
 
 
 @dataclass(frozen=True)
@@ -480,6 +481,7 @@ def _line(data: dict) -> LineSpec:
         label=data.get("label"),
         field=data.get("field"),
         prompt=data.get("prompt", ""),
+        variants=tuple(data.get("variants", ())),
     )
 
 

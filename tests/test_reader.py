@@ -165,6 +165,16 @@ def test_the_amount_unit_on_the_unit_line_is_not_part_of_the_unit(tmp_path, line
     assert c.issues.empty
 
 
+def test_the_amount_unit_in_a_cell_of_its_own_on_the_unit_line_is_part_of_the_line(tmp_path):
+    def edit(sheet):
+        sheet.unmerge_cells("A3:H3")
+        sheet["A3"], sheet["H3"] = f"预算单位：{UNIT}", "金额单位：万元"
+
+    c = read_edited(tmp_path / "unit.xlsx", edit)
+    assert c.projects.budget_unit.tolist() == [UNIT]
+    assert c.issues.empty
+
+
 @pytest.mark.parametrize("seal", ["（盖章）", "(单位盖章)", " （公章）"])
 def test_a_seals_note_after_the_unit_is_not_part_of_it(tmp_path, seal):
     c = read_edited(tmp_path / "unit.xlsx", {"A3": f"预算单位：{UNIT}{seal}"})
@@ -176,6 +186,32 @@ def test_lines_after_the_unit_on_its_line_are_no_part_of_it_and_reported(tmp_pat
     assert c.projects.budget_unit.tolist() == [UNIT]
     assert c.issues[["cell", "code"]].values.tolist() == [["A3", "unit_line_more"]]
     assert "“填报人：张三 电话：12345678”" in c.issues["message"].item() and f"“{UNIT}”" in c.issues["message"].item()
+
+
+@pytest.mark.parametrize("line", [f"填报单位：{UNIT}", f"单位名称:{UNIT}", f"预算部门  {UNIT}"])
+def test_a_unit_line_labelled_as_hand_made_forms_do_is_read(tmp_path, line):
+    c = read_edited(tmp_path / "unit.xlsx", {"A3": line})
+    assert c.projects.budget_unit.tolist() == [UNIT] and c.issues.empty
+
+
+def _unit_and_amount_note(sheet):
+    sheet.unmerge_cells("A3:H3")
+    sheet["A3"], sheet["H3"] = UNIT, "单位：万元"
+
+
+@pytest.mark.parametrize("edit", [{"A3": UNIT}, {"A3": f"  {UNIT}（盖章）"}, _unit_and_amount_note])
+def test_a_unit_name_typed_over_the_unit_lines_label_is_read_with_a_warning(tmp_path, edit):
+    c = read_edited(tmp_path / "unit.xlsx", edit)
+    assert c.projects.budget_unit.tolist() == [UNIT]
+    assert c.issues[["cell", "code"]].values.tolist() == [["A3", "unit_label_missing"]]
+    assert f"已把“{UNIT}”读作单位名称" in c.issues["message"].item()
+
+
+@pytest.mark.parametrize("line", ["填报日期：2026年1月5日", "", "单位：万元"])
+def test_a_line_without_a_units_name_is_no_unit(tmp_path, line):
+    c = read_edited(tmp_path / "unit.xlsx", {"A3": line})
+    assert c.projects.budget_unit.tolist() == [""]
+    assert "missing_unit" in c.issues["code"].tolist()
 
 
 def test_a_period_typed_over_the_year_line_names_the_forms_first_year(tmp_path):
