@@ -414,12 +414,15 @@ def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,
     for k, entry in enumerate(roster or ()):
         if (match := matches.get(k)) is not None:
             claimed.add(match)
-            # A form made by hand, without the code, shows the roster's.
+            # A form made by hand, without the code, shows the roster's; the unit is shown as the
+            # roster spells it, so that a unit's rows sort together (the form's spelling, when
+            # another, is in the note).
+            unit = records[match]["budget_unit"]
             records[match]["project_code"] = records[match]["project_code"] or entry.project_code
+            records[match]["budget_unit"] = entry.budget_unit
             if match in blank:  # the template sent back as it came: not submitted, but say where
                 found(match, "missing", entry.row, headers.status_note("missing_blank"))
             else:
-                unit = records[match]["budget_unit"]
                 other_unit = normalize_label(unit) != normalize_label(entry.budget_unit)
                 notes = [headers.status_note("other_unit", unit=unit, roster_unit=entry.budget_unit) if other_unit else "",
                          submitted_note(match)]

@@ -366,6 +366,14 @@ def test_a_form_whose_unit_the_roster_does_not_know_is_matched_by_a_name_only_it
         [5, h.status("missing"), ""], [6, h.status("missing"), ""],  # 培训 is two units': whose is unknown
         [pd.NA, h.status("outside"), "收回/乙.xlsx"], [pd.NA, h.status("outside"), "收回/丁.xlsx"]]
     assert status["note"].iloc[0] == h.status_note("other_unit", unit="东莞市丙局 填报人张三", roster_unit="东莞市丙局")
+    assert status["budget_unit"].iloc[0] == "东莞市丙局"  # as the roster spells it, the form's spelling in the note
+
+
+def test_a_project_sent_shows_its_unit_as_the_roster_spells_it():
+    forms = [_form("展会补贴", "收回/丙.xlsx", unit="东莞市 丙局"), _form("培训", "收回/丙.xlsx", unit="（东莞市丙局）")]
+    roster = [RosterEntry(2, "东莞市丙局", "展会补贴"), RosterEntry(3, "(东莞市丙局)", "培训")]
+    status = submission_status(roster, choose_copies(Collection.from_forms(forms, [])), load_headers())
+    assert status["budget_unit"].tolist() == ["东莞市丙局", "(东莞市丙局)"]
 
 
 def test_a_project_sent_on_last_years_form_is_submitted_with_a_note_and_shows_the_rosters_code():
