@@ -58,6 +58,8 @@ class SheetRead:
     # (period, lines, cell of the 三级指标) of a row whose 三级指标 and 指标值 hold as many lines:
     # several indicators typed into one row.
     crammed_rows: list[tuple[str, int, str]] = field(default_factory=list)
+    # (period, 三级, 指标值, A1 of the 三级) of 三级指标 holding a target value (≥95%), not a name.
+    value_names: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (period, value as read, cell) of 指标值 Excel holds as a date: a typed 2021年12月 becomes one.
     date_values: list[tuple[str, str, str]] = field(default_factory=list)
     # 三级 cells holding the number 0 (a formula such as =D8 copied down to a spare row), read as blank.
@@ -275,6 +277,10 @@ def indicator_issues(read: SheetRead) -> list[Issue]:
         found.append(read.issue("value_as_fraction", cell=cell, field="value", period=period, value=value))
     for period, count, cell in read.crammed_rows:
         found.append(read.issue("indicators_in_one_row", cell=cell, field="level3", period=period, count=count))
+    for period, level3, value, cell in read.value_names:
+        swapped = value and not any(char.isdigit() for char in value)  # the name typed where the value belongs
+        found.append(read.issue("swapped_columns" if swapped else "level3_is_value", cell=cell, field="level3",
+                                period=period, level3=level3, value=value))
     for period, value, cell in read.date_values:
         found.append(read.issue("value_as_date", cell=cell, field="value", period=period, value=value))
     for indicator in read.form.indicators:

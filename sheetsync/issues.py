@@ -77,6 +77,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "zero_rows": (INFO, "{count}行的三级指标是数字0（{cells}），多半是公式引用了空单元格（如把“=D8”向下复制到了空行），已当作空行跳过。如确是指标，请直接填写指标名称和指标值。"),
     "formula_as_text": (WARNING, "{what}“{text}”是公式的文字，没有计算（单元格是文本格式），读到的不是指标内容。请直接填写内容。"),
     "letter_o_in_number": (WARNING, "{period}指标值“{value}”的数字中有字母O，已当作数字0按“{read_as}”读取，请改正。"),
+    "level3_is_value": (WARNING, "{period}{level3_label}“{level3}”是指标值，不是指标名称，请在此填写指标名称（如“培训人次”“满意度”），指标值填在{value_label}栏。"),
+    "swapped_columns": (WARNING, "{period}{level3_label}“{level3}”是指标值，{value_label}“{value}”却像是指标名称，两栏可能填反了，请对调后重新提交。"),
     "value_as_date": (WARNING, "{period}指标值读到的是日期{value}，原来可能填的是“2021年12月”之类的文字，被Excel存成了日期。请把单元格设为文本格式后重新填写。"),
     "unknown_level1": (WARNING, "{level1_label}“{level1}”不在任何指标体系中，请核对。"),
     "missing_level1": (ERROR, "{period}指标“{level3}”没有{level1_label}，请补充。"),

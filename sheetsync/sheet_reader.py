@@ -22,7 +22,7 @@ from .issues import Issue
 from .locate import Area, Layout, area_at, label_key, spec_labels
 from .model import Indicator, ProjectForm
 from .spec import FieldSpec, FormSpec, cell_ref, column_letter
-from .values import clean_text, parse_amount, without_amount_note
+from .values import BARE_VALUE_STARTS, clean_text, is_bare_value, parse_amount, without_amount_note
 from .workbook import Grid
 
 _SPACE = re.compile(r"\s+")
@@ -489,6 +489,8 @@ class _SheetReader:
                 if value_letter and type(raw) is str and value[:1] == "=" and FORMULA_TEXT.match(value):
                     read.formula_texts.append((period, "value", value, value_letter + row_number))
                 value_cell = value_letter + row_number if value_letter else ""
+                if letter3 and level3[:1] in BARE_VALUE_STARTS and is_bare_value(level3):
+                    read.value_names.append((period, level3, value, letter3 + row_number))
                 if len(level3) > longest3 and letter3:
                     read.long_texts.append((period, "level3", len(level3), longest3, letter3 + row_number))
                 if len(value) > longest_value and value_cell:

@@ -176,6 +176,26 @@ _PERIODS = frozenset("年周月天日")
 _LETTER_O = re.compile(r"(?<=\d)[OoＯｏ]+(?=[\d%‰.％．]|$)|(?<![A-Za-zＡ-Ｚａ-ｚ\d])[OoＯｏ](?=[.．]\d)")
 
 
+# A target value and nothing else (≥95%, 100%, 3次, 不少于2场): what a 三级指标, a name, never is.
+_BARE_VALUE = re.compile("(?:" + "|".join(re.escape(word) for word, _op in _OPS_BEFORE) + ")?"
+                         r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[%‰]|万?元|人次|小时|个?工作日|[" + "".join(sorted(_CN_MEASURES)) + "])?")
+# The characters a bare value may start with, full-width ones included: a cheap test before the pattern.
+BARE_VALUE_STARTS = frozenset(
+    char for base in {word[0] for word, _op in _OPS_BEFORE} | set("0123456789+-.")
+    for char in (base, chr(ord(base) + 0xFEE0) if "!" <= base <= "~" else base))
+
+
+def is_bare_value(text: str) -> bool:
+    """Whether ``text`` is a target value and nothing else.
+
+    >>> is_bare_value("≥95%"), is_bare_value("３次"), is_bare_value("不少于2场")
+    (True, True, True)
+    >>> is_bare_value("5G基站数量"), is_bare_value("满意度≥95%"), is_bare_value("2个乡镇")
+    (False, False, False)
+    """
+    return _BARE_VALUE.fullmatch(_WHITESPACE.sub("", unicodedata.normalize("NFKC", text))) is not None
+
+
 def letter_o_as_zero(text: str) -> str:
     """``text`` with the letter O read as a zero where it stands inside a number.
 

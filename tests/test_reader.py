@@ -214,6 +214,13 @@ def test_a_line_without_a_units_name_is_no_unit(tmp_path, line):
     assert "missing_unit" in c.issues["code"].tolist()
 
 
+def test_a_value_typed_as_the_level3_name_is_flagged_and_a_swap_named(tmp_path):
+    c = read_edited(tmp_path / "swap.xlsx", {"D8": "≥95%", "E8": "企业满意度", "G8": "１００％", "H8": "100%"})
+    assert c.issues[["cell", "code"]].values.tolist() == [["D8", "swapped_columns"], ["G8", "level3_is_value"]]
+    assert "三级指标“≥95%”是指标值，指标值“企业满意度”却像是指标名称" in c.issues["message"].iloc[0]
+    assert c.indicators["level3"].iloc[:2].tolist() == ["≥95%", "１００％"]  # read as typed, not swapped
+
+
 def test_a_period_typed_over_the_year_line_names_the_forms_first_year(tmp_path):
     c = read_edited(tmp_path / "year.xlsx", {"A2": "（2021-2023年度）"})
     assert c.projects["year"].tolist() == [2021] and c.issues.empty

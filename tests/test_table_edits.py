@@ -111,7 +111,7 @@ def test_a_table_without_indicators_is_an_error(tmp_path):
 
 def test_an_indicator_that_starts_like_the_unit_label_is_not_the_unit(tmp_path):
     def reword(sheet):
-        sheet["A3"] = "填报单位：某局"
+        sheet["A3"] = None
         sheet["G14"] = "预算单位满意度"
 
     result = _edited(tmp_path, reword)
