@@ -160,6 +160,15 @@ _PLACEHOLDER = re.compile(r"[*＊?？xX×]{2,}|\*")
 # part two numbers (100\n200人次), not one.
 _WHITESPACE = re.compile(r"\s+")
 _BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
+# An ellipsis (…, ……, ..., ⋯; NFKC makes … three dots) is the template's blank, filled in after
+# it (不低于……90%): no decimal point. Between two numbers (100…200) it parts them, as a space does.
+_ELLIPSIS = re.compile(r"(\d?)(?:\.{2,}|⋯+)(\d?)")
+
+
+def _ellipsis(m: re.Match[str]) -> str:
+    return m.group(1) + ("；" if m.group(1) and m.group(2) else "") + m.group(2)
+
+
 # 左右 and 上下 end a unit only at the end of the value or before punctuation: 50家上下游企业.
 _UNIT_STOP = re.compile(r"[，,。；;、（）()\s]|以上|以下|以内|之内|及|或(?=以上|以下|以内|之内)|(?:左右|上下)(?=$|[，,。；;、（）()])")
 # Text around a number beyond this many characters is a sentence, not a target value.
@@ -248,7 +257,7 @@ def parse_value(text: object) -> ParsedValue:
     if not raw:
         return _NO_VALUE
     s = letter_o_as_zero(unicodedata.normalize("NFKC", raw))
-    s = _THOUSANDS.sub("", _WHITESPACE.sub("", _BETWEEN_DIGITS.sub("；", s)))
+    s = _THOUSANDS.sub("", _WHITESPACE.sub("", _BETWEEN_DIGITS.sub("；", _ELLIPSIS.sub(_ellipsis, s))))
     s = _POWER_UNIT.sub(lambda m: m.group(1).lower() + _POWERS[m.group(2)], s.replace("+-", "±").replace("+/-", "±"))
     s = _INCLUDED.sub("", s)
     if _PLACEHOLDER.search(s) or _DATE_OR_RANGE.search(s):

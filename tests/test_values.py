@@ -28,6 +28,11 @@ from sheetsync.values import QUALITATIVE, QUANTITATIVE, clean_text, parse_amount
         ("四个租赁合同", "=", 4, "个租赁合同"),
         # 不超过 is not 超过: the longer word wins
         ("不超过5%", "≤", 5, "%"),
+        # an ellipsis is the template's blank filled in after it, no decimal point
+        ("不低于……90%", "≥", 90, "%"),
+        ("约…50家", "≈", 50, "家"),
+        ("≥...95%", "≥", 95, "%"),
+        ("⋯⋯3次", "=", 3, "次"),
         ("成本不高于10万元", "≤", 10, "万元"),
         ("不大于3天", "≤", 3, "天"),
         ("不多于2次", "≤", 2, "次"),
@@ -125,7 +130,7 @@ def test_quantitative_values(text, op, num, unit):
      "宣传东莞投资环境，搭建我市与境外国家经贸合作网络渠道，帮助企业抢占海外市场商机，助推“东莞制造全球行”。",
      "2024.6前完成", "2024.12.31", "12.31前", "10日前完成", "二〇二四年底前",  # dates
      "100%完成年度工作任务",  # a sentence after the percent sign
-     "100\n200人次", "3 5",  # two numbers on two lines, not one
+     "100\n200人次", "3 5", "100…200人",  # two numbers on two lines or either side of an ellipsis, not one
      "≥" + "9" * 400 + "个"],  # a number too long to be one (it would be infinite)
 )
 def test_qualitative_values(text):
