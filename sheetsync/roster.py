@@ -72,11 +72,12 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     if problems:
         raise RosterError(_report(where, problems))
     problems += _unknown_amounts(spec, header, columns, sheet.rows[header_rows[-1] + 1:], header_rows[0] + 1)
+    problems += _noted_units(sheet.rows[:header_rows[0]], columns)
     labels = _header_labels(spec, sheet.rows, header_rows)
     entries: list[RosterEntry] = []
     for index in range(header_rows[-1] + 1, len(sheet.rows)):
         row = sheet.rows[index]
-        if _is_spare(row, columns) or _is_total(row, columns):
+        if _is_spare(row, columns) or _is_total(row, columns) or _is_numbering(row) or _is_note(sheet, index, columns):
             continue
         if repeated := _repeated_labels(spec, columns, row, labels):
             problems.append((index + 1, f"第{index + 1}行：{repeated}列填的是表头的列名，不是项目；"
@@ -106,22 +107,61 @@ def _first_filled(rows: Sequence[Sequence[object]]) -> list[int]:
 
 
 def _is_spare(row: list[object], columns: dict[str, int]) -> bool:
-    """Whether the row is no project: empty, or holding only numbers outside the roster's
-    columns (spare rows numbered in advance in a 序号 column)."""
-    if any(clean_text(row[i]) for i in columns.values() if i < len(row)):
-        return False
-    return all(not (text := clean_text(cell)) or text.isdigit() for cell in row)
+    """Whether the row is no project: nothing in the roster's columns (a spare row numbered in
+    advance in a 序号 column, a note beside the table)."""
+    return not any(clean_text(row[i]) for i in columns.values() if i < len(row))
 
 
 def _is_total(row: list[object], columns: dict[str, int]) -> bool:
-    """Whether the row sums the rows above it (合计, 小计) instead of naming a project: its
-    project name says so, or it is empty and another cell of the row does."""
-    def word(cell: object) -> str:
-        return normalize_label(clean_text(cell))
+    """Whether the row sums the rows above it (合计, 小计（2个项目）, 某办小计) instead of naming a
+    project: its project name says so, or it is empty and another cell of the row does."""
+    def is_total(cell: object) -> bool:
+        word = without_bracketed(clean_text(cell))
+        return word in _TOTALS or word.endswith(tuple(_TOTALS))
 
     at = columns.get("project_name")
-    name = word(row[at]) if at is not None and at < len(row) else ""
-    return name in _TOTALS or (not name and any(word(cell) in _TOTALS for cell in row))
+    name = clean_text(row[at]) if at is not None and at < len(row) else ""
+    return is_total(name) if name else any(is_total(cell) for cell in row)
+
+
+# What heads a row numbering the columns under the header (栏次 甲 乙 1 2 3): no project.
+_NUMBERING_LABELS = frozenset({"栏次", "行次", "列次", "栏号"})
+_NUMBERING_LETTERS = frozenset("甲乙丙丁戊己庚辛")
+
+
+def _is_numbering(row: list[object]) -> bool:
+    """Whether the row numbers the columns (栏次, 1, 2, 3 …) rather than naming a project."""
+    cells = [text for cell in row if (text := normalize_label(clean_text(cell)))]
+    if cells and cells[0] in _NUMBERING_LABELS:
+        cells = cells[1:]
+    numbers = [int(text) for text in cells if text not in _NUMBERING_LETTERS and text.isdigit()]
+    return len(numbers) >= 2 and len(numbers) + sum(text in _NUMBERING_LETTERS for text in cells) == len(cells) \
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _is_note(sheet: _Sheet, row: int, columns: dict[str, int]) -> bool:
+    """Whether the row is a note merged across the table (备注：…): one merged cell over the
+    unit's and the project's columns, which no project has."""
+    unit, name = columns.get("budget_unit"), columns.get("project_name")
+    return unit is not None and name is not None and any(
+        r1 <= row <= r2 and c1 <= min(unit, name) and max(unit, name) <= c2 for (r1, c1), (r2, c2) in sheet.merges)
+
+
+# A money unit noted above the header (单位：元, （金额单位：元）) other than the form's 万元.
+_NOTED_UNIT = re.compile(r"(?:金额|计量)?单位\s*(?:[:：]|为)\s*(?:人民币)?((?:千|百万|千万|亿)?元)")
+
+
+def _noted_units(rows: list[list[object]], columns: dict[str, int]) -> list[tuple[int, str]]:
+    """A problem when a note above the header says the amounts are in another unit than 万元:
+    prefilled and locked, 1,200万 元 would reach the department as 1,200万 万元."""
+    if not any(name in columns for name in AMOUNT_FIELDS):
+        return []
+    for r, row in enumerate(rows):
+        for cell in row:
+            if m := _NOTED_UNIT.search(clean_text(cell)):
+                return [(r + 1, f"第{r + 1}行：“{m.group(0)}”说明金额以{m.group(1)}为单位，本表以万元为单位；"
+                                f"请把金额换算为万元，并把说明改为“单位：万元”")]
+    return []
 
 
 def _header_index(spec: FormSpec, rows: list[list[object]]) -> int | None:

@@ -112,9 +112,10 @@ def test_the_example_roster_is_the_seed_unit():
     assert all(e.annual_budget_wan <= e.midterm_budget_wan for e in entries)
 
 
-def test_a_stray_value_far_away_in_a_roster_is_named_not_a_crash(tmp_path):
+def test_a_stray_value_far_away_in_a_roster_is_passed_over_not_a_crash(tmp_path):
     # Opened as a department's workbook is: in a child capped at 4 GB, where calamine loading
-    # the whole used range (A1:XFD1048576) would abort, the stray row is named instead.
+    # the whole used range (A1:XFD1048576) would abort; the stray row, nothing in the roster's
+    # columns, is no project.
     import subprocess
     import sys
     import textwrap
@@ -132,13 +133,13 @@ def test_a_stray_value_far_away_in_a_roster_is_named_not_a_crash(tmp_path):
         from sheetsync.errors import RosterError
         from sheetsync.roster import read_roster
         try:
-            read_roster({str(path)!r})
+            print([(e.row, e.budget_unit, e.project_name) for e in read_roster({str(path)!r})])
         except RosterError as exc:
             print(exc)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "第1048576行“预算单位”列：为空" in done.stdout
+    assert done.stdout.strip() == "[(2, '财务科', '物业管理费')]"
 
 
 def test_title_lines_above_the_header_are_passed_over(tmp_path):
@@ -180,6 +181,41 @@ def test_a_duplicate_row_with_another_problem_is_named_for_both(tmp_path):
 def test_a_header_below_a_title_is_checked_as_the_header(tmp_path):
     message = problems_of(csv_file(tmp_path, "2026年项目名单\n预算单位,项目名称,项目名称\n财务科,甲,乙\n"))
     assert "第2行：列“项目名称”出现了两次" in message and "缺少" not in message
+
+
+@pytest.mark.parametrize("note", ["单位：元", "（金额单位：元）", "金额单位为千元"])
+def test_amounts_in_yuan_by_a_note_above_the_header_are_refused(tmp_path, note):
+    path = csv_file(tmp_path, f"2026年项目名单,,,,\n,,,{note},\n预算单位,项目名称,项目编码,中期市财政预算,本年度申请市财政预算资金\n"
+                              "东莞市某局,办公设备购置,P1,12000000,4000000\n")
+    message = problems_of(path)
+    assert "第2行：" in message and "本表以万元为单位；请把金额换算为万元" in message
+
+
+def test_a_note_of_wan_above_the_header_or_of_yuan_without_amounts_is_no_problem(tmp_path):
+    rows = "预算单位,项目名称,中期市财政预算,本年度申请市财政预算资金\n东莞市某局,办公设备购置,1200,400\n"
+    assert len(read_roster(csv_file(tmp_path, "金额单位：万元\n" + rows))) == 1
+    assert len(read_roster(csv_file(tmp_path, "单位：元\n预算单位,项目名称\n东莞市某局,办公设备购置\n"))) == 1
+
+
+def test_totals_numbering_and_notes_are_no_projects(tmp_path):
+    path = csv_file(tmp_path, "序号,预算单位,项目名称,中期市财政预算,本年度申请市财政预算资金\n"
+                              "栏次,1,2,3,4\n"
+                              "1,东莞市某局,甲,40,10\n2,东莞市某局,乙,20,10\n,东莞市某局,小计（2个项目）,60,20\n"
+                              "3,东莞市某办,丙,30,10\n,东莞市某办,某办小计,30,10\n,,合计（3个项目）,90,30\n"
+                              "注：金额以预算系统为准,,,,\n")
+    entries = read_roster(path)
+    assert [(e.row, e.budget_unit, e.project_name) for e in entries] == [
+        (3, "东莞市某局", "甲"), (4, "东莞市某局", "乙"), (6, "东莞市某办", "丙")]
+
+
+def test_a_note_merged_across_the_roster_is_no_project(tmp_path):
+    path = tmp_path / "r.xlsx"
+    with xlsxwriter.Workbook(path) as wb:
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["序号", "预算单位", "项目名称", "项目编码", "中期市财政预算", "本年度申请市财政预算资金"])
+        ws.write_row(1, 0, [1, "东莞市某局", "甲", "P1", 30, 10])
+        ws.merge_range(2, 0, 2, 3, "备注：项目编码以预算系统为准")
+    assert [(e.row, e.project_name) for e in read_roster(path)] == [(2, "甲")]
 
 
 def test_amounts_under_a_header_in_yuan_are_refused(tmp_path):
