@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .errors import RosterError
-from .spec import FormSpec, RosterColumn, load_spec, normalize_label, without_bracketed
+from .spec import FormSpec, RosterColumn, column_letter, load_spec, normalize_label, without_bracketed
 from .values import clean_text, parse_amount, without_amount_note
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
     problems += _unknown_amounts(spec, header, columns, sheet.rows[header_rows[-1] + 1:], header_rows[0] + 1)
     problems += _noted_units(sheet.rows[:header_rows[0]], columns)
     labels = _header_labels(spec, sheet.rows, header_rows)
+    # Each column as problems name it: its letter and its header as the roster writes it.
+    names = {name: f"{column_letter(index)}列“{clean_text(header[index])}”" for name, index in columns.items()}
     entries: list[RosterEntry] = []
     for index in range(header_rows[-1] + 1, len(sheet.rows)):
         row = sheet.rows[index]
@@ -83,8 +85,8 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
             problems.append((index + 1, f"第{index + 1}行：{repeated}列填的是表头的列名，不是项目；"
                                         f"表头若占两行，请把上下两行的表头合并成一行，或删去这一行"))
             continue
-        entries.append(_entry(spec, columns, row, index + 1, problems))
-    _check_duplicates(spec, entries, problems)
+        entries.append(_entry(spec, columns, names, row, index + 1, problems))
+    _check_duplicates(spec, names, entries, problems)
     if not entries and not problems:
         problems.append((header_rows[-1] + 1, f"第{header_rows[-1] + 1}行以下没有任何项目"))
     if problems:
@@ -459,7 +461,8 @@ def _label(spec: FormSpec, name: str) -> str:
     return next(c.label.text for c in spec.roster if c.name == name)
 
 
-def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: int, problems: list[tuple[int, str]]) -> RosterEntry:
+def _entry(spec: FormSpec, columns: dict[str, int], names: dict[str, str], row: list[object], number: int,
+           problems: list[tuple[int, str]]) -> RosterEntry:
     """The roster row as an entry, its problems added to ``problems`` (an amount that is not one is None)."""
     def cell(name: str) -> object:
         index = columns.get(name)
@@ -470,7 +473,7 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
         if column.name not in columns:
             continue
         raw = cell(column.name)
-        where = f"第{number}行“{column.label.text}”列"
+        where = f"第{number}行{names[column.name]}"
         if isinstance(raw, CellError):
             problems.append((number, f"{where}：单元格显示的是公式错误“{raw}”，没有内容可读；请改正公式，或改为直接填写"))
             values[column.name] = None if column.name in AMOUNT_FIELDS else ""
@@ -495,8 +498,7 @@ def _entry(spec: FormSpec, columns: dict[str, int], row: list[object], number: i
     midterm, annual = values.get("midterm_budget_wan"), values.get("annual_budget_wan")
     if isinstance(midterm, float) and isinstance(annual, float) and annual > midterm:
         problems.append((number, (
-            f"第{number}行“{_label(spec, 'annual_budget_wan')}”列：{annual:g}万元超过"
-            f"“{_label(spec, 'midterm_budget_wan')}”{midterm:g}万元"
+            f"第{number}行{names['annual_budget_wan']}：{annual:g}万元超过{names['midterm_budget_wan']}的{midterm:g}万元"
         )))
     return RosterEntry(row=number, **values)
 
@@ -551,7 +553,7 @@ def _amount(raw: object, row: int, where: str, problems: list[tuple[int, str]]) 
     return amount.value
 
 
-def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list[tuple[int, str]]) -> None:
+def _check_duplicates(spec: FormSpec, names: dict[str, str], entries: list[RosterEntry], problems: list[tuple[int, str]]) -> None:
     by_name: dict[tuple[str, str], RosterEntry] = {}
     by_code: dict[str, RosterEntry] = {}
     for entry in entries:
@@ -560,7 +562,7 @@ def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list
             pass  # an empty name is reported as such
         elif key in by_name:
             problems.append((entry.row, (
-                f"第{entry.row}行“{_label(spec, 'project_name')}”列：项目“{entry.project_name}”与第{by_name[key].row}行重复"
+                f"第{entry.row}行{names['project_name']}：项目“{entry.project_name}”与第{by_name[key].row}行重复"
                 f"（同一{_label(spec, 'budget_unit')}下项目名称不能重复）"
             )))
         else:
@@ -572,7 +574,7 @@ def _check_duplicates(spec: FormSpec, entries: list[RosterEntry], problems: list
                 other = by_code[code]
                 spelt = "" if other.project_code == entry.project_code else f"的“{other.project_code}”"
                 problems.append((entry.row, (
-                    f"第{entry.row}行“{_label(spec, 'project_code')}”列：编码“{entry.project_code}”与第{other.row}行{spelt}重复"
+                    f"第{entry.row}行{names['project_code']}：编码“{entry.project_code}”与第{other.row}行{spelt}重复"
                 )))
             else:
                 by_code[code] = entry

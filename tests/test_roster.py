@@ -75,16 +75,21 @@ def test_every_problem_named_by_row_and_column(tmp_path):
     message = problems_of(path)
     assert "7处问题" in message
     assert message.index("第7行") < message.index("第8行")
-    for expected in ("第2行“项目名称”列：为空", "第3行“中期市财政预算（万元）”列：“abc”不是数字",
-                     "第4行“中期市财政预算（万元）”列：金额不能为负数", "第5行“本年度申请市财政预算资金（万元）”列：2万元超过",
-                     "第7行“项目名称”列：项目“丁”与第6行重复", "第8行“中期市财政预算（万元）”列：“5000元”按“元”填写",
-                     "第9行“中期市财政预算（万元）”列：“50千元”按“千元”填写"):
+    for expected in ("第2行B列“项目名称”：为空", "第3行C列“中期市财政预算（万元）”：“abc”不是数字",
+                     "第4行C列“中期市财政预算（万元）”：金额不能为负数", "第5行D列“本年度申请市财政预算资金（万元）”：2万元超过",
+                     "第7行B列“项目名称”：项目“丁”与第6行重复", "第8行C列“中期市财政预算（万元）”：“5000元”按“元”填写",
+                     "第9行C列“中期市财政预算（万元）”：“50千元”按“千元”填写"):
         assert expected in message
+
+
+def test_problems_name_the_column_by_its_letter_and_its_header_as_written(tmp_path):
+    message = problems_of(csv_file(tmp_path, "单位名称,项目全称,年度预算（万元）\n某局,,abc\n"))
+    assert "第2行B列“项目全称”：为空" in message and "第2行C列“年度预算（万元）”：“abc”不是数字" in message
 
 
 def test_duplicate_project_code(tmp_path):
     path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲,一,P1\n乙,二,P1\n")
-    assert "第3行“项目编码”列：编码“P1”与第2行重复" in problems_of(path)
+    assert "第3行C列“项目编码”：编码“P1”与第2行重复" in problems_of(path)
 
 
 def test_empty_roster_and_missing_file(tmp_path):
@@ -156,14 +161,14 @@ def test_title_lines_above_the_header_are_passed_over(tmp_path):
 
 def test_a_name_longer_than_the_form_allows(tmp_path):
     message = problems_of(csv_file(tmp_path, HEADER + "\n财务科," + "长" * 201 + ",3,1\n"))
-    assert "第2行“项目名称”列：超过表格限定的200字（现201字）" in message
+    assert "第2行B列“项目名称”：超过表格限定的200字（现201字）" in message
 
 
 def test_a_unit_with_the_amount_note_or_the_line_label_is_refused(tmp_path):
     # Prefilled as it is, the form's unit line would read back otherwise: every copy a mismatch.
     message = problems_of(csv_file(tmp_path, HEADER + "\n东莞市某局　单位：万元,项目一,3,1\n预算单位：乙局,项目二,3,1\n"))
-    assert "第2行“预算单位”列：“东莞市某局　单位：万元”中的“单位：万元”是金额单位的说明" in message
-    assert "第3行“预算单位”列：“预算单位：乙局”以“预算单位：”开头" in message
+    assert "第2行A列“预算单位”：“东莞市某局　单位：万元”中的“单位：万元”是金额单位的说明" in message
+    assert "第3行A列“预算单位”：“预算单位：乙局”以“预算单位：”开头" in message
 
 
 def test_an_amount_too_large_is_said_so(tmp_path):
@@ -173,8 +178,8 @@ def test_an_amount_too_large_is_said_so(tmp_path):
 
 def test_a_duplicate_row_with_another_problem_is_named_for_both(tmp_path):
     message = problems_of(csv_file(tmp_path, HEADER + "\n某局,A,x,\n某局,A,1,\n某局,,1,\n某局,,2,\n"))
-    assert "第2行“中期市财政预算（万元）”列：“x”不是数字" in message
-    assert "第3行“项目名称”列：项目“A”与第2行重复" in message
+    assert "第2行C列“中期市财政预算（万元）”：“x”不是数字" in message
+    assert "第3行B列“项目名称”：项目“A”与第2行重复" in message
     assert message.count("为空") == 2 and message.count("与第") == 1
 
 
@@ -229,8 +234,8 @@ def test_codes_that_differ_only_in_spaces_or_width_are_duplicates(tmp_path):
     # The collection takes P 001 and P001 for one project: the roster may not hand out both.
     path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲,一,P 001\n乙,二,P001\n甲,三,Ｑ002\n甲,四,Q002\n")
     message = problems_of(path)
-    assert "第3行“项目编码”列：编码“P001”与第2行的“P 001”重复" in message
-    assert "第5行“项目编码”列：编码“Q002”与第4行的“Ｑ002”重复" in message
+    assert "第3行C列“项目编码”：编码“P001”与第2行的“P 001”重复" in message
+    assert "第5行C列“项目编码”：编码“Q002”与第4行的“Ｑ002”重复" in message
 
 
 def test_a_long_code_stored_as_a_number_is_refused(tmp_path):
@@ -242,7 +247,7 @@ def test_a_long_code_stored_as_a_number_is_refused(tmp_path):
     ws.write_row(2, 0, ["财务科", "水电费", 202144190000001])  # 15 digits: kept exactly
     wb.close()
     message = problems_of(path)
-    assert "第2行“项目编码”列" in message and "文本格式" in message
+    assert "第2行C列“项目编码”" in message and "文本格式" in message
     assert "第3行" not in message
 
 
@@ -337,7 +342,7 @@ def test_two_sheets_with_a_header_are_refused_not_half_read(tmp_path):
 def test_a_code_excel_turned_into_scientific_notation_is_refused(tmp_path):
     path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲局,项目一,1.23457E+11\n乙局,项目二,P-2026-01\n")
     message = problems_of(path)
-    assert "第2行“项目编码”列" in message and "科学计数法" in message and "第3行" not in message
+    assert "第2行C列“项目编码”" in message and "科学计数法" in message and "第3行" not in message
 
 
 def test_invisible_characters_do_not_make_another_unit_or_project(tmp_path):
@@ -383,8 +388,8 @@ def test_a_cell_showing_a_formula_error_is_named_not_read_as_empty(tmp_path):
     ws.write(2, 1, "水电费")
     wb.close()
     message = problems_of(path)
-    assert "第2行“中期市财政预算（万元）”列：单元格显示的是公式错误“#N/A”" in message
-    assert "第3行“预算单位”列：单元格显示的是公式错误“#REF!”" in message
+    assert "第2行C列“中期市财政预算（万元）”：单元格显示的是公式错误“#N/A”" in message
+    assert "第3行A列“预算单位”：单元格显示的是公式错误“#REF!”" in message
 
 
 def test_a_code_shown_with_zeros_before_it_keeps_them(tmp_path):
