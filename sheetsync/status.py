@@ -487,6 +487,16 @@ def _roster_matches(roster: Sequence, projects: pd.DataFrame) -> dict[int, int]:
     return matches
 
 
+def roster_spellings(roster: Sequence, projects: pd.DataFrame) -> dict[str, str]:
+    """Each unit as forms spell it → as the roster does, when the forms of that spelling matched
+    to the roster are all one roster unit's (教育局 → 东莞市教育局, a project matched by its name)."""
+    units = projects["budget_unit"].tolist()
+    named: dict[str, set[str]] = {}
+    for k, i in _roster_matches(roster, projects).items():
+        named.setdefault(units[i], set()).add(roster[k].budget_unit)
+    return {unit: spelt.pop() for unit, spelt in named.items() if len(spelt) == 1}
+
+
 def _first_positions(keys: Iterable) -> dict:
     """Each key → the position where it first occurs."""
     first: dict = {}

@@ -26,7 +26,7 @@ from .roster import RosterEntry, read_roster
 from .reader import form_specs
 from .spec import FormSpec, load_spec
 from .status import (Copies, blank_forms, choose_copies, copies_used, counted_issues, submission_status,
-                     unread_files, unread_owners)
+                     roster_spellings, unread_files, unread_owners)
 from .summary_chart import write_chart
 from .summary_sheets import AMOUNT, COUNT, NUMBER, SHARE, TEXT, Formats, Table, write_table
 from .summary_tables import (INDICATOR_TABLE, ISSUE_TABLE, PROJECT_TABLE, PROJECT_TRAILER, ROSTER_UNIT_TABLE,
@@ -111,6 +111,13 @@ def _sheet_names(headers: Headers, key: str, rows: int) -> list[str]:
     return [headers.sheet(key)] + [headers.continued_sheet(key, n) for n in range(2, count + 1)]
 
 
+def _respelt(table: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """``table`` with its units spelt as ``units`` maps them."""
+    if not units:
+        return table
+    return table.assign(budget_unit=[units.get(unit, unit) for unit in table["budget_unit"].tolist()])
+
+
 def _continued_note(headers: Headers, key: str, rows: int) -> str:
     """Where table ``key`` continues, for its first sheet; "" when it fits on one."""
     names = _sheet_names(headers, key, rows)
@@ -159,8 +166,10 @@ def _write_sheets(workbook: Workbook, headers: Headers, collection: Collection, 
     if entries is not None or not copies.duplicates.empty or blank:
         status = submission_status(entries, copies, headers, unread, blank)
     named = copies.projects["budget_unit"] if entries is None else [entry.budget_unit for entry in entries]
-    issue_counts = unit_issue_counts(counted, collection.projects, unread_owners(unread, named))
-    units = unit_table(projects, copies.indicators, issue_counts)
+    # With a roster, a unit is counted under the roster's name, however its forms spell it.
+    spelt = {} if entries is None else roster_spellings(entries, copies.projects)
+    issue_counts = unit_issue_counts(counted, _respelt(collection.projects, spelt), unread_owners(unread, named))
+    units = unit_table(_respelt(projects, spelt), _respelt(copies.indicators, spelt), issue_counts)
     if entries is not None:
         units = with_roster(units, entries, status, headers.status("missing"), issue_counts)
     unit_columns = [c for c in (UNIT_TABLE if entries is None else ROSTER_UNIT_TABLE) if c not in absent]

@@ -320,6 +320,22 @@ def test_units_against_the_roster_include_those_that_sent_nothing(tmp_path, spec
     ]
 
 
+def test_a_unit_the_forms_spell_otherwise_counts_under_the_rosters_name(tmp_path, spec):
+    h = load_headers()
+    found = [_form("教育局", "学生资助专项", 30.0, 10.0), _form("教育局", "校舍维修改造", 60.0, 20.0),
+             _form("东莞市 甲局", "办公设备购置", 5.0, 1.0)]
+    problem = issue("missing_year", file=found[0].file, sheet=found[0].sheet)
+    roster = tmp_path / "名单.csv"
+    _roster(roster, spec, [["东莞市教育局", "学生资助专项", ""], ["东莞市教育局", "校舍维修改造", ""],
+                           ["东莞市甲局", "办公设备购置", ""]])
+    path = write_summary(Collection.from_forms(found, [problem], 1), tmp_path / "汇总.xlsx", roster=roster)
+    rows = _rows(openpyxl.load_workbook(path, data_only=True)[h.sheet("units")])
+    columns = ["budget_unit", "roster_projects", "projects", "missing_projects", "annual_budget_wan", "warnings"]
+    at = [rows[0].index(h.column(c)) for c in columns]
+    assert [tuple(row[i] for i in at) for row in rows[1:]] == [
+        ("东莞市教育局", 2, 2, 0, 30.0, 1), ("东莞市甲局", 1, 1, 0, 1.0, 0), (h.text("total"), 3, 3, 0, 31.0, 1)]
+
+
 def test_a_file_a_unit_sent_that_could_not_be_read_counts_in_its_units_errors(tmp_path, spec):
     h = load_headers()
     found = [_form("东莞市甲局", "办公设备购置", 30.0, 10.0, file="收回/东莞市甲局.xlsx")]
