@@ -15,21 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .issues import issue
+from .issues import SHEET_GONE, issue
 from .model import Collection, project_key
 from .reader import read_identity, sheet_named
 from .status import project_keys
-
-
-# The errors of a template's sheet that no longer holds its project's form.
-GONE = ("sheet_deleted", "sheet_emptied")
 
 
 def sent_elsewhere(collection: Collection) -> Collection:
     """``collection`` with each ``sheet_deleted`` or ``sheet_emptied`` error whose project another file holds made a
     ``sheet_sent_elsewhere`` note."""
     issues = collection.issues
-    deleted = np.flatnonzero(issues["code"].isin(GONE).to_numpy())
+    deleted = np.flatnonzero(issues["code"].isin(SHEET_GONE).to_numpy())
     if not len(deleted):
         return collection
     # Project key, and unit and name (a copy made by hand has no code) → (path, file shown) of each copy.

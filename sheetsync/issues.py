@@ -19,6 +19,8 @@ ISSUE_COLUMNS = ["file", "sheet", "cell", "field", "severity", "code", "message"
 # File-level notes on files no department sent as its forms: Excel's lock files, our own
 # summary, our unchanged feedback copies, the coordinator's roster.
 NOT_SENT = ("lock_file", "own_summary", "feedback_copy", "roster_file")
+# The errors of a template's sheet that no longer holds its project's form.
+SHEET_GONE = ("sheet_deleted", "sheet_emptied")
 
 # code → (severity, message template). Templates use the keyword parameters given to
 # issue(); the location (file, sheet, cell) is never repeated inside the message. The form's

@@ -149,8 +149,12 @@ def _read_book(book: Book, file: str, specs: tuple[FormSpec, ...] | list[FormSpe
     if not reads and blanks:
         reads, blanks = blanks, []
     if not reads:
+        # Our template with every project's sheet deleted or emptied names each project lost.
+        gone = _missing_sheets(identity, matched, book.sheet_names, formless, file) if identity is not None else []
         if rosters:
             result.issues.append(issue("roster_file", file=file))
+        elif gone:
+            result.issues += gone
         else:
             result.issues.append(issue("no_form", file=file, title="、".join(s.title for s in specs)))
         return result

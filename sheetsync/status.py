@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .headers import Headers, load_headers
-from .issues import NOT_SENT, Issue, issue
+from .issues import NOT_SENT, SHEET_GONE, Issue, issue
 from .feedback_marks import feedback_copies
 from .model import SUPERSEDED, Collection, Paths, project_key, readable_path
 from .spec import normalize_label
@@ -358,11 +358,14 @@ def _forms(paths: pd.Series | np.ndarray, sheets: pd.Series) -> pd.MultiIndex:
 
 def unread_files(collection: Collection) -> dict[str, str]:
     """File → the message of its first problem, for each file that gave no form: what a
-    department sent that could not be used (a corrupt workbook, a PDF, a zip)."""
+    department sent that could not be used (a corrupt workbook, a PDF, a zip, our template with
+    its project sheets deleted)."""
     issues = collection.issues
     used = set(collection.projects["file"])
-    file_level = issues[(issues["sheet"] == "") & ~issues["code"].isin(NOT_SENT) & ~issues["file"].isin(used)]
-    return dict(file_level.drop_duplicates("file")[["file", "message"]].itertuples(index=False, name=None))
+    gone = issues["code"].isin(SHEET_GONE)
+    unread = issues[((issues["sheet"] == "") | gone) & ~issues["code"].isin(NOT_SENT) & ~issues["file"].isin(used)]
+    unread = unread.sort_values("sheet", key=lambda sheets: sheets != "", kind="stable")  # a file's own problem first
+    return dict(unread.drop_duplicates("file")[["file", "message"]].itertuples(index=False, name=None))
 
 
 def submission_status(roster: Sequence | None, copies: Copies, headers: Headers,

@@ -283,6 +283,22 @@ def test_a_sheet_deleted_from_a_file_whose_project_came_in_another_is_a_note(tmp
     assert path.name in both["message"].iloc[0]
 
 
+def test_a_template_with_every_project_sheet_deleted_names_each_project_lost(tmp_path):
+    from sheetsync.roster import read_roster
+    from sheetsync.status import choose_copies, submission_status, unread_files
+
+    [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
+    book = openpyxl.load_workbook(path)
+    projects = [sheet.title for sheet in book.worksheets if sheet.sheet_state == "visible"][1:]
+    for title in projects:
+        book.remove(book[title])
+    book.save(path)
+    got = collect([path])
+    assert got.issues[["sheet", "code"]].values.tolist() == [[title, "sheet_deleted"] for title in projects]
+    status = submission_status(read_roster("examples/roster.csv"), choose_copies(got), load_headers(), unread_files(got))
+    assert set(status["file"]) == {str(path)} and status["note"].str.contains("已被删除").all()
+
+
 def test_a_sheet_emptied_is_said_so_and_a_note_when_its_project_came_in_another(tmp_path):
     [path] = write_templates_from_roster("examples/roster.csv", tmp_path / "r", year=2021)
     book = openpyxl.load_workbook(path)
