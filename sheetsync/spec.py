@@ -388,7 +388,7 @@ class FormSpec:
         try:
             return self.trees[key]
         except KeyError:
-            raise SpecError(f"unknown framework {key!r}; choose one of {', '.join(self.trees)}") from None
+            raise SpecError(f"没有名为“{key}”的指标体系，可选：{'、'.join(self.trees)}") from None
 
     @cached_property
     def period_names(self) -> tuple[str, ...]:
@@ -529,7 +529,7 @@ def load_spec(form_id: str = DEFAULT_FORM) -> FormSpec:
     """Load the spec of one form kind from ``templates/<form_id>.toml``."""
     path = templates_dir() / f"{form_id}.toml"
     if not path.is_file():
-        raise SpecError(f"no form spec {form_id!r}; known: {', '.join(available_forms())}")
+        raise SpecError(f"没有名为“{form_id}”的表格规范，可选：{'、'.join(available_forms())}")
     raw = path.read_bytes()
     trees_raw = (templates_dir() / TREES_FILE).read_bytes()
     data = _read_toml(path)

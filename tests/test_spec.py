@@ -45,8 +45,10 @@ def test_trees_recognise_label_variants_under_their_level1(spec):
     assert spec.canonical_level2("效益指标", "数量指标") is None
     assert spec.canonical_level1("满意度") == "满意度指标"
     assert spec.tree("2021").level1_labels[0] == "成本指标"
-    with pytest.raises(SpecError, match="unknown framework"):
+    with pytest.raises(SpecError, match="没有名为“1999”的指标体系，可选：dongguan、2020、2021"):
         spec.tree("1999")
+    with pytest.raises(SpecError, match="没有名为“nope”的表格规范，可选：dongguan_approval"):
+        load_spec("nope")
 
 
 @pytest.fixture
