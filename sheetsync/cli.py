@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import SheetsyncError
-from .model import SUPERSEDED, readable_path, readable_text
+from .model import BUDGET_YEARS, SUPERSEDED, readable_path, readable_text
 
 app = typer.Typer(
     help="生成、收集、汇总项目支出绩效目标表。Generate, collect and consolidate 项目支出绩效目标表 workbooks.",
@@ -65,7 +65,7 @@ def _show_progress(quiet: bool) -> bool:
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="Workbook to write (without --roster) or folder for one workbook per unit (with --roster).")],
     roster: Annotated[Optional[Path], typer.Option("--roster", readable=False, help="CSV or workbook (XLSX, XLS, ODS, .et) with 预算单位 and 项目名称 (项目编码 and both amounts optional).")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", min=2000, max=2100, help="Budget year printed on the form; defaults to next year.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", min=BUDGET_YEARS.start, max=BUDGET_YEARS.stop - 1, help="Budget year printed on the form; defaults to next year.")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="Budget unit (预算单位) to prefill, without --roster.")] = None,
     count: Annotated[Optional[int], typer.Option("--count", min=1, max=500, help="Number of blank project sheets (default 1), without --roster.")] = None,
     framework: Annotated[Optional[str], typer.Option("--framework", help="Indicator tree: dongguan, 2020 or 2021 (default: the form's own).")] = None,

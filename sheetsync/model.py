@@ -34,6 +34,7 @@ INDICATOR_COLUMNS = [
 # that another copy superseded (重复提交, see sheetsync.status.choose_copies), which the
 # summary does not use.
 SUPERSEDED = "superseded"
+BUDGET_YEARS = range(2000, 2101)  # the years a template may be made for
 _FLOAT_COLUMNS = {"midterm_budget_wan", "annual_budget_wan", "value_num"}
 _INT_COLUMNS = {"year"}
 # pandas' text dtype ("str"); built from Arrow directly when Arrow stores it.

@@ -21,7 +21,7 @@ from . import summary_sheets as sheets
 from .headers import Headers, load_headers
 from .identity import SUMMARY_MARK
 from .model import Collection
-from .output import atomic_path
+from .output import atomic_path, check_workbook_name
 from .roster import RosterEntry, read_roster
 from .reader import form_specs
 from .spec import FormSpec, load_spec
@@ -73,6 +73,7 @@ def write_summary(collection: Collection, path: Path | str, *,
     提交情况 sheet marks every roster project 已提交, 未提交 or 重复提交 and every other
     project found 名单外.
     """
+    check_workbook_name(path)
     headers = _round_headers(collection.projects)
     entries = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     copies = choose_copies(collection)

@@ -19,7 +19,7 @@ from .errors import OutputError, TemplateError
 from .identity import IDENTITY_SHEET, LISTS_SHEET, Identity, SheetIdentity, not_for_projects
 from .instructions import COLUMN_WIDTH, instruction_lines
 from .layout import LINE_HEIGHT, choose_tree, plan_sheet, text_lines
-from .model import ProjectForm
+from .model import BUDGET_YEARS, ProjectForm
 from .names import unique_file_names, unique_sheet_names
 from .output import atomic_path, check_workbook_name, check_writable, publish_all, staged_as, staging_folder
 from .roster import RosterEntry, read_roster, unit_name_problem
@@ -59,6 +59,7 @@ def write_template(output, *, year=None, unit="", count=1, framework=None, passw
     spec = load_spec(form)
     year = year or default_year()
     tree = spec.tree(framework or spec.default_framework)
+    _check_year(year)
     if count < 1:
         raise TemplateError(f"项目表的张数至少为1，现为{count}。")
     _check_password(password)
@@ -87,6 +88,7 @@ def write_templates_from_roster(roster_path, out_dir, *, year=None, framework=No
     spec = load_spec(form)
     year = year or default_year()
     tree = spec.tree(framework or spec.default_framework)
+    _check_year(year)
     _check_password(password)
     entries = read_roster(roster_path, form=spec)
     out_dir = Path(out_dir)
@@ -123,6 +125,11 @@ def _by_unit(entries: list[RosterEntry]) -> dict[str, list[RosterEntry]]:
     for entry in entries:
         groups.setdefault(normalize_label(entry.budget_unit), []).append(entry)
     return {mine[0].budget_unit: mine for mine in groups.values()}
+
+
+def _check_year(year: int) -> None:
+    if year not in BUDGET_YEARS:
+        raise TemplateError(f"年度{year}不在{BUDGET_YEARS.start}至{BUDGET_YEARS.stop - 1}年之间，请核对。")
 
 
 def _check_password(password: str | None) -> None:

@@ -483,3 +483,11 @@ def test_a_round_of_blank_forms_has_no_chart_and_a_unit_of_blank_forms_no_bar(tm
         [_form("甲局", "一", 5.0, 1.0), _form("甲局", "二", 5.0, 2.0), blank("乙局", "三")], [], 3),
         tmp_path / "by_unit.xlsx"), data_only=True)
     assert _rows(book[h.sheet("chart")])[1:] == [("甲局", 3.0)]
+
+
+def test_the_api_refuses_a_summary_named_other_than_xlsx(tmp_path):
+    from sheetsync.errors import OutputError
+
+    with pytest.raises(OutputError, match="请给出以.xlsx结尾的文件名"):
+        write_summary(Collection.from_forms([_form("甲", "项目", 1.0, 1.0)], [], 1), tmp_path / "汇总.xls")
+    assert not (tmp_path / "汇总.xls").exists()

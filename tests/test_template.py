@@ -397,3 +397,11 @@ def test_a_full_disk_is_an_output_error_naming_the_template(tmp_path, monkeypatc
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_api_refuses_a_year_the_cli_refuses(tmp_path):
+    from sheetsync.errors import TemplateError
+
+    with pytest.raises(TemplateError, match="年度1900不在2000至2100年之间"):
+        write_template(tmp_path / "t.xlsx", year=1900)
+    assert not (tmp_path / "t.xlsx").exists()
