@@ -97,3 +97,14 @@ def unique_file_names(names: list[str], *, fallback: str = "workbook") -> list[s
     """Safe, unique file names (without extension) for ``names``, in order."""
     unique = UniqueNames(FILE_NAME_MAX)
     return [unique.add(safe_file_name(n, fallback=fallback)) for n in names]
+
+
+def without_place(unit: str) -> str:
+    """A unit's name without the province or city it begins with (not a 市委's): 东莞市教育局 →
+    教育局, what a department may call itself on a form or a file."""
+    while (place := _PLACE.match(unit)) is not None and len(unit) - place.end() >= 3 and unit[place.end()] != "委":
+        unit = unit[place.end():]
+    return unit
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市]")

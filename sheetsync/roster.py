@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .errors import RosterError
+from .names import without_place
 from .spec import FormSpec, RosterColumn, column_letter, load_spec, normalize_label, without_bracketed
 from .values import clean_text, parse_amount, without_amount_note
 
@@ -87,6 +88,7 @@ def read_roster(path: Path | str, *, form: str | FormSpec = "dongguan_approval")
             continue
         entries.append(_entry(spec, columns, names, row, index + 1, problems))
     _check_duplicates(spec, names, entries, problems)
+    _check_unit_spellings(names, entries, problems)
     if not entries and not problems:
         problems.append((header_rows[-1] + 1, f"第{header_rows[-1] + 1}行以下没有任何项目"))
     if problems:
@@ -551,6 +553,27 @@ def _amount(raw: object, row: int, where: str, problems: list[tuple[int, str]]) 
         problems.append((row, f"{where}：金额不能为负数（{clean_text(raw)}）"))
         return None
     return amount.value
+
+
+def _check_unit_spellings(names: dict[str, str], entries: list[RosterEntry], problems: list[tuple[int, str]]) -> None:
+    """A unit named both in full and without its city (东莞市教育局, 教育局): the files and forms
+    of the two would be taken for one unit's, its templates made twice."""
+    first: dict[str, RosterEntry] = {}
+    for entry in entries:
+        first.setdefault(normalize_label(entry.budget_unit), entry)
+    in_full: dict[str, list[RosterEntry]] = {}
+    for key, entry in first.items():
+        if (short := without_place(key)) != key and short in first:
+            in_full.setdefault(short, []).append(entry)
+    for short, full in in_full.items():
+        bare = first[short]
+        where = f"第{bare.row}行{names['budget_unit']}：“{bare.budget_unit}”"
+        if len(full) == 1:
+            problem = f"{where}与第{full[0].row}行的“{full[0].budget_unit}”像是同一单位的两种写法，请统一为一种"
+        else:
+            named = "、".join(f"第{entry.row}行的“{entry.budget_unit}”" for entry in full)
+            problem = f"{where}像是{named}中某一单位的简称，请写全称"
+        problems.append((bare.row, problem))
 
 
 def _check_duplicates(spec: FormSpec, names: dict[str, str], entries: list[RosterEntry], problems: list[tuple[int, str]]) -> None:

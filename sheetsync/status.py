@@ -32,6 +32,7 @@ from .headers import Headers, load_headers
 from .issues import NOT_SENT, SHEET_GONE, Issue, issue
 from .feedback_marks import feedback_copies
 from .model import SUPERSEDED, Collection, Paths, project_key, readable_path
+from .names import without_place
 from .spec import normalize_label
 
 STATUS_COLUMNS = ["status", "roster_row", "budget_unit", "project_name", "project_code", "file", "sheet", "note"]
@@ -529,7 +530,7 @@ class _UnitFiles:
     def __init__(self, unread: Iterable[str], units: set[str]) -> None:
         self._stems = {file: normalize_label(Path(file).stem) for file in unread}
         self._units = list(units)
-        self._shorts = [_without_place(unit) for unit in self._units] if self._stems else []
+        self._shorts = [without_place(unit) for unit in self._units] if self._stems else []
         self._short_counts = Counter(self._shorts)
 
     def __call__(self, unit: str) -> list[str]:
@@ -537,7 +538,7 @@ class _UnitFiles:
         if not key or not self._stems:
             return []
         names = [(key, self._units)]
-        if (short := _without_place(key)) != key and self._short_counts[short] == 1:
+        if (short := without_place(key)) != key and self._short_counts[short] == 1:
             names.append((short, self._shorts))
         for name, others in names:
             named = [(file, stem, at) for file, stem in self._stems.items() if (at := stem.find(name)) >= 0]
@@ -551,14 +552,6 @@ class _UnitFiles:
         return []
 
 
-def _without_place(unit: str) -> str:
-    """A unit's name without the province or city it begins with (not a 市委's)."""
-    while (place := _PLACE.match(unit)) is not None and len(unit) - place.end() >= 3 and unit[place.end()] != "委":
-        unit = unit[place.end():]
-    return unit
-
-
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市]")
 # Chinese right after the unit's name that ends as the name of a unit of its own does (财政局
 # + 国库支付中心, + 东城分局): the file is that unit's. A section's (财务科, 办公室) is the unit's.
 _ANOTHER_UNIT = re.compile(r"[\u4e00-\u9fff]*(?:中心|局|所|站|队|院|馆|校|委员会|公司)(?![\u4e00-\u9fff])")

@@ -87,6 +87,16 @@ def test_problems_name_the_column_by_its_letter_and_its_header_as_written(tmp_pa
     assert "第2行B列“项目全称”：为空" in message and "第2行C列“年度预算（万元）”：“abc”不是数字" in message
 
 
+def test_a_unit_named_in_full_and_without_its_city_is_refused(tmp_path):
+    path = csv_file(tmp_path, "预算单位,项目名称\n东莞市教育局,学生资助\n东莞市教育局,校舍维修\n教育局,学生资助\n"
+                              "惠州市教育局,教师培训\n")
+    message = problems_of(path)
+    assert "第4行A列“预算单位”：“教育局”像是第2行的“东莞市教育局”、第5行的“惠州市教育局”中某一单位的简称，请写全称" in message
+    path = csv_file(tmp_path, "预算单位,项目名称\n东莞市教育局,学生资助\n教育局,校舍维修\n惠州市财政局,培训\n")
+    assert "第3行A列“预算单位”：“教育局”与第2行的“东莞市教育局”像是同一单位的两种写法，请统一为一种" in problems_of(path)
+    assert len(read_roster(csv_file(tmp_path, "预算单位,项目名称\n东莞市教育局,学生资助\n惠州市教育局,培训\n"))) == 2
+
+
 def test_duplicate_project_code(tmp_path):
     path = csv_file(tmp_path, "预算单位,项目名称,项目编码\n甲,一,P1\n乙,二,P1\n")
     assert "第3行C列“项目编码”：编码“P1”与第2行重复" in problems_of(path)
