@@ -138,9 +138,10 @@ def _is_numbering(row: list[object]) -> bool:
     cells = [text for cell in row if (text := normalize_label(clean_text(cell)))]
     if cells and cells[0] in _NUMBERING_LABELS:
         cells = cells[1:]
-    numbers = [int(text) for text in cells if text not in _NUMBERING_LETTERS and text.isdigit()]
-    return len(numbers) >= 2 and len(numbers) + sum(text in _NUMBERING_LETTERS for text in cells) == len(cells) \
-        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    numbers = [int(text) for text in cells if text.isdecimal()]
+    letters = sum(text in _NUMBERING_LETTERS for text in cells)
+    return (len(numbers) >= 2 and len(numbers) + letters == len(cells)
+            and numbers == list(range(numbers[0], numbers[0] + len(numbers))))
 
 
 def _is_note(sheet: _Sheet, row: int, columns: dict[str, int]) -> bool:
