@@ -121,12 +121,15 @@ def _is_total(row: list[object], columns: dict[str, int]) -> bool:
     project: its project name says so, or it is empty and another cell of the row does."""
     def is_total(cell: object) -> bool:
         word = without_bracketed(clean_text(cell))
-        return word in _TOTALS or word.endswith(tuple(_TOTALS))
+        return word.endswith(_TOTALS)
 
     at = columns.get("project_name")
     name = clean_text(row[at]) if at is not None and at < len(row) else ""
     return is_total(name) if name else any(is_total(cell) for cell in row)
 
+
+# A money unit other than the form's 万元 (元, 千元, 亿元 …), as a group.
+_OTHER_MONEY = r"((?:千|百万|千万|亿)?元)"
 
 # What heads a row numbering the columns under the header (栏次 甲 乙 1 2 3): no project.
 _NUMBERING_LABELS = frozenset({"栏次", "行次", "列次", "栏号"})
@@ -153,7 +156,7 @@ def _is_note(sheet: _Sheet, row: int, columns: dict[str, int]) -> bool:
 
 
 # A money unit noted above the header (单位：元, （金额单位：元）) other than the form's 万元.
-_NOTED_UNIT = re.compile(r"(?:金额|计量)?单位\s*(?:[:：]|为)\s*(?:人民币)?((?:千|百万|千万|亿)?元)")
+_NOTED_UNIT = re.compile(r"(?:金额|计量)?单位\s*(?:[:：]|为)\s*(?:人民币)?" + _OTHER_MONEY)
 
 
 def _noted_units(rows: list[list[object]], columns: dict[str, int]) -> list[tuple[int, str]]:
@@ -448,7 +451,7 @@ _NOT_AMOUNT_HEADER = re.compile(r"来源|渠道|科目|编码|代码|编号|性�
 
 
 # A money unit in a header's brackets other than the form's 万元: 中期市财政预算（元）.
-_MONEY_UNIT = re.compile(r"[（(]\s*((?:千|百万|千万|亿)?元)\s*[）)]")
+_MONEY_UNIT = re.compile(r"[（(]\s*" + _OTHER_MONEY + r"\s*[）)]")
 
 
 # Any money unit in brackets, the form's own included.
@@ -511,7 +514,7 @@ _EXACT_DIGITS_BELOW = 1e15
 # What a CSV opened and saved again in Excel holds for a long numeric code: 4.4190021E+17.
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+\d+$")
 # What a row summing the rows above it says in place of a project or a unit.
-_TOTALS = frozenset({"合计", "小计", "总计", "共计", "总合计"})
+_TOTALS = ("合计", "小计", "总计", "共计")
 
 
 def unit_name_problem(spec: FormSpec, name: str) -> str | None:
